@@ -1,0 +1,1 @@
+"""The pydantic schema every stage of casenote shares."""

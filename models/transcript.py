@@ -1,0 +1,79 @@
+"""Schema of the transcription stage's output."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class FlagKind(str, Enum):
+    likely_no_speech = "likely_no_speech"
+    low_logprob = "low_logprob"
+    high_compression = "high_compression"
+    repeated_ngram = "repeated_ngram"
+    unsure_words = "unsure_words"
+
+
+class Flag(BaseModel):
+    """Why the worker must check a piece of text. The text itself is always kept."""
+
+    kind: FlagKind
+    reason: str = Field(description="Short, plain-English reason shown to the worker")
+
+
+class Word(BaseModel):
+    text: str
+    start: float
+    end: float
+    probability: float
+    # Span of this word in Transcript.text (None for a spoken command that became punctuation).
+    start_char: int | None = None
+    end_char: int | None = None
+
+
+class Segment(BaseModel):
+    id: int
+    start: float
+    end: float
+    text: str
+    start_char: int = Field(description="Offset of this segment's text in Transcript.text")
+    end_char: int
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+    words: list[Word] = []
+    flags: list[Flag] = []
+
+
+class TranscriptionOptions(BaseModel):
+    """The settings a transcript was made with (kept with it so it can be reproduced)."""
+
+    model: str
+    device: str
+    compute_type: str
+    cpu_threads: int
+    beam_size: int
+    vad_filter: bool
+    condition_on_previous_text: bool
+    word_timestamps: bool
+    hallucination_silence_threshold: float | None
+    hotwords: str | None
+    dictation_commands: bool
+
+
+class Timings(BaseModel):
+    model_load_s: float
+    decode_s: float
+    transcribe_s: float
+    total_s: float
+
+
+class Transcript(BaseModel):
+    text: str
+    language: str
+    duration_s: float
+    model: str
+    options: TranscriptionOptions
+    timings: Timings
+    segments: list[Segment]

@@ -1,0 +1,1 @@
+"""casenote pipeline: audio -> transcript (transcribe.py) -> draft note (draft.py)."""
