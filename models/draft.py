@@ -37,6 +37,7 @@ class VisitFields(BaseModel):
     bedroom_seen: bool | None = None
     people_present: list[Person] = []
     contact_type: str | None = None
+    announced: bool | None = Field(None, description="False for an unannounced visit; None = not said")
 
 
 class Subject(str, Enum):
@@ -62,6 +63,7 @@ class FactorSuggestion(BaseModel):
     confidence: float
     subject: Subject
     evidence: list[Evidence] = []
+    by: Subject | None = Field(None, description="For 18/19: who the abuse is by (another_child or adult)")
 
 
 class DraftNote(BaseModel):
@@ -70,3 +72,4 @@ class DraftNote(BaseModel):
     visit: VisitFields
     factor_suggestions: list[FactorSuggestion] = []
     transcript: Transcript | None = None
+    warnings: list[str] = Field([], description="Why this draft may be less reliable (e.g. no spaCy model)")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from models.draft import Evidence, VisitFields
+from models.draft import DraftNote, Evidence, VisitFields
 
 
 class Decision(str, Enum):
@@ -51,3 +53,68 @@ class ConfirmedNote(BaseModel):
     visit: VisitFields
     factors: list[ConfirmedFactor]
     content_sha256: str = Field(description="SHA-256 of the canonical JSON of the content")
+
+    def content(self) -> dict:
+        """What is signed: every field except the storage id and the hash itself."""
+        return self.model_dump(mode="json", exclude={"id", "content_sha256"})
+
+    def compute_sha256(self) -> str:
+        return hashlib.sha256(canonical_json(self.content())).hexdigest()
+
+
+def canonical_json(data: dict) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# --- review state (what the service stores between autosaves) ----------------------
+
+
+class DraftStatus(str, Enum):
+    draft = "draft"
+    confirmed = "confirmed"
+
+
+class ReviewState(BaseModel):
+    """The worker's current version of a draft: edited texts, visit fields, decisions."""
+
+    sections: list[ConfirmedSection] = Field(description="In template order; text as the worker left it")
+    visit: VisitFields
+    visit_date: datetime | None = None
+    factors: list[FactorDecision] = Field([], description="One per suggested code, plus codes added by hand")
+
+
+class DraftEdits(BaseModel):
+    """What an autosave (PATCH) sends: only what changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sections: dict[str, str] = Field({}, description="Section key -> its new text")
+    visit: VisitFields | None = Field(
+        None, description="Only the fields sent change; an explicit null means 'not recorded'")
+    visit_date: datetime | None = Field(None, description="Sent as null to clear it")
+    factors: list[FactorDecision] = Field(
+        [], description="Decision per code. A code that was not suggested is added by hand "
+                        "(accepted) or, when rejected, removed again; 'source' is set by the service")
+
+
+class DraftView(BaseModel):
+    """What GET /api/drafts/{id} returns: the machine's draft plus the review state."""
+
+    id: int
+    recording_id: int
+    case_reference: str
+    worker: str
+    status: DraftStatus
+    version: int
+    recorded_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str | None = None
+    note: DraftNote = Field(description="The draft as casenote made it (sentence timings, evidence, transcript)")
+    review: ReviewState
+    required_sections: list[str]
+    undecided: list[str] = Field(description="Suggested codes not yet accepted or rejected")
+    census_problems: list[str]
+    confirm_problems: list[str] = Field(description="Why confirming now would be refused; empty = it can be confirmed")
+    confirmed_note_id: int | None = None

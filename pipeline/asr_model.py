@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -9,13 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ctranslate2
+import numpy as np
 from faster_whisper import WhisperModel
 
-from pipeline.errors import ModelNotFound
+from pipeline.errors import ModelNotFound, ModelSetupError
 
 logger = logging.getLogger("casenote.asr")
 
 BUNDLED_MODEL_NAME = "tiny.en (bundled)"
+DEVICES = ("auto", "cpu", "cuda")
+# Fastest first; the first one the device supports is used for compute_type "auto".
+_PREFERRED_COMPUTE = {"cuda": ("float16", "int8_float16", "float32"), "cpu": ("int8", "int8_float32", "float32")}
+# Without it faster-whisper fetches a tokenizer from a hub; casenote never downloads.
+_REQUIRED_FILES = ("model.bin", "tokenizer.json")
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class ModelSpec:
     device: str
     compute_type: str
     cpu_threads: int
+    device_chosen_automatically: bool = False  # "auto" picked CUDA: CPU is the fallback
 
 
 def bundled_model_path() -> Path:
@@ -48,26 +56,79 @@ def resolve_model(model: str, *, device: str, compute_type: str, cpu_threads: in
                 f"model '{model}' is not a local folder: casenote never downloads models; "
                 "pass the path of a CTranslate2 Whisper model folder with --model or CASENOTE_ASR_MODEL"
             )
-        if not (path / "model.bin").is_file():
-            raise ModelNotFound(f"model folder '{model}' has no model.bin: it is not a CTranslate2 Whisper model")
+        missing = [file for file in _REQUIRED_FILES if not (path / file).is_file()]
+        if missing:
+            raise ModelNotFound(f"model folder '{model}' has no {' or '.join(missing)}: "
+                                "it is not a complete CTranslate2 Whisper model")
         name = path.name
+    device, automatic = _choose_device(device)
+    compute_type = _choose_compute_type(device, compute_type)
+    return ModelSpec(path=path, name=name, device=device, compute_type=compute_type,
+                     cpu_threads=cpu_threads, device_chosen_automatically=automatic)
+
+
+def _choose_device(device: str) -> tuple[str, bool]:
+    if device not in DEVICES:
+        raise ModelSetupError(f"unknown device '{device}' (CASENOTE_ASR_DEVICE): use auto, cpu or cuda")
+    gpus = ctranslate2.get_cuda_device_count()  # 0 when there is no GPU or no usable driver
+    if device == "cuda" and gpus == 0:
+        raise ModelSetupError("CASENOTE_ASR_DEVICE is cuda but no usable CUDA GPU was found; use auto or cpu")
     if device == "auto":
-        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        return ("cuda" if gpus > 0 else "cpu"), gpus > 0
+    return device, False
+
+
+def _choose_compute_type(device: str, compute_type: str) -> str:
+    try:
+        supported = ctranslate2.get_supported_compute_types(device)
+    except RuntimeError as exc:  # a CUDA driver too old for the runtime, and the like
+        raise ModelSetupError(f"the {device} device cannot be used: {exc}") from None
     if compute_type == "auto":
-        compute_type = "float16" if device == "cuda" else "int8"
-    return ModelSpec(path=path, name=name, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
+        return next((kind for kind in _PREFERRED_COMPUTE[device] if kind in supported), "float32")
+    if compute_type not in supported:
+        raise ModelSetupError(f"compute type '{compute_type}' (CASENOTE_ASR_COMPUTE_TYPE) is not supported "
+                              f"on {device} here; supported: {', '.join(sorted(supported))}")
+    return compute_type
 
 
-_cache: dict[ModelSpec, WhisperModel] = {}
+_cache: dict[ModelSpec, tuple[WhisperModel, ModelSpec]] = {}
 _lock = threading.Lock()
 
 
 def load_model(spec: ModelSpec) -> tuple[WhisperModel, float]:
-    """The loaded model for ``spec`` and the seconds spent loading it (0 when cached)."""
+    """The loaded model for ``spec`` and the seconds spent loading it (0 when cached).
+
+    The model may run on another device than ``spec`` asks for: see ``loaded_spec``."""
     with _lock:
         if spec in _cache:
-            return _cache[spec], 0.0
+            return _cache[spec][0], 0.0
         started = time.perf_counter()
+        try:
+            model, used = _load(spec), spec
+        except RuntimeError as exc:
+            if not spec.device_chosen_automatically:
+                raise ModelSetupError(f"the model could not be loaded on {spec.device}: "
+                                      f"{str(exc).splitlines()[0]}") from None
+            # CUDA was only chosen because a GPU is visible; its libraries may still be
+            # missing (cuBLAS, cuDNN). The CPU always works.
+            logger.warning("CUDA is present but unusable (%s); falling back to CPU", str(exc).splitlines()[0])
+            used = dataclasses.replace(spec, device="cpu", compute_type=_choose_compute_type("cpu", "auto"),
+                                       device_chosen_automatically=False)
+            model = _load(used)
+        elapsed = time.perf_counter() - started
+        logger.info("loaded %s on %s/%s in %.2f s", spec.name, used.device, used.compute_type, elapsed)
+        _cache[spec] = (model, used)
+        return model, elapsed
+
+
+def loaded_spec(spec: ModelSpec) -> ModelSpec:
+    """The spec the model for ``spec`` actually runs with (after any CPU fallback)."""
+    with _lock:
+        return _cache[spec][1] if spec in _cache else spec
+
+
+def _load(spec: ModelSpec) -> WhisperModel:
+    try:
         model = WhisperModel(
             str(spec.path),
             device=spec.device,
@@ -75,7 +136,12 @@ def load_model(spec: ModelSpec) -> tuple[WhisperModel, float]:
             cpu_threads=spec.cpu_threads,
             local_files_only=True,
         )
-        elapsed = time.perf_counter() - started
-        logger.info("loaded %s on %s/%s in %.2f s", spec.name, spec.device, spec.compute_type, elapsed)
-        _cache[spec] = model
-        return model, elapsed
+    except ValueError as exc:  # ctranslate2's word for a bad device or compute type
+        raise ModelSetupError(f"the model could not be loaded: {exc}") from None
+    if spec.device == "cuda":
+        # CUDA libraries load lazily: run one second of silence now, so a missing
+        # library fails here (and can fall back) rather than in the first recording.
+        segments, _ = model.transcribe(np.zeros(16000, dtype=np.float32), language="en", beam_size=1,
+                                       vad_filter=False, without_timestamps=True)
+        list(segments)
+    return model

@@ -5,28 +5,41 @@ file and says what is wrong, so the CLI and the API can show it as it is."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
-from faster_whisper.audio import decode_audio
 
+from pipeline.audio_containers import looks_like_text, sniff_container, truncation_reason
 from pipeline.errors import AudioCorrupt, AudioFileEmpty, AudioFileMissing, AudioTooLong, NotAudio
 
 logger = logging.getLogger("casenote.audio")
 
 SAMPLE_RATE = 16000
-# A decoded stream this much shorter than its container says is a truncated file.
-_TRUNCATION_TOLERANCE_S = 0.5
+SUPPORTED_FORMATS = "wav, flac, mp3, m4a/aac, ogg/opus or webm"
+# Containers whose stated length is exact (a header sample count or index), so a
+# decode that comes up short means the file is cut off. MP3, ADTS AAC and WAV are
+# left out: FFmpeg estimates or clamps their length from the file size, and
+# ``truncation_reason`` checks them byte by byte instead.
+_EXACT_LENGTH_FORMATS = {"flac", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "ogg"}
+_ESTIMATED_LENGTH_FORMATS = {"mp3", "aac", "wav"}
+# Of those, the ones whose stated length may overstate the audio (a bit-rate guess).
+_GUESSED_LENGTH_FORMATS = {"mp3", "aac"}
+# More undecodable packets than this share of the stream is damage, not a glitch.
+_MAX_BAD_PACKET_SHARE = 0.01
+# Samples gathered before each resampler call (as faster-whisper's own decoder does).
+_RESAMPLE_CHUNK = 500_000
 
 
 @dataclass(frozen=True)
 class AudioProbe:
     format_name: str
     codec: str
-    declared_duration_s: float | None
+    declared_duration_s: float | None  # as the container states it; None when it does not
+    container: str | None = None  # the container its first bytes name ("WAV", "Ogg"...)
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,7 @@ class DecodedAudio:
     samples: np.ndarray  # float32, mono, 16 kHz
     duration_s: float
     probe: AudioProbe
+    bad_packets: int = 0  # packets the decoder had to skip (few enough to carry on)
 
 
 def _fmt_duration(seconds: float) -> str:
@@ -42,8 +56,15 @@ def _fmt_duration(seconds: float) -> str:
     return f"{hours}h {minutes:02d}m {secs:02d}s" if hours else f"{minutes}m {secs:02d}s"
 
 
+def _short(exc: Exception) -> str:
+    """FFmpeg's message without its errno and the path (the caller names the file)."""
+    text = getattr(exc, "strerror", None) or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return text.split(": '")[0].strip()
+
+
 def probe_audio(path: Path) -> AudioProbe:
     """Check that ``path`` exists, is not empty and holds an audio stream."""
+    path = Path(path)
     if not path.exists():
         raise AudioFileMissing(f"{path}: no such file")
     if path.is_dir():
@@ -51,56 +72,143 @@ def probe_audio(path: Path) -> AudioProbe:
     if path.stat().st_size == 0:
         raise AudioFileEmpty(f"{path}: the file is empty (0 bytes)")
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            streams = container.streams.audio
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except PermissionError:
+        raise AudioFileMissing(f"{path}: cannot be read (permission denied)") from None
+    container = sniff_container(head)
+    try:
+        with av.open(str(path), metadata_errors="ignore") as opened:
+            streams = opened.streams.audio
             if not streams:
-                raise NotAudio(f"{path}: the file has no audio stream ({container.format.name})")
+                raise NotAudio(_not_audio_message(path, head, has_pictures=bool(opened.streams.video)))
             stream = streams[0]
             declared = None
             if stream.duration is not None and stream.time_base is not None:
                 declared = float(stream.duration * stream.time_base)
-            elif container.duration is not None:
-                declared = container.duration / av.time_base
-            return AudioProbe(container.format.name, stream.codec_context.name, declared)
+            elif opened.duration is not None:
+                declared = opened.duration / av.time_base
+            return AudioProbe(opened.format.name, stream.codec_context.name, declared, container)
     except NotAudio:
         raise
-    except (av.error.InvalidDataError, av.error.EOFError, UnicodeDecodeError, ValueError) as exc:
-        raise NotAudio(f"{path}: not a recognised audio file ({_short(exc)})") from None
-    except av.error.FFmpegError as exc:
-        raise AudioCorrupt(f"{path}: the audio could not be read ({_short(exc)})") from None
+    except av.error.PermissionError:
+        raise AudioFileMissing(f"{path}: cannot be read (permission denied)") from None
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        if container:  # it starts like audio, so it is audio that is damaged
+            raise AudioCorrupt(f"{path}: the {container} file is damaged or truncated and cannot be opened") from None
+        raise NotAudio(_not_audio_message(path, head, has_pictures=False)) from None
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    # PyAV repeats the path in its messages; the caller already names the file.
-    return text.split(": '")[0].strip()
+def _not_audio_message(path: Path, head: bytes, *, has_pictures: bool) -> str:
+    if looks_like_text(head):
+        what = "it holds text"
+    elif has_pictures:
+        what = "it holds pictures or video but no sound"
+    else:
+        what = "its format is not one casenote recognises"
+    return f"{path}: not an audio file ({what}); casenote reads {SUPPORTED_FORMATS}"
 
 
 def load_audio(path: Path, *, max_seconds: float) -> DecodedAudio:
-    """Probe, check the length limit, decode, and check the decode is complete."""
+    """Probe, check the length limit and the container, decode, and check the decode."""
     path = Path(path)
     probe = probe_audio(path)
-    if probe.declared_duration_s is not None and probe.declared_duration_s > max_seconds:
-        raise AudioTooLong(
-            f"{path}: the recording is {_fmt_duration(probe.declared_duration_s)} long; "
-            f"the limit is {_fmt_duration(max_seconds)} (CASENOTE_MAX_AUDIO_SECONDS)"
-        )
-    try:
-        samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
-    except (av.error.FFmpegError, ValueError, IndexError) as exc:
-        raise AudioCorrupt(f"{path}: the audio is damaged and could not be decoded ({_short(exc)})") from None
+    declared = probe.declared_duration_s
+    if declared is not None and declared > max_seconds and probe.format_name not in _GUESSED_LENGTH_FORMATS:
+        raise _too_long(path, declared, max_seconds)
+    kind = probe.container or probe.format_name
+    reason = truncation_reason(path, probe.container)
+    if reason:
+        raise AudioCorrupt(f"{path}: the {kind} file is truncated: {reason}")
+
+    samples, packets, bad, bad_at_end = _decode(path, max_seconds)
     duration = len(samples) / SAMPLE_RATE
+    if bad_at_end:
+        raise AudioCorrupt(f"{path}: the {kind} file is truncated: its last block of audio is cut off")
+    if bad > _MAX_BAD_PACKET_SHARE * max(packets, 1):
+        raise AudioCorrupt(f"{path}: the audio is damaged: {bad} of {packets} blocks could not be decoded")
     if duration == 0:
         raise AudioCorrupt(f"{path}: the file holds no decodable audio (damaged or truncated)")
-    if duration > max_seconds:
-        raise AudioTooLong(
-            f"{path}: the recording is {_fmt_duration(duration)} long; "
-            f"the limit is {_fmt_duration(max_seconds)} (CASENOTE_MAX_AUDIO_SECONDS)"
-        )
-    if probe.declared_duration_s and duration + _TRUNCATION_TOLERANCE_S < probe.declared_duration_s * 0.98:
+    if declared and _short_of_declared(probe.format_name, declared, duration):
         raise AudioCorrupt(
-            f"{path}: the file is truncated: it should hold {_fmt_duration(probe.declared_duration_s)} "
+            f"{path}: the {kind} file is damaged or truncated: it should hold {_fmt_duration(declared)} "
             f"of audio but only {_fmt_duration(duration)} could be decoded"
         )
-    logger.debug("decoded %s: %s/%s, %.1f s", path.name, probe.format_name, probe.codec, duration)
-    return DecodedAudio(samples=samples, duration_s=duration, probe=probe)
+    # Counts and formats only: neither the content nor the file name (which may name a
+    # child) goes to the log.
+    if bad:
+        logger.warning("skipped %d undecodable packet(s) of %d; the rest decoded", bad, packets)
+    logger.debug("decoded %s/%s, %.1f s", probe.format_name, probe.codec, duration)
+    return DecodedAudio(samples=samples, duration_s=duration, probe=probe, bad_packets=bad)
+
+
+def _too_long(path: Path, seconds: float | None, max_seconds: float) -> AudioTooLong:
+    limit = f"{_fmt_duration(max_seconds)} (CASENOTE_MAX_AUDIO_SECONDS)"
+    if seconds is None:  # decoding stopped at the limit; the container does not say its length
+        return AudioTooLong(f"{path}: the recording is longer than the limit of {limit}")
+    return AudioTooLong(f"{path}: the recording is {_fmt_duration(seconds)} long; the limit is {limit}")
+
+
+def _short_of_declared(format_name: str, declared: float, decoded: float) -> bool:
+    if format_name in _ESTIMATED_LENGTH_FORMATS:
+        return False
+    if format_name in _EXACT_LENGTH_FORMATS:  # only codec priming/padding differs (< 0.07 s)
+        return decoded + 0.1 < declared
+    return decoded + 0.5 < declared * 0.98
+
+
+def _decode(path: Path, max_seconds: float) -> tuple[np.ndarray, int, int, bool]:
+    """16 kHz mono float32 samples, packets seen, packets undecodable, and whether the
+    last packet was one of them (a cut-off end).
+
+    The same resampling as faster-whisper's ``decode_audio`` (so the samples are
+    identical), but decoding packet by packet: its decoder stops at the first bad
+    packet and silently returns the audio before it, and it cannot stop early at the
+    length limit when the container does not state its length (browser WebM)."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    fifo = av.AudioFifo()
+    chunks: list[np.ndarray] = []
+    packets = bad = 0
+    bad_at_end = False
+    decoded_s = 0.0
+
+    def resample(frame: av.AudioFrame | None) -> None:
+        for out in resampler.resample(frame):
+            chunks.append(out.to_ndarray().reshape(-1))
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            for packet in container.demux(container.streams.audio[0]):
+                if packet.size:
+                    packets += 1
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError:
+                    bad += 1
+                    bad_at_end = True
+                    continue
+                if packet.size:
+                    bad_at_end = False
+                for frame in frames:
+                    decoded_s += frame.samples / frame.sample_rate
+                    if decoded_s > max_seconds:
+                        raise _too_long(path, None, max_seconds)
+                    frame.pts = None  # the FIFO checks timestamps; gaps are not our concern
+                    fifo.write(frame)
+                    if fifo.samples >= _RESAMPLE_CHUNK:
+                        resample(fifo.read())
+        if fifo.samples:
+            resample(fifo.read())
+        resample(None)  # flush
+    except av.error.FFmpegError as exc:
+        detail = _short(exc)
+        detail = "" if detail.startswith("Error number") else f" ({detail})"  # FFmpeg's unnamed codes say nothing
+        raise AudioCorrupt(f"{path}: the audio is damaged and could not be decoded{detail}") from None
+    except ValueError as exc:  # the stream changes sample format or layout part-way
+        raise AudioCorrupt(f"{path}: the audio could not be decoded ({_short(exc)})") from None
+    finally:
+        # PyAV's resampler holds native buffers until collected (faster-whisper issue 390).
+        del resampler, fifo
+        gc.collect()
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+    return samples.astype(np.float32) / 32768.0, packets, bad, bad_at_end

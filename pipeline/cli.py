@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from pydantic import ValidationError
 
 from models.settings import get_settings
 from pipeline.errors import CasenoteError
@@ -44,10 +45,21 @@ def one_line_errors(command):
             return command(*args, **kwargs)
         except CasenoteError as exc:
             fail(str(exc))
+        except ValidationError as exc:
+            if exc.title != "Settings":  # a bug, not the user's configuration
+                raise
+            fail(settings_error(exc))
         except KeyboardInterrupt:
             fail("interrupted", 130)
 
     return wrapper
+
+
+def settings_error(exc: ValidationError) -> str:
+    """'CASENOTE_MAX_AUDIO_SECONDS: not a number ('abc')' from pydantic's report."""
+    error = exc.errors()[0]
+    name = "CASENOTE_" + "_".join(str(part) for part in error["loc"]).upper()
+    return f"setting {name} is invalid: {error['msg']} (got {error.get('input')!r})"
 
 
 class StderrProgress:
@@ -135,4 +147,4 @@ def _register_commands() -> None:
 
 
 # Modules with a ``register(app)`` function that adds their commands.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["pipeline.capture.cli", "api.cli", "api.exports.cli", "pipeline.draft_cli"]

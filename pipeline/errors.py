@@ -41,3 +41,9 @@ class TextFileError(CasenoteError):
 
 class TemplateError(CasenoteError):
     code = "bad_template"
+
+
+class ModelSetupError(CasenoteError):
+    """The configured device or compute type cannot run here."""
+
+    code = "model_setup"

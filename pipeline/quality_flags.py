@@ -31,6 +31,31 @@ def repeated_ngram(text: str, *, repeats: int, max_n: int = 6) -> str | None:
     return None
 
 
+def prompt_echo(text: str, prompt: str | None, *, scaffolding: set[str], min_words: int = 4) -> str | None:
+    """The longest run of ``prompt`` that ``text`` repeats word for word, when it is at
+    least ``min_words`` long and holds a word of the prompt's own wording
+    (``scaffolding``: "social care visit note", "terms", "people"), not only glossary
+    terms a worker may well say one after another ("child protection core group")."""
+    if not prompt:
+        return None
+    said, given = [t.lower() for t in _WORD.findall(text)], [t.lower() for t in _WORD.findall(prompt)]
+    best: tuple[int, int] = (0, 0)  # (length, end in said)
+    previous = [0] * (len(given) + 1)
+    for i, word in enumerate(said, 1):
+        current = [0] * (len(given) + 1)
+        for j, other in enumerate(given, 1):
+            if word == other:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best[0]:
+                    best = (current[j], i)
+        previous = current
+    length, end = best
+    run = said[end - length:end]
+    if length >= min_words and scaffolding.intersection(run):
+        return " ".join(run)
+    return None
+
+
 def segment_flags(
     *,
     text: str,
@@ -39,6 +64,8 @@ def segment_flags(
     compression_ratio: float,
     words: list[Word],
     thresholds: FlagThresholds,
+    prompt: str | None = None,
+    prompt_scaffolding: frozenset[str] = frozenset(),
 ) -> list[Flag]:
     flags: list[Flag] = []
     if no_speech_prob > thresholds.no_speech_prob:
@@ -59,4 +86,11 @@ def segment_flags(
     if unsure:
         shown = ", ".join(f"'{w}'" for w in unsure[:5]) + (" ..." if len(unsure) > 5 else "")
         flags.append(Flag(kind=FlagKind.unsure_words, reason=f"unsure of {shown}"))
+    echo = prompt_echo(text, prompt, scaffolding=set(prompt_scaffolding))
+    if echo:
+        # Whisper sometimes "hears" its prompt in a pause; measured on tiny.en with the
+        # glossary prompt: "Social care visit note." after the last sentence of a clip.
+        flags.append(Flag(kind=FlagKind.prompt_echo,
+                          reason=f"'{echo}' repeats the vocabulary given to the recogniser: "
+                                 "possibly invented, check against the audio"))
     return flags

@@ -3,13 +3,23 @@ the people in this recording."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from pipeline.errors import TextFileError
+
+PROMPT_PREFACE = "Social care visit note."
 _GLOSSARY = Path(__file__).parent / "data" / "glossary.txt"
 
 
 def read_terms(path: Path) -> list[str]:
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    """One term a line; blank lines and '#' comments skipped."""
+    try:
+        content = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise TextFileError(f"glossary file '{path}' (CASENOTE_GLOSSARY_FILE) cannot be read: {reason}") from None
+    lines = (line.strip() for line in content.splitlines())
     return [line for line in lines if line and not line.startswith("#")]
 
 
@@ -34,4 +44,10 @@ def build_hotwords(names: list[str], *, use_glossary: bool, extra_glossary: Path
         parts.append("People: " + ", ".join(dict.fromkeys(names)) + ".")
     if terms:
         parts.append("Terms: " + ", ".join(dict.fromkeys(terms)) + ".")
-    return " ".join(["Social care visit note."] + parts) if parts else None
+    return " ".join([PROMPT_PREFACE] + parts) if parts else None
+
+
+def prompt_scaffolding() -> frozenset[str]:
+    """The words of the hot-words sentence that are not terms or names: heard back in a
+    transcript next to each other, they are the prompt echoed, not speech."""
+    return frozenset(re.findall(r"[\w']+", f"{PROMPT_PREFACE} People: Terms:".lower()))

@@ -7,7 +7,9 @@ packages=(
   chromium                       # browser tests (Playwright drives Debian's Chromium)
   postgresql                     # storage tests run on PostgreSQL as well as SQLite
   libportaudio2 pulseaudio pulseaudio-utils  # microphone capture and a virtual input for its tests
+  libasound2-plugins             # ALSA's "pulse" device: PortAudio's way into that virtual input
   fonts-dejavu-core              # a Unicode font for the PDF export
+  tzdata                         # time zone of dates in exported documents
 )
 missing=()
 for pkg in "${packages[@]}"; do

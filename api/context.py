@@ -1,0 +1,39 @@
+"""What one running service holds: settings, database, audio store, keys, the job worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db.engine import make_engine, make_read_session_factory, make_session_factory
+from api.services.audio_store import AudioStore
+from api.services.keys import audio_key, secret_key
+from models.settings import Settings
+
+
+@dataclass
+class ServiceContext:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    read_session_factory: sessionmaker[Session]
+    audio: AudioStore
+    secret: bytes
+    background: list = field(default_factory=list)  # started threads (job worker, retention sweep)
+
+    def wake_jobs(self) -> None:
+        for thread in self.background:
+            wake = getattr(thread, "wake", None)
+            if wake:
+                wake()
+
+
+def build_context(settings: Settings) -> ServiceContext:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings)
+    return ServiceContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                          read_session_factory=make_read_session_factory(engine),
+                          audio=AudioStore(settings.data_dir / "audio", audio_key(settings)),
+                          secret=secret_key(settings))

@@ -1,0 +1,1 @@
+"""One module per resource; each is a thin layer over ``api.services``."""

@@ -1,0 +1,99 @@
+"""Request and response bodies of the HTTP API (the review-state schema itself,
+shared with other stages, lives in ``models/record.py``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from api.services.users import UserOut
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class SignedIn(BaseModel):
+    user: UserOut
+    csrf_token: str = Field(description="Send back as the X-CSRF-Token header on POST/PATCH/DELETE")
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class NewUser(BaseModel):
+    username: str
+    password: str = Field(max_length=1024)
+    role: str = "worker"
+    team: str | None = None
+
+
+class TokenIssued(BaseModel):
+    token: str = Field(description="Shown once: send as 'Authorization: Bearer <token>'")
+
+
+class JobOut(BaseModel):
+    id: int
+    recording_id: int
+    status: str = Field(description="queued, running, done or failed")
+    stage: str | None = Field(None, description="transcribing or drafting while running")
+    progress: float = Field(description="0..1")
+    attempts: int
+    error_code: str | None = None
+    error: str | None = Field(None, description="Why it failed, in a line the worker can act on")
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    draft_id: int | None = None
+
+
+class RecordingAccepted(BaseModel):
+    recording_id: int
+    job_id: int
+    job_url: str
+
+
+class RecordingOut(BaseModel):
+    id: int
+    case_reference: str
+    worker: str
+    recorded_at: datetime
+    created_at: datetime
+    original_filename: str
+    media_type: str
+    size_bytes: int
+    duration_s: float | None
+    audio_available: bool
+    audio_url: str | None
+    job: JobOut | None
+    draft_id: int | None = None
+    draft_status: str | None = None
+    draft_version: int | None = None
+    undecided: int | None = Field(None, description="Suggestions not yet accepted or rejected")
+    note_id: int | None = None
+
+
+class DraftSaved(BaseModel):
+    id: int
+    version: int
+    updated_at: datetime
+    undecided: list[str]
+    census_problems: list[str]
+    confirm_problems: list[str]
+
+
+class DraftVersionOut(BaseModel):
+    version: int
+    created_at: datetime
+    created_by: str | None
+
+
+class CinFactorOut(BaseModel):
+    code: str
+    family: str
+    label: str
+    description: str

@@ -1,0 +1,1 @@
+"""The service's logic, called by the thin routes in ``api/routes``."""

@@ -1,0 +1,162 @@
+"""Drafts in storage: made when a job finishes, read with their state, autosaved with
+optimistic concurrency (If-Match), every save a new version."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from api.db.models import ConfirmedNoteRow, Draft, DraftVersion, Recording, User
+from api.db.types import utcnow
+from api.problems import Problem, not_found
+from api.schemas import DraftSaved, DraftVersionOut
+from api.services.audit import record_event
+from api.services.review import (Changes, EditError, apply_edits, chosen_codes, confirm_problems,
+                                 initial_state, required_section_keys, undecided_codes)
+from api.services.scope import can_see, may_edit, visible_to
+from models.cin_codes import census_rule_problems
+from models.draft import DraftNote
+from models.record import DraftEdits, DraftStatus, DraftView, ReviewState
+from models.settings import Settings
+
+logger = logging.getLogger("casenote.drafts")
+
+
+def create_draft(db: Session, recording: Recording, note: DraftNote, settings: Settings) -> Draft:
+    state = initial_state(note)
+    now = utcnow()
+    draft = Draft(recording_id=recording.id, owner_id=recording.owner_id, team=recording.team,
+                  status=DraftStatus.draft.value, version=1, note_json=note.model_dump_json(),
+                  state_json=state.model_dump_json(), required_sections=required_section_keys(note, settings),
+                  created_at=now, updated_at=now, updated_by_id=None)
+    db.add(draft)
+    db.flush()
+    db.add(DraftVersion(draft_id=draft.id, version=1, state_json=draft.state_json, created_by_id=None,
+                        created_at=now))
+    return draft
+
+
+def get_draft(db: Session, user: User, draft_id: int) -> Draft:
+    draft = db.scalar(select(Draft).where(Draft.id == draft_id, visible_to(user, Draft.owner_id, Draft.team)))
+    if draft is None:
+        raise not_found("draft")
+    return draft
+
+
+def draft_view(db: Session, draft: Draft) -> DraftView:
+    state = ReviewState.model_validate_json(draft.state_json)
+    note_id = db.scalar(select(ConfirmedNoteRow.id).where(ConfirmedNoteRow.draft_id == draft.id))
+    return DraftView(
+        id=draft.id, recording_id=draft.recording_id, case_reference=draft.recording.case_reference,
+        worker=draft.owner.username, status=DraftStatus(draft.status), version=draft.version,
+        recorded_at=draft.recording.recorded_at, created_at=draft.created_at, updated_at=draft.updated_at,
+        updated_by=draft.updated_by.username if draft.updated_by else None,
+        note=DraftNote.model_validate_json(draft.note_json), review=state,
+        required_sections=list(draft.required_sections), undecided=undecided_codes(state),
+        census_problems=census_rule_problems(chosen_codes(state)),
+        confirm_problems=confirm_problems(state, draft.required_sections), confirmed_note_id=note_id)
+
+
+def view_draft(db: Session, user: User, draft_id: int) -> DraftView:
+    draft = get_draft(db, user, draft_id)
+    record_event(db, user, "view", "draft", draft.id, version=draft.version)
+    return draft_view(db, draft)
+
+
+def check_editable(user: User, draft: Draft) -> None:
+    if not may_edit(user, draft.owner_id, draft.team):
+        raise Problem(403, "only the worker who recorded it, or their team's manager, can change this draft",
+                      type_="not-editable")
+    if draft.status == DraftStatus.confirmed.value:
+        raise Problem(409, "this draft has been confirmed and is read-only", type_="draft-confirmed")
+
+
+def version_conflict(db: Session, draft_id: int, sent: int) -> Problem:
+    """409 with the current version and state, so the client can show both."""
+    version, state_json, updated_at, updated_by = db.execute(
+        select(Draft.version, Draft.state_json, Draft.updated_at, User.username)
+        .outerjoin(User, User.id == Draft.updated_by_id).where(Draft.id == draft_id)).one()
+    return Problem(409, f"the draft was saved meanwhile (you edited version {sent}, it is now version "
+                        f"{version}); nothing was overwritten",
+                   type_="version-conflict", current_version=version,
+                   current=ReviewState.model_validate_json(state_json).model_dump(mode="json"),
+                   updated_at=updated_at.isoformat(), updated_by=updated_by)
+
+
+# Autosave is the hot path (every pause in typing): Core statements built once,
+# plain column reads, no ORM entity loading.
+_READ_FOR_EDIT = select(Draft.id, Draft.owner_id, Draft.team, Draft.status, Draft.version, Draft.state_json,
+                        Draft.required_sections, Draft.updated_at).where(Draft.id == bindparam("draft_id"))
+_COMPARE_AND_SET = (
+    update(Draft).where(Draft.id == bindparam("draft_id"), Draft.version == bindparam("expected"),
+                        Draft.status == DraftStatus.draft.value)
+    .values(version=bindparam("new_version"), state_json=bindparam("state_json"),
+            updated_at=bindparam("now"), updated_by_id=bindparam("user_id"))
+    .execution_options(synchronize_session=False))
+_ADD_VERSION = insert(DraftVersion)
+
+
+def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expected_version: int) -> DraftSaved:
+    draft = db.execute(_READ_FOR_EDIT, {"draft_id": draft_id}).one_or_none()
+    if draft is None or not can_see(user, draft.owner_id, draft.team):
+        raise not_found("draft")
+    check_editable(user, draft)
+    if draft.version != expected_version:
+        raise version_conflict(db, draft_id, expected_version)
+    state = ReviewState.model_validate_json(draft.state_json)
+    try:
+        new_state, changes = apply_edits(state, edits)
+    except EditError as exc:
+        raise Problem(422, str(exc), type_="invalid-edit") from None
+    if not changes:
+        return _saved(draft.id, draft.version, draft.updated_at, state, draft.required_sections)
+    now = utcnow()
+    new_version = draft.version + 1
+    state_json = new_state.model_dump_json()
+    # Compare-and-set: only the version the client edited may be replaced.
+    result = db.execute(_COMPARE_AND_SET, {"draft_id": draft.id, "expected": expected_version,
+                                           "new_version": new_version, "state_json": state_json, "now": now,
+                                           "user_id": user.id})
+    if result.rowcount != 1:
+        db.rollback()
+        raise version_conflict(db, draft_id, expected_version)
+    db.execute(_ADD_VERSION, [{"draft_id": draft.id, "version": new_version, "state_json": state_json,
+                               "created_by_id": user.id, "created_at": now}])
+    _audit_changes(db, user, draft.id, new_version, changes)
+    return _saved(draft.id, new_version, now, new_state, draft.required_sections)
+
+
+def _audit_changes(db: Session, user: User, draft_id: int, version: int, changes: Changes) -> None:
+    if changes.sections or changes.visit or changes.visit_date:
+        record_event(db, user, "edit", "draft", draft_id, version=version, sections=changes.sections,
+                     visit_fields=changes.visit, visit_date=changes.visit_date)
+    for code, decision, source in changes.decisions:
+        record_event(db, user, "decision", "draft", draft_id, version=version, code=code,
+                     decision=decision, source=source)
+
+
+def _saved(draft_id: int, version: int, updated_at, state: ReviewState, required: list[str]) -> DraftSaved:
+    return DraftSaved(id=draft_id, version=version, updated_at=updated_at, undecided=undecided_codes(state),
+                      census_problems=census_rule_problems(chosen_codes(state)),
+                      confirm_problems=confirm_problems(state, required))
+
+
+def list_versions(db: Session, user: User, draft_id: int) -> list[DraftVersionOut]:
+    draft = get_draft(db, user, draft_id)
+    users = dict(db.execute(select(User.id, User.username)).all())
+    rows = db.execute(select(DraftVersion.version, DraftVersion.created_at, DraftVersion.created_by_id)
+                      .where(DraftVersion.draft_id == draft.id).order_by(DraftVersion.version)).all()
+    record_event(db, user, "view_history", "draft", draft.id)
+    return [DraftVersionOut(version=v, created_at=at, created_by=users.get(by)) for v, at, by in rows]
+
+
+def get_version(db: Session, user: User, draft_id: int, version: int) -> ReviewState:
+    draft = get_draft(db, user, draft_id)
+    state_json = db.scalar(select(DraftVersion.state_json).where(DraftVersion.draft_id == draft.id,
+                                                                 DraftVersion.version == version))
+    if state_json is None:
+        raise not_found("version")
+    record_event(db, user, "view", "draft", draft.id, version=version)
+    return ReviewState.model_validate_json(state_json)

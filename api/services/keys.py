@@ -1,0 +1,60 @@
+"""Secrets the service needs: the session-signing key and the audio encryption key.
+Each comes from settings, or from a key file in ``data_dir`` made on first run
+with 0600 permissions."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from models.settings import Settings
+
+logger = logging.getLogger("casenote.keys")
+
+AUDIO_KEY_FILE = "audio.key"
+SECRET_KEY_FILE = "secret.key"
+
+
+class KeyError_(ValueError):
+    """A configured key that cannot be used (wrong length, not base64)."""
+
+
+def _load_or_create(path: Path, nbytes: int) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two processes starting together cannot both write a key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = base64.b64decode(path.read_text().strip())
+        if len(key) != nbytes:
+            raise KeyError_(f"{path}: holds a {len(key)}-byte key; {nbytes} bytes are needed") from None
+        return key
+    key = secrets.token_bytes(nbytes)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(base64.b64encode(key).decode() + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    logger.warning("created a new key file %s (keep it: without it the data cannot be read)", path)
+    return key
+
+
+def audio_key(settings: Settings) -> bytes:
+    if settings.audio_key:
+        try:
+            key = base64.b64decode(settings.audio_key, validate=True)
+        except (binascii.Error, ValueError):
+            raise KeyError_("CASENOTE_AUDIO_KEY is not base64") from None
+        if len(key) != 32:
+            raise KeyError_(f"CASENOTE_AUDIO_KEY must be 32 bytes (AES-256), base64; it is {len(key)} bytes")
+        return key
+    return _load_or_create(settings.data_dir / AUDIO_KEY_FILE, 32)
+
+
+def secret_key(settings: Settings) -> bytes:
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    return _load_or_create(settings.data_dir / SECRET_KEY_FILE, 32)

@@ -1,0 +1,120 @@
+"""The review state of a draft: made from the machine's draft, changed by autosaves
+(each a new version), and checked against the sign-off rules."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from models.cin_codes import census_rule_problems, cin_factors
+from models.draft import DraftNote
+from models.record import Decision, DraftEdits, FactorDecision, ReviewState
+from models.record import ConfirmedSection
+from models.settings import Settings
+
+logger = logging.getLogger("casenote.review")
+
+
+def initial_state(note: DraftNote) -> ReviewState:
+    factors: list[FactorDecision] = []
+    for suggestion in note.factor_suggestions:
+        if all(f.code != suggestion.code for f in factors):
+            factors.append(FactorDecision(code=suggestion.code, decision=Decision.undecided, source="suggested"))
+    return ReviewState(
+        sections=[ConfirmedSection(key=s.key, title=s.title, text=s.text) for s in note.sections],
+        visit=note.visit.model_copy(deep=True), visit_date=None, factors=factors)
+
+
+class EditError(ValueError):
+    """An edit that names something the draft does not have."""
+
+
+@dataclass
+class Changes:
+    """What an autosave changed, by name only (for the audit log: never the text)."""
+
+    sections: list[str] = field(default_factory=list)
+    visit: list[str] = field(default_factory=list)
+    visit_date: bool = False
+    decisions: list[tuple[str, str, str]] = field(default_factory=list)  # code, decision, source
+
+    def __bool__(self) -> bool:
+        return bool(self.sections or self.visit or self.visit_date or self.decisions)
+
+
+def apply_edits(state: ReviewState, edits: DraftEdits) -> tuple[ReviewState, Changes]:
+    new = ReviewState.model_validate(state.model_dump())  # a deep copy, much faster than deepcopy
+    changes = Changes()
+    by_key = {s.key: s for s in new.sections}
+    unknown = sorted(set(edits.sections) - set(by_key))
+    if unknown:
+        raise EditError(f"this draft has no section {', '.join(unknown)}")
+    for key, text in edits.sections.items():
+        if by_key[key].text != text:
+            by_key[key].text = text
+            changes.sections.append(key)
+    if edits.visit is not None:
+        for name in sorted(edits.visit.model_fields_set):
+            value = getattr(edits.visit, name)
+            if getattr(new.visit, name) != value:
+                setattr(new.visit, name, value)
+                changes.visit.append(name)
+    if "visit_date" in edits.model_fields_set and new.visit_date != edits.visit_date:
+        new.visit_date = edits.visit_date
+        changes.visit_date = True
+    _apply_decisions(new, edits.factors, changes)
+    return new, changes
+
+
+def _apply_decisions(state: ReviewState, decisions: list[FactorDecision], changes: Changes) -> None:
+    known = cin_factors()
+    for decision in decisions:
+        existing = next((f for f in state.factors if f.code == decision.code), None)
+        if existing is None:
+            if decision.code not in known:  # e.g. a retired code: say what to use instead
+                raise EditError("; ".join(census_rule_problems([decision.code])))
+            if decision.decision == Decision.accepted:
+                state.factors.append(FactorDecision(code=decision.code, decision=Decision.accepted, source="added"))
+                changes.decisions.append((decision.code, "accepted", "added"))
+            continue
+        if existing.source == "added" and decision.decision != Decision.accepted:
+            # Taking back a code added by hand removes it; there is no suggestion to decide on.
+            state.factors.remove(existing)
+            changes.decisions.append((decision.code, "removed", "added"))
+        elif existing.decision != decision.decision:
+            existing.decision = decision.decision
+            changes.decisions.append((decision.code, decision.decision.value, existing.source))
+
+
+def chosen_codes(state: ReviewState) -> list[str]:
+    return [f.code for f in state.factors if f.decision == Decision.accepted]
+
+
+def undecided_codes(state: ReviewState) -> list[str]:
+    return [f.code for f in state.factors if f.decision == Decision.undecided]
+
+
+def required_section_keys(note: DraftNote, settings: Settings) -> list[str]:
+    """Sections that must not be empty at sign-off. The note template decides: a
+    section is required unless its template entry says ``required: false``."""
+    from pipeline.drafting.template import load_template
+
+    template = load_template(settings.template_file)
+    optional = {s.key for s in template.sections if getattr(s, "required", True) is False}
+    return [s.key for s in note.sections if s.key not in optional]
+
+
+def confirm_problems(state: ReviewState, required: list[str]) -> list[str]:
+    """Why this state cannot be signed yet (empty = it can)."""
+    problems: list[str] = []
+    undecided = undecided_codes(state)
+    if undecided:
+        problems.append(f"suggestion{'s' if len(undecided) > 1 else ''} {', '.join(undecided)} "
+                        "not yet accepted or rejected")
+    titles = {s.key: s.title for s in state.sections}
+    empty = [titles.get(key, key) for key in required
+             if not next((s.text for s in state.sections if s.key == key), "").strip()]
+    if empty:
+        problems.append(f"required section{'s' if len(empty) > 1 else ''} empty: {', '.join(empty)}")
+    problems.extend(census_rule_problems(chosen_codes(state)))
+    return problems

@@ -1,0 +1,31 @@
+"""Who may see and change what. A worker: their own; a manager: their team's; an
+admin: everything (to see, not to edit). Lookups outside that scope answer 404,
+exactly as for an id that does not exist, so ids leak nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, true
+
+from api.db.models import User
+
+
+def visible_to(user: User, owner_column, team_column) -> ColumnElement[bool]:
+    if user.role == "admin":
+        return true()
+    if user.role == "manager" and user.team:
+        return or_(owner_column == user.id, team_column == user.team)
+    return owner_column == user.id
+
+
+def can_see(user: User, owner_id: int, team: str | None) -> bool:
+    """The same rule as ``visible_to``, for a row already read."""
+    if user.role == "admin" or user.id == owner_id:
+        return True
+    return user.role == "manager" and user.team is not None and user.team == team
+
+
+def may_edit(user: User, owner_id: int, team: str | None) -> bool:
+    """The worker who made the recording, or the manager of their team, edits and signs."""
+    if user.id == owner_id:
+        return True
+    return user.role == "manager" and user.team is not None and user.team == team

@@ -1,0 +1,1 @@
+"""Parts of the drafting stage (transcript -> draft case note); ``pipeline.draft`` joins them."""

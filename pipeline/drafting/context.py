@@ -1,0 +1,248 @@
+"""Is a factor word in a note evidence of a current concern? Not when it is negated
+("no concerns about alcohol"), denied ("she denied any drug use"), absent ("nobody
+has asked her for pictures"), in the past and over ("used drugs in the past but has
+been clean for three years"), hypothetical ("if he drinks again") or only talked
+about ("the dangers of drugs").
+
+With a dependency parse, single-word negation ("not", "no", "never", "nobody") counts
+only inside its own clause: "mum does not drink but dad drinks heavily" negates the
+first drinking only. Phrasal cues ("no evidence of", "drug use was denied") go through
+negspacy's NegEx. Without a parse NegEx also does the single words (cruder)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from negspacy.negation import Negex
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.drafting.sentences import doc_text, sentence_of
+
+_DATA = Path(__file__).parent / "data" / "context.yaml"
+SPAN_KEY = "casenote_factor_terms"
+_EXTENSION = "casenote_negex"
+_CLAUSE_BOUNDARIES = {"ccomp", "advcl", "relcl", "parataxis", "ROOT"}
+_OPINION_VERBS = {"think", "believe", "feel", "suspect", "consider", "thinks", "believes", "feels"}
+
+
+@dataclass(frozen=True)
+class Context:
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    discussion: bool = False
+
+    @property
+    def current(self) -> bool:
+        return not (self.negated or self.historical or self.hypothetical or self.discussion)
+
+    @property
+    def reason(self) -> str:
+        for name in ("negated", "historical", "hypothetical", "discussion"):
+            if getattr(self, name):
+                return name
+        return "current"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    negex_terms: dict[str, list[str]]
+    syntactic: list[str]
+    negating_determiners: frozenset[str]
+    negating_subjects: frozenset[str]
+    denial_verbs: frozenset[str]
+    historical: tuple[re.Pattern, ...]
+    current: tuple[re.Pattern, ...]
+    hypothetical_marks: frozenset[str]
+    hypothetical_modals: frozenset[str]
+    concern_words: frozenset[str]
+    discussion: tuple[re.Pattern, ...]
+
+
+@lru_cache
+def _rules() -> _Rules:
+    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    negex = data["negex"]
+    for name, words in list(negex.items()) + [(k, v) for k, v in data.items() if isinstance(v, list)]:
+        if any(not isinstance(w, str) for w in words):
+            raise ValueError(f"{_DATA.name}: {name} holds a non-word (quote yes/no in YAML)")
+    compiled = lambda items: tuple(re.compile(p, re.I) for p in items)  # noqa: E731
+    return _Rules(
+        negex_terms={k: list(negex[k]) for k in
+                     ("pseudo_negations", "preceding_negations", "following_negations", "termination")},
+        syntactic=list(negex["syntactic_preceding"]),
+        negating_determiners=frozenset(data["negating_determiners"]) - {"any"},
+        negating_subjects=frozenset(data["negating_subjects"]),
+        denial_verbs=frozenset(data["denial_verbs"]),
+        historical=compiled(data["historical"]), current=compiled(data["current"]),
+        hypothetical_marks=frozenset(data["hypothetical_marks"]),
+        hypothetical_modals=frozenset(data["hypothetical_modals"]),
+        concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
+    )
+
+
+_negex_cache: dict[tuple[int, bool], Negex] = {}
+
+
+def _negex(nlp: Language, parsed: bool) -> Negex:
+    key = (id(nlp), parsed)
+    if key not in _negex_cache:
+        rules = _rules()
+        terms = {k: list(v) for k, v in rules.negex_terms.items()}
+        if not parsed:
+            terms["preceding_negations"] += rules.syntactic
+        _negex_cache[key] = Negex(nlp, "casenote_negex", neg_termset=terms, extension_name=_EXTENSION,
+                                  span_keys=[SPAN_KEY])
+    return _negex_cache[key]
+
+
+def negex_marks(nlp: Language, doc: Doc, spans: list[Span], *, parsed: bool) -> set[tuple[int, int]]:
+    """(start, end) token offsets of the spans NegEx finds negated.
+
+    negspacy's own loop visits every span for every clause boundary (quadratic in a long
+    note), so its steps are called here with each span looked up in its clause directly."""
+    negex = _negex(nlp, parsed)
+    preceding, following, terminating = negex.process_negations(doc)
+    boundaries = negex.termination_boundaries(doc, terminating)
+    starts = [start for start, _ in boundaries]
+    negated = set()
+    for span in spans:
+        index = bisect_right(starts, span.start) - 1
+        if index < 0:
+            continue
+        low, high = boundaries[index]
+        if span.end > high:
+            continue  # NegEx judges a span only inside one clause
+        span._.set(_EXTENSION, False)
+        negex._apply_negation(span, [p for p in preceding if low <= p[1] < high],
+                              [f for f in following if low <= f[1] < high])
+        if span._.get(_EXTENSION):
+            negated.add((span.start, span.end))
+    return negated
+
+
+def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
+    rules = _rules()
+    root = span.root
+    if parsed:
+        clause = _clause_text(root)
+        negated = negex_negated or _negated_in_clause(root, rules, span)
+        hypothetical = _hypothetical(root, rules)
+    else:
+        clause = _chunk_text(span)
+        negated = negex_negated
+        hypothetical = _hypothetical_by_words(span, rules)
+    historical = any(p.search(clause) for p in rules.historical) and not any(p.search(clause) for p in rules.current)
+    before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
+    discussion = any(p.search(before) for p in rules.discussion)
+    return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion)
+
+
+def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
+    """Climb from the factor word to the head of its clause, looking for negation. A
+    negation inside the matched words is part of what is said ("nobody loves him")."""
+    current = token
+    for _ in range(40):  # a parse tree is never this deep; guards against cycles
+        if _negated_here(current, rules, span):
+            return True
+        if current.head.i == current.i:
+            return False
+        dep = current.dep_
+        if dep == "conj" and (_has_subject(current) or _joined_by_but(current)):
+            return False  # "mum does not drink but dad drinks": its own clause
+        if dep in _CLAUSE_BOUNDARIES:
+            head = current.head
+            if head.lower_ in rules.denial_verbs:
+                return True  # "she denied that she drinks"
+            return head.lower_ in _OPINION_VERBS and any(c.dep_ == "neg" for c in head.children)
+        current = current.head
+    return False
+
+
+def _negated_here(token: Token, rules: _Rules, span: Span) -> bool:
+    inside = range(span.start, span.end)
+    if token.i not in inside and (token.lower_ in rules.denial_verbs or token.lower_ == "without"):
+        return True
+    for child in token.children:
+        if child.i in inside:
+            continue
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ == "det" and child.lower_ in rules.negating_determiners:
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in rules.negating_subjects:
+                return True
+            if any(g.dep_ == "det" and g.lower_ == "no" for g in child.children):  # "no one"
+                return True
+    return False
+
+
+def _has_subject(token: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
+
+
+def _joined_by_but(token: Token) -> bool:
+    siblings = list(token.head.children)
+    return any(c.dep_ == "cc" and c.lower_ in ("but", "yet") and c.i < token.i for c in siblings)
+
+
+def clause_head(token: Token) -> Token:
+    current = token
+    for _ in range(40):
+        if current.dep_ in _CLAUSE_BOUNDARIES or current.head.i == current.i:
+            return current
+        if current.dep_ == "conj" and _has_subject(current):
+            return current
+        current = current.head
+    return current
+
+
+def _clause_text(token: Token) -> str:
+    head = clause_head(token)
+    return " ".join(t.text for t in head.subtree)
+
+
+def _hypothetical(token: Token, rules: _Rules) -> bool:
+    head = clause_head(token)
+    current = token
+    for _ in range(40):
+        for child in current.children:
+            if child.dep_ == "mark" and child.lower_ in rules.hypothetical_marks:
+                return True
+            if child.dep_ == "prep" and child.lower_ == "in" and any(g.lower_ == "case" for g in child.children):
+                return True
+        if current.head.i == current.i or current.dep_ in ("ccomp", "relcl", "parataxis"):
+            break
+        current = current.head
+    modal = any(c.dep_ == "aux" and c.lower_ in rules.hypothetical_modals for c in head.children)
+    if not modal:
+        return False
+    ancestors = [head] + list(head.ancestors)
+    return not any(t.lower_ in rules.concern_words for t in ancestors)
+
+
+def _chunk_text(span: Span) -> str:
+    """Without a parse: the words between the nearest punctuation or 'but' on each side."""
+    sent = sentence_of(span)
+    stops = {",", ";", ":", "but", "however", "although", "though"}
+    start = span.start
+    while start > sent.start and span.doc[start - 1].lower_ not in stops:
+        start -= 1
+    end = span.end
+    while end < sent.end and span.doc[end].lower_ not in stops:
+        end += 1
+    return span.doc[start:end].text
+
+
+def _hypothetical_by_words(span: Span, rules: _Rules) -> bool:
+    sent = sentence_of(span)
+    window = [t.lower_ for t in span.doc[max(sent.start, span.start - 8):span.start]]
+    return any(w in rules.hypothetical_marks for w in window) or \
+        any(w in rules.hypothetical_modals for w in window[-3:])

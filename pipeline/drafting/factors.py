@@ -1,0 +1,265 @@
+"""Suggest CiN census factors from a note, each with the sentences that support it.
+
+1. Every term of every factor family (``pipeline/data/factors/*.yaml``) is looked for
+   sentence by sentence.
+2. A match that is negated, denied, absent, historical, hypothetical or only talked
+   about is dropped (``context.py``).
+3. The letter follows the person (``subjects.py``): whose problem it is (1, 2, 4-7,
+   9-15, 24), who is hurt (3, 17) or who hurt the child (18, 19).
+4. Weights of the matches combine per code (1 - product of (1 - weight)); codes under
+   ``settings.factor_min_confidence`` are not suggested.
+5. 21 only when the note says there are no concerns and nothing else is suggested.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from models.cin_codes import census_rule_problems, cin_factors
+from models.draft import Evidence, FactorSuggestion, Subject
+from models.settings import Settings
+from pipeline.drafting.context import context_of, negex_marks
+from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
+from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.sentences import NoteSentence, doc_text
+from pipeline.drafting.subjects import owner_of, victim_and_perpetrator
+
+logger = logging.getLogger("casenote.drafting.factors")
+
+NO_FACTORS = "21"
+ABUSE_BY_WHOM = {"18", "19"}
+UNRESOLVED_FACTOR = 0.75  # the note does not say whose concern it is: the letter is a guess
+HEDGE_FACTOR = 0.9
+_HEDGES = re.compile(r"\b(may|might|possibly|possible|query|alleged(ly)?|unclear|reportedly|unconfirmed)\b", re.I)
+_REFLEXIVE = {"himself", "herself", "themselves", "myself", "itself"}
+_SUBJECT_OF_KIND = {"child": Subject.child, "parent_carer": Subject.parent_carer,
+                    "household_member": Subject.household_member, "another_child": Subject.another_child,
+                    "adult": Subject.adult}
+
+
+@dataclass
+class _Match:
+    family: CompiledFamily
+    term: CompiledTerm
+    sentence: int
+    span: Span
+
+
+@dataclass
+class _Mention:
+    family: CompiledFamily
+    code: str | None  # None: the letter is not known yet
+    weight: float
+    sentence: int
+    term: int
+    subject: Subject
+
+
+def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, settings: Settings, *,
+                    parsed: bool, nlp: Language) -> list[FactorSuggestion]:
+    families = load_factor_rules()
+    text = doc_text(doc)
+    matches = find_terms(doc, sentences, families, parsed=parsed)
+    negated = negex_marks(nlp, doc, [m.span for m in matches], parsed=parsed)
+    mentions: list[_Mention] = []
+    for match in matches:
+        context = context_of(match.span, parsed=parsed, negex_negated=(match.span.start, match.span.end) in negated)
+        is_no_factors = match.family.rules.family == NO_FACTORS
+        if not context.current and not (is_no_factors and context.reason == "negated"):
+            continue  # "no concerns" is itself a negation: that is what 21 looks for
+        mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
+        if mention is not None:
+            mentions.append(mention)
+    by_code = {code: ms for code, ms in _combine(mentions).items()
+               if _confidence(ms) >= settings.factor_min_confidence}
+    by_code = _no_factors_rule(by_code, matches)
+    suggestions = [_suggestion(code, ms, _confidence(ms), sentences) for code, ms in by_code.items()]
+    if NO_FACTORS in {s.code for s in suggestions} and len(suggestions) > 1:
+        suggestions = [s for s in suggestions if s.code != NO_FACTORS]
+    problems = census_rule_problems([s.code for s in suggestions])
+    if problems:  # the rules above make this impossible; never hand a worker an invalid set
+        logger.error("factor suggestions broke census rules: %s", "; ".join(problems))
+        suggestions = [s for s in suggestions if s.code != NO_FACTORS]
+    return sorted(suggestions, key=lambda s: (-s.confidence, _code_order(s.code)))
+
+
+def find_terms(doc: Doc, sentences: list[NoteSentence], families: tuple[CompiledFamily, ...], *,
+               parsed: bool) -> list[_Match]:
+    """Every term match that lies inside one sentence (one regex pass over the whole text per term)."""
+    text = doc_text(doc)
+    lowered = text.lower()
+    lowered = lowered if len(lowered) == len(text) else None  # a few letters lower-case to two
+    starts = [s.model.start_char for s in sentences]
+    matches: list[_Match] = []
+    seen: dict[str, list] = {}  # the same lexicon used by several families is searched once
+    for family in families:
+        skip = {bisect_right(starts, a) - 1 for p in family.exclude_sentence for a, _ in p.finditer(text, lowered)}
+        excluded = [span for pattern in family.exclude for span in pattern.finditer(text, lowered)]
+        for term in family.terms:
+            key = term.pattern.source
+            if key not in seen:
+                seen[key] = list(term.pattern.finditer(text, lowered))
+            for start, end in seen[key]:
+                index = bisect_right(starts, start) - 1
+                if index < 0 or end > sentences[index].model.end_char or index in skip:
+                    continue
+                if excluded and any(a < end and start < b for a, b in excluded):
+                    continue
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is None or len(span) == 0:
+                    continue
+                if term.verb and parsed and not any(t.tag_.startswith("VB") for t in span):
+                    continue
+                matches.append(_Match(family, term, index, span))
+    matches.sort(key=lambda m: (m.sentence, m.span.start))
+    return matches
+
+
+def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: str) -> _Mention | None:
+    rules = match.family.rules
+    weight = match.term.weight
+    if _HEDGES.search(sentence):
+        weight *= HEDGE_FACTOR
+    base = dict(family=match.family, sentence=match.sentence, term=match.term.index)
+    if rules.letter_by == "none":
+        subject = Subject.none if rules.codes["any"] in ("20", NO_FACTORS) else Subject.child
+        return _Mention(code=rules.codes["any"], weight=weight, subject=subject, **base)
+    if rules.letter_by == "subtype":
+        return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
+    if rules.letter_by == "owner":
+        return _by_person(owner_of(match.span, people, parsed=parsed), rules.codes, weight, base)
+    victim, perpetrator = victim_and_perpetrator(match.span, people, parsed=parsed)
+    if any(t.lower_ in _REFLEXIVE for t in match.span.root.children) or \
+            (victim is not None and perpetrator is not None and victim.key == perpetrator.key):
+        return None  # "hurting himself" is self-harm, not abuse; or we cannot tell who is who
+    if not _victim_fits(match.term.victim, victim, perpetrator):
+        return None
+    if rules.letter_by == "victim":
+        if match.term.victim == "child_by_partner":
+            return _Mention(code=rules.codes["child"], weight=weight, subject=Subject.child, **base)
+        return _by_person(victim, rules.codes, weight, base)
+    # perpetrator: the child is hurt; the letter says by whom
+    return _by_person(perpetrator, rules.codes, weight, base, perpetrator=True)
+
+
+def _victim_fits(rule: str | None, victim: PersonRef | None, perpetrator: PersonRef | None) -> bool:
+    by_partner = perpetrator is not None and perpetrator.role == "partner" and perpetrator.kind != "household_member"
+    if rule is None:
+        return victim is None or victim.likely_child or victim.kind not in ("another_child",)
+    if rule == "adult":
+        return victim is not None and not victim.likely_child
+    if rule == "child":
+        return victim is None or victim.likely_child and victim.kind != "another_child"
+    if rule == "child_by_partner":
+        return victim is not None and victim.likely_child and by_partner
+    return victim is not None and victim.likely_child and victim.kind != "another_child" and not by_partner
+
+
+def _letter_kind(ref: PersonRef, *, perpetrator: bool = False) -> str:
+    if ref.is_child:
+        return "child" if ref.kind != "another_child" or perpetrator else "another_child"
+    return ref.kind
+
+
+def _by_person(ref: PersonRef | None, codes: dict[str, str], weight: float, base: dict, *,
+               perpetrator: bool = False) -> _Mention | None:
+    if ref is None or ref.kind == "unknown":
+        return _Mention(code=None, weight=weight, subject=Subject.none, **base)
+    kind = _letter_kind(ref, perpetrator=perpetrator)
+    code = codes.get(kind)
+    if code is None:
+        return None  # e.g. an adult "going missing" or a friend's drinking: not this child's factor
+    return _Mention(code=code, weight=weight, subject=_SUBJECT_OF_KIND.get(kind, Subject.none), **base)
+
+
+def _subtype(family: CompiledFamily, text: str) -> str:
+    present = {name for name, pattern in family.subtype_cues.items() if pattern.search(text)}
+    for subtype in family.rules.subtypes:
+        if set(subtype.all) <= present:
+            return subtype.code
+    return family.rules.subtypes[-1].code
+
+
+def _combine(mentions: list[_Mention]) -> dict[str, list[_Mention]]:
+    """Group by code; a mention whose letter is unknown joins its family's best-supported
+    code, or the family's default letter when the note gives no other."""
+    by_code: dict[str, list[_Mention]] = defaultdict(list)
+    pending: dict[str, list[_Mention]] = defaultdict(list)
+    for mention in mentions:
+        if mention.code is None:
+            pending[mention.family.rules.family].append(mention)
+        else:
+            by_code[mention.code].append(mention)
+    for family_id, waiting in pending.items():
+        family = waiting[0].family
+        own = [code for code in by_code if any(m.family is family for m in by_code[code])]
+        if own:
+            target = max(own, key=lambda c: _confidence(by_code[c]))
+        elif family.rules.unresolved is not None:
+            target = family.rules.codes.get(family.rules.unresolved)
+            if target is None:
+                continue
+        else:
+            continue
+        for mention in waiting:
+            mention.code, mention.weight = target, mention.weight * UNRESOLVED_FACTOR
+            mention.subject = _SUBJECT_OF_KIND.get(family.rules.unresolved or "", mention.subject) \
+                if not own else mention.subject
+            by_code[target].append(mention)
+    return dict(by_code)
+
+
+def _no_factors_rule(by_code: dict[str, list[_Mention]], matches: list[_Match]) -> dict[str, list[_Mention]]:
+    """21 needs a general 'no concerns' statement: not one about a named factor
+    ('no concerns about alcohol') and never beside another suggestion."""
+    statements = by_code.get(NO_FACTORS)
+    if not statements:
+        return by_code
+    factor_sentences = {m.sentence for m in matches if m.family.rules.family != NO_FACTORS}
+    general = [m for m in statements if m.sentence not in factor_sentences]
+    result = {code: ms for code, ms in by_code.items() if code != NO_FACTORS}
+    if general and not result:
+        result[NO_FACTORS] = general
+    return result
+
+
+def _confidence(mentions: list[_Mention]) -> float:
+    best: dict[tuple[int, int], float] = {}
+    for m in mentions:  # the same term twice in one sentence is one piece of evidence
+        key = (m.sentence, m.term)
+        best[key] = max(best.get(key, 0.0), m.weight)
+    remaining = 1.0
+    for weight in best.values():
+        remaining *= 1.0 - weight
+    return round(min(0.99, 1.0 - remaining), 2)
+
+
+def _suggestion(code: str, mentions: list[_Mention], confidence: float,
+                sentences: list[NoteSentence]) -> FactorSuggestion:
+    subjects = [m.subject for m in mentions if m.subject is not Subject.none] or [m.subject for m in mentions]
+    subject = max(set(subjects), key=subjects.count)
+    by = None
+    if code[:-1] in ABUSE_BY_WHOM:  # the letter says by whom: B another child, C an adult
+        subject, by = Subject.child, (Subject.another_child if code.endswith("B") else Subject.adult)
+    strength: dict[int, float] = {}
+    for m in mentions:
+        strength[m.sentence] = max(strength.get(m.sentence, 0.0), m.weight)
+    evidence = []
+    for index in sorted(strength, key=lambda i: (-strength[i], i)):  # the clearest sentence first
+        s = sentences[index].model
+        evidence.append(Evidence(text=s.text, start_char=s.start_char, end_char=s.end_char,
+                                 start_s=s.start_s, end_s=s.end_s))
+    return FactorSuggestion(code=code, label=cin_factors()[code].label, confidence=confidence,
+                            subject=subject, evidence=evidence, by=by)
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return int(digits), code

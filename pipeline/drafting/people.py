@@ -1,0 +1,276 @@
+"""Who is who in a note: role words ("mum", "mum's partner"), names (``names.py``) and
+which person each pronoun means.
+
+Everything the factor, section and visit rules ask about a person goes through
+``People.ref(token)``, which answers with a ``PersonRef`` (role, kind, gender)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.drafting.names import NameInfo, Names
+from pipeline.drafting.person_words import WORKER, PersonRef, lexicon, number
+from pipeline.drafting.sentences import parser_sentences
+
+REPORTING_HEADS = {"said", "says", "say", "told", "tells", "tell", "explained", "reported", "stated",
+                   "shared", "disclosed", "admitted", "denied", "confirmed", "thinks", "thought", "feels",
+                   "felt", "believes", "believed", "knows", "added", "accepted", "agreed", "worries"}
+
+
+class People:
+    """Person mentions of one parsed note."""
+
+    def __init__(self, doc: Doc, *, parsed: bool, known_names: list[str] | None = None) -> None:
+        self.doc, self.parsed, self.lex = doc, parsed, lexicon()
+        self.roles: dict[int, tuple[dict, int, int]] = {}  # token index -> (role entry, start, end)
+        self._phrase_head: dict[int, int] = {}  # other words of a role phrase -> its head word
+        self.resolved: dict[int, PersonRef | None] = {}
+        self._alternatives: dict[int, list[PersonRef]] = {}  # pronoun -> who else it may mean
+        self._sentence_starts = {sent.start for sent in parser_sentences(doc)}
+        self._find_roles()
+        found = Names(doc, parsed=parsed, lex=self.lex, roles=self.roles,
+                      known={part.lower() for name in known_names or [] for part in name.split()})
+        self._names = found
+        self.name_of, self.names, self._named_by_role = found.name_of, found.names, found.named_by_role
+        self._resolve_pronouns()
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def ref(self, token: Token) -> PersonRef | None:
+        """The person this token names or points to (None: not a person)."""
+        i = token.i
+        if i in self.resolved:
+            return self.resolved[i]
+        if i in self.name_of:
+            return self._name_ref(self.name_of[i])
+        head = i if i in self.roles else self._phrase_head.get(i)  # "mum" in "mum and dad"
+        if head is not None:
+            named = self._named_by_role.get(head)
+            if named is not None:  # "her cousin Jayden, who is 14": the cousin is Jayden
+                return self._name_ref(named)
+            if self.parsed and self._compound_of_thing(self.doc[head]):
+                return None  # "hospital bed", "school uniform"
+            return self._role_ref(head)
+        low = token.lower_
+        if low in self.lex.worker_pronouns or (low == "we" and token.i in self._sentence_starts):
+            return WORKER
+        if low in ("who", "whom") and self.parsed and token.head.dep_ == "relcl":
+            return self.ref(token.head.head)
+        return None
+
+    def mentions(self, span: Span | Doc) -> list[tuple[Token, PersonRef]]:
+        found = []
+        for token in span:
+            ref = self.ref(token)
+            if ref is not None and not self._inside_role_phrase(token):
+                found.append((token, ref))
+        return found
+
+    def ref_other_than(self, token: Token, other: PersonRef) -> PersonRef | None:
+        """A pronoun's next most likely person when the first cannot be right
+        ('her cousin touched her': the one touched is not the cousin)."""
+        if token.i not in self._alternatives:
+            ref = self.ref(token)
+            return ref if ref is not None and ref.key != other.key else None
+        return next((r for r in self._alternatives[token.i] if r.key != other.key), None)
+
+    def role_at(self, token: Token) -> PersonRef | None:
+        """The role word itself, even where it modifies a noun ("partner drinks")."""
+        head = token.i if token.i in self.roles else self._phrase_head.get(token.i)
+        return self._role_ref(head) if head is not None else None
+
+    def named_ref(self, key: str) -> PersonRef:
+        return self._name_ref(key)
+
+    # -- roles -----------------------------------------------------------------------------------
+    def _find_roles(self) -> None:
+        words = [t.lower_ for t in self.doc]
+        i = 0
+        while i < len(words):
+            for size in range(min(self.lex.longest, len(words) - i), 0, -1):
+                entry = self.lex.phrases.get(tuple(words[i:i + size]))
+                if entry is not None:
+                    head = i + size - 1  # the last word carries the role ("foster carer")
+                    self.roles[head] = (entry, i, i + size)
+                    self._phrase_head.update({j: head for j in range(i, head)})
+                    i += size
+                    break
+            else:
+                i += 1
+
+    def _compound_of_thing(self, token: Token) -> bool:
+        head = token.head
+        return token.dep_ == "compound" and head.i != token.i and head.i not in self.roles \
+            and head.i not in self.name_of and head.tag_ in ("NN", "NNS")
+
+    def _inside_role_phrase(self, token: Token) -> bool:
+        return token.i in self._phrase_head
+
+    def _role_ref(self, i: int) -> PersonRef:
+        entry, start, _ = self.roles[i]
+        role, kind = entry["role"], entry["kind"]
+        gender = "plural" if entry.get("plural") else entry.get("gender")
+        age = self._names.age_after(i + 1)
+        if age is None and start >= 3 and self.doc[start - 1].lower_.startswith("old") \
+                and self.doc[start - 2].lower_ in ("year", "years") and self.doc[start - 3].like_num:
+            age = number(self.doc[start - 3].text)  # "her 15 year old cousin"
+        if role == "partner":
+            owner = self._owner_of(self.doc[i], start)
+            if owner is not None and owner.is_child:
+                kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
+        if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
+            kind = "household_member"
+        if role == "sibling" and self._has_word_before(start, {"adult"}):
+            kind = "household_member"
+        return PersonRef(role=role, kind=kind, gender=gender, age=age)
+
+    def _owner_of(self, token: Token, start: int) -> PersonRef | None:
+        """'her boyfriend' -> her; 'mum's partner' -> mum."""
+        if self.parsed:
+            holders = [token]
+            if token.dep_ in ("compound", "appos"):
+                holders.append(token.head)  # "her boyfriend Kai": "her" hangs on Kai
+            named = next((t for t in token.doc[token.i + 1:token.i + 2] if t.i in self.name_of), None)
+            if named is not None:
+                holders.append(named)
+            for holder in holders:
+                for child in holder.children:
+                    if child.dep_ == "poss" and child.i != token.i:
+                        return self.ref(child)
+            return None
+        if start > 0:
+            before = self.doc[start - 1]
+            if before.lower_ in ("'s", "’s") and start > 1:
+                return self.ref(self.doc[start - 2])
+            return self.ref(before)
+        return None
+
+    def _has_word_before(self, start: int, words: set[str]) -> bool:
+        return any(self.doc[j].lower_ in words for j in range(max(0, start - 2), start))
+
+    def _name_ref(self, key: str) -> PersonRef:
+        name = self.names[key]
+        if name.role_token is not None and name.role == "partner":
+            ref = self._role_ref(name.role_token)  # whose partner needs the pronouns resolved
+            return replace(ref, name=name.text, gender=name.gender or ref.gender, age=name.age or ref.age)
+        kind = name.kind or self._default_kind(name)
+        if name.age is not None:
+            if name.age < self.lex.adult_age and kind in ("unknown", "child"):
+                kind = "child"
+            elif name.age >= self.lex.adult_age and kind in ("unknown", "child"):
+                kind = "household_member"
+        return PersonRef(role=name.role or ("child" if kind == "child" else "unknown"), kind=kind,
+                         gender=name.gender, name=name.text, age=name.age)
+
+    def _default_kind(self, name: NameInfo) -> str:
+        """A name nobody gave a role: police titles are professionals, other titles adults;
+        a bare first name in a children's visit note is most often a child's."""
+        if name.title in ("pc", "dc", "ps", "sgt"):
+            return "professional"
+        return "adult" if name.title else "unknown"
+
+    # -- pronouns --------------------------------------------------------------------------------
+    def _resolve_pronouns(self) -> None:
+        history: list[tuple[Token, PersonRef]] = []  # mentions so far, in order
+        topic: PersonRef | None = None  # who the sentence before was about
+        for sent in parser_sentences(self.doc):
+            seen_person = False
+            for token in sent:
+                gender = self.lex.pronouns.get(token.lower_)
+                if gender is not None and token.tag_ != "NNP":
+                    opens = not seen_person and token.dep_ in ("nsubj", "nsubjpass") if self.parsed \
+                        else not seen_person
+                    ranked = self._antecedents(token, gender, history, sent)
+                    if opens and topic is not None and self._fits(topic, gender, exact=True):
+                        ranked = [topic] + [r for r in ranked if r != topic]
+                    ref = ranked[0] if ranked else None
+                    self.resolved[token.i] = ref
+                    self._alternatives[token.i] = ranked
+                    if ref is not None:
+                        history.append((token, ref))
+                        seen_person = True
+                    continue
+                ref = self.ref(token)
+                if ref is not None and ref.kind not in ("worker", "professional") \
+                        and not self._inside_role_phrase(token):
+                    history.append((token, ref))
+                    seen_person = True
+            topic = self._topic(sent) or topic
+
+    def _topic(self, sent: Span) -> PersonRef | None:
+        """The subject of a sentence's main verb: 'Kacey said she ran away' -> Kacey."""
+        if self.parsed:
+            root = sent.root
+            for child in root.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    ref = self.ref(child)
+                    if ref is not None and ref.kind not in ("worker", "professional"):
+                        return ref
+            return None
+        for token in sent:
+            ref = self.ref(token)
+            if ref is not None and ref.kind not in ("worker", "professional"):
+                return ref
+        return None
+
+    @staticmethod
+    def _fits(ref: PersonRef, gender: str, *, exact: bool = False) -> bool:
+        if gender == "plural":
+            return ref.gender == "plural" or ref.role in ("child", "parents") and ref.name is None
+        if exact:
+            return ref.gender == gender
+        return ref.gender in (None, gender) and ref.gender != "plural"
+
+    def _antecedents(self, token: Token, gender: str, history, sent: Span) -> list[PersonRef]:
+        """Who a pronoun may mean, most likely first."""
+        def fits(ref: PersonRef) -> bool:
+            return self._fits(ref, gender)
+
+        first: list[PersonRef] = []
+        if self.parsed:
+            speaker = self._governing_subject(token)
+            if speaker is not None and fits(speaker):
+                first = [speaker]
+        same_verb_subject = self._same_clause_subject(token) if self.parsed else None
+        window_start = sent.start
+        candidates = []
+        for back, (mention, ref) in enumerate(reversed(history)):
+            if mention.i < window_start and back > 12:
+                break
+            if not fits(ref):
+                continue
+            if same_verb_subject is not None and mention.i == same_verb_subject.i:
+                continue  # 'Dean hit him': him is not Dean
+            candidates.append(ref)
+        # someone known to be 'she' beats a role word of unknown gender mentioned later
+        # ("an adult family member"); a first name of unknown gender still competes on recency
+        exact = [ref for ref in candidates if ref.gender == gender or ref.name is not None]
+        ranked: list[PersonRef] = []
+        for ref in first + exact + candidates:
+            if ref not in ranked:
+                ranked.append(ref)
+        return ranked
+
+    def _governing_subject(self, token: Token) -> PersonRef | None:
+        """'Mum said she...': the subject of the reporting verb above the pronoun's clause."""
+        if token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+            return None
+        verb = token.head if token.dep_ != "poss" else token.head.head
+        while verb.dep_ in ("conj", "xcomp") and verb.head != verb:
+            verb = verb.head
+        if verb.dep_ not in ("ccomp",) or verb.head.lower_ not in REPORTING_HEADS:
+            return None
+        for child in verb.head.children:
+            if child.dep_ == "nsubj" and child.i < token.i:
+                ref = self.ref(child)
+                if ref is not None and ref.kind not in ("worker",):
+                    return ref
+        return None
+
+    def _same_clause_subject(self, token: Token) -> Token | None:
+        if token.dep_ not in ("dobj", "pobj", "iobj"):
+            return None
+        verb = token.head if token.dep_ != "pobj" else token.head.head
+        return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+

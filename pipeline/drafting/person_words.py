@@ -1,0 +1,92 @@
+"""The words that name people in a note (``data/people.yaml``) and ``PersonRef``, the
+answer to "who is this?" that every drafting rule works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+_DATA = Path(__file__).parent / "data" / "people.yaml"
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    role: str
+    kind: str  # child, parent_carer, household_member, adult, another_child, professional, worker, unknown
+    gender: str | None = None  # f, m, plural
+    name: str | None = None
+    age: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Tells people apart: by name, else by role (and gender: grandad is not nan)."""
+        if self.name:
+            return self.name.lower()
+        return self.role if self.gender in (None, "plural") else f"{self.role}:{self.gender}"
+
+    @property
+    def is_child(self) -> bool:
+        return self.age < lexicon().adult_age if self.age is not None else self.kind in ("child", "another_child")
+
+    @property
+    def likely_child(self) -> bool:
+        """A child, or a bare first name nobody gave a role (in a child's visit note most
+        often a child's). Used where a guess is safe: sections, seen alone, who was hurt;
+        never to choose a census letter for whose problem it is."""
+        return self.is_child or (self.kind == "unknown" and self.name is not None)
+
+
+WORKER = PersonRef(role="worker", kind="worker")
+
+
+@dataclass
+class Lexicon:
+    phrases: dict[tuple[str, ...], dict]
+    longest: int
+    pronouns: dict[str, str]
+    worker_pronouns: set[str]
+    titles: set[str]
+    not_names: set[str]
+    place_prepositions: set[str]
+    travel_words: set[str]
+    adult_age: int
+
+
+@lru_cache
+def lexicon() -> Lexicon:
+    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    _all_strings(data, _DATA.name)
+    phrases: dict[tuple[str, ...], dict] = {}
+    for entry in data["roles"]:
+        for word in entry["words"]:
+            phrases[tuple(word.lower().replace("-", " - ").split())] = entry
+    return Lexicon(phrases=phrases, longest=max(len(p) for p in phrases),
+                   pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
+                   titles=set(data["titles"]), not_names=set(data["not_names"]),
+                   place_prepositions=set(data["place_prepositions"]),
+                   travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
+
+
+def number(text: str) -> int | None:
+    """'7' -> 7, 'seven' -> 7."""
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+    text = text.lower().replace(",", "")
+    if text.isdigit():
+        return int(text)
+    return words.get(text)
+
+
+def _all_strings(data: dict, where: str) -> None:
+    """Word lists hold words: YAML reads a bare no or yes as a boolean, so quote them."""
+    for key, value in data.items():
+        items = value if isinstance(value, list) else []
+        for item in items:
+            words = item.get("words", []) if isinstance(item, dict) else [item]
+            bad = [w for w in words if not isinstance(w, str)]
+            if bad:
+                raise ValueError(f"{where}: {key} has {bad!r}, not words (quote yes/no in YAML)")

@@ -1,0 +1,128 @@
+"""Cut the transcript into sentences (spaCy) and give each its audio time, recogniser
+confidence and the quality flags of the segments it overlaps.
+
+Every character of the transcript except whitespace lands in exactly one sentence:
+a piece that is only punctuation is joined to the sentence before it."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from statistics import fmean
+
+from spacy.tokens import Doc, Span, Token
+
+from models.draft import Sentence
+from models.transcript import Flag, Transcript
+
+
+@dataclass
+class NoteSentence:
+    """A sentence of the note with the spaCy span it came from."""
+
+    span: Span
+    model: Sentence
+
+    @property
+    def text(self) -> str:
+        return self.model.text
+
+
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "pc", "dc", "st", "no", "vs", "etc", "approx"}
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once (spaCy joins every token again on each access)."""
+    cached = doc.user_data.get("casenote_text")
+    if cached is None:
+        cached = doc.user_data["casenote_text"] = doc.text
+    return cached
+
+
+def parser_sentences(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, built once (``token.sent`` walks the whole document each time)."""
+    cached = doc.user_data.get("casenote_sents")
+    if cached is None:
+        cached = doc.user_data["casenote_sents"] = list(doc.sents)
+    return cached
+
+
+def sentence_of(item: Span | Token) -> Span:
+    sents = parser_sentences(item.doc)
+    starts = doc_starts = item.doc.user_data.get("casenote_sent_starts")
+    if doc_starts is None:
+        starts = item.doc.user_data["casenote_sent_starts"] = [s.start for s in sents]
+    index = item.i if isinstance(item, Token) else item.start
+    return sents[bisect_right(starts, index) - 1]
+
+
+def _pieces(doc: Doc) -> list[Span]:
+    """spaCy's sentences, cut again after a full stop that is followed by a capital (the
+    parser sometimes joins a spoken fragment, "Mum, Leo and Amy.", to the next sentence)
+    and at a dictated line or paragraph break ("new paragraph" -> a blank line)."""
+    pieces = []
+    for sent in parser_sentences(doc):
+        start = sent.start
+        for token in sent[:-1]:
+            cut = None
+            if "\n" in token.text and token.is_space:
+                cut = token.i + 1
+            elif token.text in (".", "?", "!") and _next_word(doc, token.i).text[:1].isupper() \
+                    and (doc[token.i - 1].lower_ if token.i > 0 else "") not in _ABBREVIATIONS:
+                cut = token.i + 1
+            if cut is not None and cut > start:
+                pieces.append(doc[start:cut])
+                start = cut
+        pieces.append(doc[start:sent.end])
+    return pieces
+
+
+def _next_word(doc: Doc, i: int) -> Token:
+    j = i + 1
+    while j < len(doc) - 1 and doc[j].is_space:
+        j += 1
+    return doc[j]
+
+
+def split_sentences(doc: Doc, transcript: Transcript | None = None) -> list[NoteSentence]:
+    pieces: list[tuple[int, int, Span]] = []
+    text = doc_text(doc)
+    for sent in _pieces(doc):
+        start, end = _trim(text, sent.start_char, sent.end_char)
+        if start >= end:
+            continue
+        if pieces and not any(ch.isalnum() for ch in text[start:end]):
+            first, _, span = pieces[-1]
+            pieces[-1] = (first, end, doc[span.start:sent.end])
+            continue
+        pieces.append((start, end, sent))
+    return [NoteSentence(span=span, model=_sentence(text, start, end, transcript))
+            for start, end, span in pieces]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _sentence(text: str, start: int, end: int, transcript: Transcript | None) -> Sentence:
+    sentence = Sentence(text=text[start:end], start_char=start, end_char=end)
+    if transcript is None:
+        return sentence
+    words = [w for segment in transcript.segments for w in segment.words
+             if w.start_char is not None and w.end_char is not None
+             and w.start_char < end and w.end_char > start]
+    if words:
+        sentence.start_s = round(min(w.start for w in words), 3)
+        sentence.end_s = round(max(w.end for w in words), 3)
+        sentence.confidence = round(fmean(w.probability for w in words), 3)
+    flags: dict[tuple[str, str], Flag] = {}
+    for segment in transcript.segments:
+        if segment.start_char < end and segment.end_char > start:
+            for flag in segment.flags:
+                flags.setdefault((flag.kind.value, flag.reason), flag)
+    sentence.flags = list(flags.values())
+    return sentence

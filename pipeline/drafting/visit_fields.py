@@ -1,0 +1,183 @@
+"""The statutory visit fields: child seen, seen alone, bedroom seen (true, false or
+null when the note does not say), the people present with their roles, the type of
+contact and whether it was announced. Phrases live in ``data/visit.yaml``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Span
+
+from models.draft import Person, VisitFields
+from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.sentences import NoteSentence
+
+_DATA = Path(__file__).parent / "data" / "visit.yaml"
+_CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", ".", "as", "because"}
+_SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shares its presence
+_OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
+
+
+@lru_cache
+def _rules() -> dict:
+    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+
+    def compiled(value):
+        if isinstance(value, str):
+            return re.compile(value, re.I)
+        if isinstance(value, dict):
+            return {k: compiled(v) for k, v in value.items()}
+        return value
+
+    data = {k: compiled(v) for k, v in data.items() if k != "contact_types"} | {
+        "contact_types": [(c["type"], re.compile(c["regex"], re.I)) for c in data["contact_types"]]}
+    return data
+
+
+def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str], people: People) -> VisitFields:
+    rules = _rules()
+    purpose = [s.text for s, key in zip(sentences, section_keys) if key == "purpose"]
+    everything = [s.text for s in sentences]
+    alone: list[bool] = []
+    bedroom: list[bool] = []
+    seen: list[bool] = []
+    for sentence in sentences:
+        text = sentence.text
+        has_child = any(ref.likely_child for _, ref in people.mentions(sentence.span))
+        if has_child and rules["seen_alone"]["not"].search(text):
+            alone.append(False)
+        elif has_child and rules["seen_alone"]["seen"].search(text):
+            alone.append(True)
+        if rules["bedroom"]["not"].search(text):
+            bedroom.append(False)
+        elif rules["bedroom"]["seen"].search(text) or rules["bedroom"]["described"].search(text):
+            bedroom.append(True)
+        if has_child and rules["child_seen"]["not"].search(text):
+            seen.append(False)
+        elif has_child and rules["child_seen"]["seen"].search(text):
+            seen.append(True)
+    present = people_present(sentences, section_keys, people)
+    if any(p.role == "child" for p in present):
+        seen.append(True)
+    return VisitFields(
+        child_seen=_any_true(seen + [a for a in alone if a]),
+        child_seen_alone=_any_true(alone),
+        bedroom_seen=_any_true(bedroom),
+        people_present=present,
+        contact_type=_first_match(rules["contact_types"], purpose) or _first_match(rules["contact_types"], everything),
+        announced=_announced(purpose or everything[:2], rules["announced"]),
+    )
+
+
+def _any_true(values: list[bool]) -> bool | None:
+    """True if any child was (a visit is for the family); False only when the note says not."""
+    if not values:
+        return None
+    return any(values)
+
+
+def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str | None:
+    for contact_type, pattern in types:
+        if any(pattern.search(text) for text in texts):
+            return contact_type
+    return None
+
+
+def _announced(texts: list[str], patterns: dict) -> bool | None:
+    joined = " ".join(texts)
+    if patterns["unannounced"].search(joined):
+        return False
+    if patterns["announced"].search(joined):
+        return True
+    return None
+
+
+def people_present(sentences: list[NoteSentence], section_keys: list[str], people: People) -> list[Person]:
+    rules = _rules()
+    found: dict[str, PersonRef] = {}
+    gone: set[str] = set()
+    for sentence, key in zip(sentences, section_keys):
+        if key != "present" and not rules["presence"].search(sentence.text):
+            continue
+        earlier = False  # a part of this sentence already said who was there
+        for chunk, soft in _chunks(sentence.span):
+            chunk_text = chunk.text
+            absent = bool(rules["absence"].search(chunk_text))
+            present = key == "present" or bool(rules["presence"].search(chunk_text)) or \
+                _listed(chunk, sentence.span) or (soft and earlier)
+            earlier = earlier or present
+            for token, ref in people.mentions(chunk):
+                if ref.kind in ("worker", "another_child", "adult") or token.lower_ in people.lex.pronouns:
+                    continue
+                if token.dep_ == "poss" or token.nbor(1).lower_ in ("'s", "’s") if token.i + 1 < len(token.doc) else False:
+                    continue  # "mum's partner was not present" is about the partner
+                if ref.kind == "professional" and not _came_along(token, chunk_text):
+                    continue
+                for person in _expand(ref, people):
+                    if absent:
+                        gone.add(person.key)
+                    elif present:
+                        found.setdefault(person.key, person)
+    for key in gone:
+        found.pop(key, None)
+    return _as_people(found)
+
+
+def _expand(ref: PersonRef, people: People) -> list[PersonRef]:
+    """'the children' -> each named child; 'mum' -> the one named mother, when the note names one."""
+    if ref.name is not None:
+        return [ref]
+    if ref.role == "child" and ref.gender == "plural" or ref.role in ("child",) and ref.kind == "child":
+        named = [people.named_ref(key) for key in people.names]
+        children = [ref for ref in named if ref.likely_child and ref.kind != "another_child"]
+        if ref.gender == "plural" and children:
+            return children
+    same_role = [key for key, name in people.names.items() if name.role == ref.role]
+    if len(same_role) == 1 and ref.role not in ("child", "professional", "other"):
+        return [people.named_ref(same_role[0])]
+    return [ref]
+
+
+def _chunks(span: Span) -> list[tuple[Span, bool]]:
+    """Parts of a sentence between commas and 'and'; True when a part continues the one before."""
+    chunks, start, soft = [], span.start, False
+    for token in span:
+        if token.lower_ in _CHUNK_BREAKS or token.lower_ in _SOFT_BREAKS:
+            if token.i > start:
+                chunks.append((span.doc[start:token.i], soft))
+            start, soft = token.i + 1, token.lower_ in _SOFT_BREAKS
+    if start < span.end:
+        chunks.append((span.doc[start:span.end], soft))
+    return chunks
+
+
+def _listed(chunk: Span, sentence: Span) -> bool:
+    """'Mum Dawn, Millie and her brother Ben were at home': the list shares one verb."""
+    rest = sentence.doc[chunk.end:sentence.end].text
+    return bool(re.match(r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b(were|was) (all |both |also )?"
+                         r"(at home|home|present|there|in)\b", rest))
+
+
+def _came_along(token, chunk_text: str) -> bool:
+    """A professional at the visit ('with PC Evans', 'a key worker was also there'), not on the phone."""
+    if re.search(r"\bphone\b", chunk_text, re.I):
+        return False
+    before = token.doc[max(0, token.i - 4):token.i].text.lower()
+    return "with" in before.split() or bool(re.search(r"\b(also|was|were) (at|there|present)\b", chunk_text, re.I))
+
+
+def _as_people(found: dict[str, PersonRef]) -> list[Person]:
+    named_roles = {ref.role for ref in found.values() if ref.name}
+    has_named_child = any(ref.name and ref.likely_child for ref in found.values())
+    people: list[Person] = []
+    for ref in found.values():
+        role = "child" if ref.likely_child and ref.kind != "another_child" else _OUTPUT_ROLE.get(ref.role, ref.role)
+        if ref.kind == "professional":
+            role = "professional"
+        if ref.name is None and (ref.role in named_roles or (role == "child" and has_named_child)):
+            continue  # 'mum' when 'mum Sarah' is already listed
+        people.append(Person(name=ref.name, role=role))
+    return people

@@ -1,0 +1,187 @@
+"""Review a draft, check and confirm it, read the confirmed note."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import SessionDep
+from api.problems import Problem
+from api.services.drafts import draft_view, get_draft, view_draft
+from api.delivery.outbox import deliveries_for
+from api.exports.errors import ExportError
+from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
+from api.exports.registry import FORMATS
+from api.services.notes import confirm_draft, get_note
+from models.record import Decision, DraftStatus, DraftView
+from review_ui.backend import Who, service
+from review_ui.rendering import render, script_json, when
+from review_ui.view import (census_problems, code_options, factor_views, section_views,
+                            textarea_rows, visit_field_views)
+
+log = logging.getLogger("casenote.review_ui.review")
+
+router = APIRouter(include_in_schema=False)
+
+
+def _to_sign_in(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+
+
+def _not_found(request: Request, who, what: str) -> Response:
+    return render(request, "error.html", {
+        "who": who, "heading": f"{what.capitalize()} not found",
+        "message": f"There is no {what} with that number that you can see."}, status_code=404)
+
+
+def _header(view: DraftView, settings) -> dict:
+    return {"id": view.id, "version": view.version, "case_reference": view.case_reference,
+            "recorded_label": when(view.recorded_at, settings), "worker": view.worker}
+
+
+@router.get("/drafts/{draft_id}")
+def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
+    if who is None:
+        return _to_sign_in(request)
+    try:
+        view = view_draft(db, who.user, draft_id)  # audited as a view
+        db.commit()
+    except Problem as problem:
+        if problem.status == 404:
+            return _not_found(request, who, "draft")
+        raise
+    if view.status == DraftStatus.confirmed and view.confirmed_note_id:
+        return RedirectResponse(f"/notes/{view.confirmed_note_id}", status_code=303)
+    settings = service(request).settings
+    texts = {s.key: s.text for s in view.review.sections}
+    sections = section_views(view.note, texts, settings.flag_word_probability)
+    suggested, added = factor_views(view.note, view.review.factors)
+    has_audio = view.note.transcript is not None and any(
+        s.start_s is not None for section in view.note.sections for s in section.sentences)
+    return render(request, "review.html", {
+        "who": who,
+        "draft": _header(view, settings),
+        "sections": [dict(s.model_dump(), rows=textarea_rows(s.text)) for s in sections],
+        "visit_fields": visit_field_views(view.review.visit, view.note.visit),
+        "suggested": suggested,
+        "added": added,
+        "undecided": sum(1 for f in suggested if f.decision == Decision.undecided),
+        "problems": view.census_problems,
+        "codes": code_options(),
+        "has_audio": has_audio,
+        "audio_url": f"/api/recordings/{view.recording_id}/audio",
+        # What the scripts need: the version edited, the review state, the suggested codes.
+        "state_json": script_json({
+            "id": view.id, "version": view.version,
+            "review": view.review.model_dump(mode="json"),
+            "note": {"factor_suggestions": [{"code": f.code} for f in view.note.factor_suggestions]},
+        }),
+    })
+
+
+def _confirm_context(request: Request, who, view: DraftView, problems: list[str]) -> dict:
+    settings = service(request).settings
+    suggested, added = factor_views(view.note, view.review.factors)
+    chosen = [f for f in suggested if f.decision == Decision.accepted] + added
+    return {
+        "who": who, "draft": _header(view, settings), "problems": problems,
+        "sections": view.review.sections,
+        "visit_fields": visit_field_views(view.review.visit),
+        "chosen": chosen,
+        "rejected": [f for f in suggested if f.decision == Decision.rejected],
+        "census": census_problems(suggested, added),
+    }
+
+
+@router.get("/drafts/{draft_id}/confirm")
+def confirm_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
+    if who is None:
+        return _to_sign_in(request)
+    try:
+        view = draft_view(db, get_draft(db, who.user, draft_id))
+    except Problem as problem:
+        if problem.status == 404:
+            return _not_found(request, who, "draft")
+        raise
+    if view.status == DraftStatus.confirmed and view.confirmed_note_id:
+        return RedirectResponse(f"/notes/{view.confirmed_note_id}", status_code=303)
+    return render(request, "confirm.html", _confirm_context(request, who, view, view.confirm_problems))
+
+
+@router.post("/drafts/{draft_id}/confirm")
+def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
+    # The form's CSRF token was checked by the API's dependency behind `who`.
+    if who is None:
+        return _to_sign_in(request)
+    try:
+        note = confirm_draft(db, who.user, draft_id)
+        db.commit()
+    except Problem as problem:
+        db.rollback()
+        if problem.status == 404:
+            return _not_found(request, who, "draft")
+        reasons = problem.extra.get("reasons") or [problem.detail or problem.title]
+        view = draft_view(db, get_draft(db, who.user, draft_id))
+        if view.status == DraftStatus.confirmed and view.confirmed_note_id:
+            return RedirectResponse(f"/notes/{view.confirmed_note_id}", status_code=303)
+        return render(request, "confirm.html", _confirm_context(request, who, view, reasons),
+                      status_code=problem.status)
+    return RedirectResponse(f"/notes/{note.id}?confirmed=1", status_code=303)
+
+
+FORMAT_WORDS = {"docx": "Word document (.docx), to attach to the child's record",
+                "pdf": "PDF, to attach to the child's record",
+                "text": "Plain text, to paste into the case system's note editor",
+                "csv": "CSV (visit fields), for a bulk import",
+                "json": "JSON, for an integration engine",
+                "cin-xml": "CIN census XML (the factors)"}
+DELIVERY_TAGS = {"delivered": ("Sent", "govuk-tag--green"), "pending": ("Waiting to send", "govuk-tag--yellow"),
+                 "failed": ("Failed", "govuk-tag--red")}
+
+
+def _export_choices(settings) -> tuple[list[dict], list[dict], str]:
+    """(formats, case-system presets, default preset) for the download form."""
+    formats = [{"name": name, "text": FORMAT_WORDS.get(name, fmt.description)} for name, fmt in FORMATS.items()]
+    try:
+        presets = [load_preset(name, settings) for name in preset_names(settings)]
+    except ExportError:
+        log.warning("an export preset could not be read; offering the default only")
+        presets = [load_preset(None, settings)]
+    return formats, [{"name": p.name, "title": p.title, "description": p.description} for p in presets], \
+        DEFAULT_PRESET
+
+
+def _deliveries(db, note_id: int, settings) -> list[dict]:
+    rows = []
+    for d in deliveries_for(db, note_id, settings):
+        words, tag = DELIVERY_TAGS.get(d.status, (d.status, "govuk-tag--grey"))
+        detail = d.last_error if d.status == "failed" else (
+            f"sent {when(d.delivered_at, settings)}" if d.delivered_at else f"{d.attempts} tries so far")
+        rows.append({"id": d.id, "connector": d.connector, "words": words, "tag": tag, "detail": detail,
+                     "can_retry": d.can_retry})
+    return rows
+
+
+@router.get("/notes/{note_id}")
+def note_page(request: Request, note_id: int, who: Who, db: SessionDep, confirmed: bool = False) -> Response:
+    if who is None:
+        return _to_sign_in(request)
+    try:
+        note = get_note(db, who.user, note_id)  # audited as a view
+        db.commit()
+    except Problem as problem:
+        if problem.status == 404:
+            return _not_found(request, who, "confirmed note")
+        raise
+    settings = service(request).settings
+    formats, presets, default_preset = _export_choices(settings)
+    return render(request, "note.html", {
+        "who": who, "note": note, "just_confirmed": confirmed,
+        "recorded_label": when(note.recorded_at, settings),
+        "confirmed_label": when(note.confirmed_at, settings),
+        "visit_fields": visit_field_views(note.visit),
+        "formats": formats, "presets": presets, "default_preset": default_preset,
+        "deliveries": _deliveries(db, note.id, settings),
+    })

@@ -1,0 +1,101 @@
+"""Flags mark text the worker must check; flagged text is always kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.transcript import FlagKind, Word
+from pipeline.quality_flags import FlagThresholds, repeated_ngram, segment_flags
+from tests.conftest import AUDIO
+from tests.transcription.conftest import fresh_settings, references, wer, write_wav
+
+THRESHOLDS = FlagThresholds(no_speech_prob=0.6, avg_logprob=-1.0, compression_ratio=2.4,
+                            word_probability=0.4, repeated_ngram=3)
+
+
+def words(*pairs: tuple[str, float]) -> list[Word]:
+    out, at = [], 0
+    for index, (text, probability) in enumerate(pairs):
+        out.append(Word(text=text, start=index * 0.5, end=index * 0.5 + 0.4, probability=probability,
+                        start_char=at, end_char=at + len(text)))
+        at += len(text) + 1
+    return out
+
+
+def flags_for(text: str, **values) -> dict[FlagKind, str]:
+    fields = dict(avg_logprob=-0.2, no_speech_prob=0.01, compression_ratio=1.3,
+                  words=words(*[(w, 0.9) for w in text.split()]))
+    fields.update(values)
+    return {flag.kind: flag.reason for flag in segment_flags(text=text, thresholds=THRESHOLDS, **fields)}
+
+
+def test_clean_segment_has_no_flags():
+    assert flags_for("Mum said the children were at school.") == {}
+
+
+def test_repeated_ngram_is_flagged():
+    text = "The child said that the child said that the child said that he was fine."
+    flags = flags_for(text)
+    assert FlagKind.repeated_ngram in flags
+    assert "'the child said that' repeats 3 or more times" in flags[FlagKind.repeated_ngram]
+
+
+def test_repeated_ngram_finds_the_shortest_loop():
+    assert repeated_ngram("no no no no", repeats=3) == "no"
+    assert repeated_ngram("I went to see her and I went to see him", repeats=3) is None
+    assert repeated_ngram("thank you thank you thank you", repeats=3) == "thank you"
+    assert repeated_ngram("Thank you. THANK YOU, thank you!", repeats=3) == "thank you"
+
+
+def test_low_word_probability_names_the_words():
+    text = "Kayden saw the LADO today"
+    flags = flags_for(text, words=words(("Kayden", 0.2), ("saw", 0.9), ("the", 0.95), ("LADO", 0.3), ("today", 0.9)))
+    assert flags == {FlagKind.unsure_words: "unsure of 'Kayden', 'LADO'"}
+
+
+def test_many_unsure_words_are_shortened():
+    text = "a b c d e f g"
+    flags = flags_for(text, words=words(*[(w, 0.1) for w in text.split()]))
+    assert flags[FlagKind.unsure_words] == "unsure of 'a', 'b', 'c', 'd', 'e' ..."
+
+
+def test_spoken_commands_are_not_named_as_unsure_words():
+    command = Word(text="comma", start=0.0, end=0.3, probability=0.05, start_char=None, end_char=None)
+    assert flags_for("Yes, he agreed.", words=[command]) == {}
+
+
+def test_whisper_scores_past_their_thresholds():
+    flags = flags_for("Thank you.", avg_logprob=-1.3, no_speech_prob=0.8, compression_ratio=2.9)
+    assert set(flags) == {FlagKind.likely_no_speech, FlagKind.low_logprob, FlagKind.high_compression}
+    assert flags[FlagKind.likely_no_speech].endswith("(80% chance)")
+    # At the thresholds exactly: not flagged (Whisper's own rules use the same strict comparisons).
+    assert flags_for("Thank you.", avg_logprob=-1.0, no_speech_prob=0.6, compression_ratio=2.4) == {}
+
+
+def test_noisy_recording_is_flagged_and_its_text_kept(transcribe, jfk_samples, tmp_path):
+    """JFK under white noise at 0 dB SNR: the recogniser is unsure of some words; the
+    segment says so, and the text stays in the transcript where it was."""
+    noise = np.random.default_rng(0).normal(0.0, np.sqrt(np.mean(jfk_samples ** 2)), len(jfk_samples))
+    noisy = write_wav(np.clip(jfk_samples + noise, -1, 1).astype(np.float32), tmp_path / "noisy.wav")
+    transcript = transcribe(noisy)
+    flagged = [segment for segment in transcript.segments if segment.flags]
+    assert flagged, [segment.text for segment in transcript.segments]
+    for segment in flagged:
+        assert segment.text.strip()
+        assert transcript.text[segment.start_char:segment.end_char] == segment.text
+    unsure = [flag for segment in flagged for flag in segment.flags if flag.kind == FlagKind.unsure_words]
+    assert unsure
+    # Kept, not dropped: most of the speech is still there.
+    assert wer(references()["jfk.flac"], transcript.text) < 0.5
+
+
+def test_clean_recording_has_no_flags(transcribe):
+    transcript = transcribe(AUDIO / "jfk.flac")
+    assert [flag for segment in transcript.segments for flag in segment.flags] == []
+
+
+def test_flag_thresholds_come_from_settings(transcribe):
+    # A word-probability threshold above every word's probability flags them all.
+    transcript = transcribe(AUDIO / "jfk.flac", flag_word_probability=1.01)
+    assert all(any(f.kind == FlagKind.unsure_words for f in s.flags) for s in transcript.segments)
+    assert fresh_settings().flag_word_probability == 0.4
