@@ -83,6 +83,8 @@ def test_confirm_refuses_with_reasons_then_signs_an_immutable_note(server):
     client = Client(url, "ada")
     view, etag = _draft(client, draft_id)
     assert view["undecided"] == ["1B", "3C"] and "analysis" in view["required_sections"]
+    # The default template lets a visit with no third-party information or parent be signed off.
+    assert not {"other_information", "parent_views"} & set(view["required_sections"])
 
     refused = client.post(f"/api/drafts/{draft_id}/confirm")
     assert refused.status_code == 422, refused.text
