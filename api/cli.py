@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import logging
 import sys
+from contextlib import contextmanager
 from typing import Annotated, Optional
 
 import typer
@@ -76,14 +77,10 @@ def _check_port_free(host: str, port: int) -> None:
 def _first_run_admin(settings) -> str | None:
     from api.services.users import ensure_first_admin
 
-    ctx = _session(settings)
-    try:
-        with ctx.session_factory() as db:
-            password = ensure_first_admin(db)
-            db.commit()
-        return password
-    finally:
-        ctx.engine.dispose()
+    with _database(settings) as db:
+        password = ensure_first_admin(db)
+        db.commit()
+    return password
 
 
 def _read_password() -> str:
@@ -120,6 +117,27 @@ def _session(settings=None):
     return ctx
 
 
+@contextmanager
+def _database(settings=None):
+    """A session on the migrated database, for one command; the engine is closed after it."""
+    ctx = _session(settings)
+    try:
+        with ctx.session_factory() as db:
+            yield db
+    finally:
+        ctx.engine.dispose()
+
+
+def _existing_user(db, name: str):
+    """The account called ``name``; ends the command in one line when there is none."""
+    from api.services.users import find_user
+
+    user = find_user(db, name)
+    if user is None:
+        fail(f"no user '{name}'")
+    return user
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="User name to sign in with")],
@@ -136,18 +154,14 @@ def users_add(
         check_new_user(name, password, role, team)
     except UserError as exc:
         fail(str(exc))
-    ctx = _session()
-    try:
-        with ctx.session_factory() as db:
-            try:
-                user = create_user(db, name, password, role, team)
-            except UserError as exc:
-                fail(str(exc))
-            record_event(db, None, "create_user", "user", user.id, role=role, team=team, via="cli")
-            issued = issue_token(db, user, "cli") if token else None
-            db.commit()
-    finally:
-        ctx.engine.dispose()
+    with _database() as db:
+        try:
+            user = create_user(db, name, password, role, team)
+        except UserError as exc:
+            fail(str(exc))
+        record_event(db, None, "create_user", "user", user.id, role=role, team=team, via="cli")
+        issued = issue_token(db, user, "cli") if token else None
+        db.commit()
     typer.echo(f"added {role} '{name}'" + (f" (team {team})" if team else ""), err=True)
     if issued:
         typer.echo(issued)
@@ -158,19 +172,13 @@ def users_token(name: Annotated[str, typer.Argument(help="User name")],
                 label: Annotated[str, typer.Option(help="What the token is for")] = "cli") -> None:
     """Print a new bearer token for an existing account."""
     from api.services.audit import record_event
-    from api.services.users import find_user, issue_token
+    from api.services.users import issue_token
 
-    ctx = _session()
-    try:
-        with ctx.session_factory() as db:
-            user = find_user(db, name)
-            if user is None:
-                fail(f"no user '{name}'")
-            issued = issue_token(db, user, label)
-            record_event(db, None, "issue_token", "user", user.id, name=label, via="cli")
-            db.commit()
-    finally:
-        ctx.engine.dispose()
+    with _database() as db:
+        user = _existing_user(db, name)
+        issued = issue_token(db, user, label)
+        record_event(db, None, "issue_token", "user", user.id, name=label, via="cli")
+        db.commit()
     typer.echo(issued)
 
 
@@ -179,28 +187,22 @@ def users_passwd(name: Annotated[str, typer.Argument(help="User name")]) -> None
     """Set a new password (stdin or prompted) for an account."""
     from api.services.audit import record_event
     from api.services.sign_in import lift_lock
-    from api.services.users import UserError, check_password_rules, find_user, set_password
+    from api.services.users import UserError, check_password_rules, set_password
 
     password = _read_password()
     try:
         check_password_rules(password)
     except UserError as exc:
         fail(str(exc))
-    ctx = _session()
-    try:
-        with ctx.session_factory() as db:
-            user = find_user(db, name)
-            if user is None:
-                fail(f"no user '{name}'")
-            try:
-                set_password(db, user, password)
-            except UserError as exc:
-                fail(str(exc))
-            lift_lock(db, user.username)  # a locked-out person can sign in with the new password at once
-            record_event(db, None, "change_password", "user", user.id, via="cli")
-            db.commit()
-    finally:
-        ctx.engine.dispose()
+    with _database() as db:
+        user = _existing_user(db, name)
+        try:
+            set_password(db, user, password)
+        except UserError as exc:
+            fail(str(exc))
+        lift_lock(db, user.username)  # a locked-out person can sign in with the new password at once
+        record_event(db, None, "change_password", "user", user.id, via="cli")
+        db.commit()
     typer.echo(f"password of '{name}' changed", err=True)
 
 
@@ -211,10 +213,6 @@ def users_list() -> None:
 
     from api.db.models import User
 
-    ctx = _session()
-    try:
-        with ctx.session_factory() as db:
-            for user in db.scalars(select(User).order_by(User.username)):
-                typer.echo(f"{user.username}\t{user.role}\t{user.team or '-'}\t{'active' if user.active else 'disabled'}")
-    finally:
-        ctx.engine.dispose()
+    with _database() as db:
+        for user in db.scalars(select(User).order_by(User.username)):
+            typer.echo(f"{user.username}\t{user.role}\t{user.team or '-'}\t{'active' if user.active else 'disabled'}")

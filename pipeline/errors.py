@@ -31,6 +31,12 @@ class NoSpeech(CasenoteError):
     code = "no_speech"
 
 
+class SilentAudio(CasenoteError):
+    """The whole recording is (near) digital silence: a muted or unplugged microphone."""
+
+    code = "silent_audio"
+
+
 class ModelNotFound(CasenoteError):
     code = "model_not_found"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,6 +27,8 @@ log = logging.getLogger("casenote.review_ui.review")
 
 router = APIRouter(include_in_schema=False)
 
+T = TypeVar("T")
+
 
 def _to_sign_in(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
@@ -36,6 +40,27 @@ def _not_found(request: Request, who, what: str) -> Response:
         "message": f"There is no {what} with that number that you can see."}, status_code=404)
 
 
+def _load(request: Request, who, what: str, load: Callable[[], T]) -> T | Response:
+    """What ``load`` finds, or the page to answer with instead: the sign-in page when
+    nobody is signed in, "not found" when the API's answer is 404 (it is, too, for a
+    draft or note this user may not see)."""
+    if who is None:
+        return _to_sign_in(request)
+    try:
+        return load()
+    except Problem as problem:
+        if problem.status == 404:
+            return _not_found(request, who, what)
+        raise
+
+
+def _to_note_if_confirmed(view: DraftView) -> RedirectResponse | None:
+    """A draft already confirmed is shown as its confirmed note."""
+    if view.status == DraftStatus.confirmed and view.confirmed_note_id:
+        return RedirectResponse(f"/notes/{view.confirmed_note_id}", status_code=303)
+    return None
+
+
 def _header(view: DraftView, settings) -> dict:
     return {"id": view.id, "version": view.version, "case_reference": view.case_reference,
             "recorded_label": when(view.recorded_at, settings), "worker": view.worker}
@@ -43,17 +68,12 @@ def _header(view: DraftView, settings) -> dict:
 
 @router.get("/drafts/{draft_id}")
 def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    if who is None:
-        return _to_sign_in(request)
-    try:
-        view = view_draft(db, who.user, draft_id)  # audited as a view
-        db.commit()
-    except Problem as problem:
-        if problem.status == 404:
-            return _not_found(request, who, "draft")
-        raise
-    if view.status == DraftStatus.confirmed and view.confirmed_note_id:
-        return RedirectResponse(f"/notes/{view.confirmed_note_id}", status_code=303)
+    view = _load(request, who, "draft", lambda: view_draft(db, who.user, draft_id))  # audited as a view
+    if isinstance(view, Response):
+        return view
+    db.commit()
+    if moved := _to_note_if_confirmed(view):
+        return moved
     settings = service(request).settings
     texts = {s.key: s.text for s in view.review.sections}
     sections = section_views(view.note, texts, settings.flag_word_probability)
@@ -97,16 +117,11 @@ def _confirm_context(request: Request, who, view: DraftView, problems: list[str]
 
 @router.get("/drafts/{draft_id}/confirm")
 def confirm_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    if who is None:
-        return _to_sign_in(request)
-    try:
-        view = draft_view(db, get_draft(db, who.user, draft_id))
-    except Problem as problem:
-        if problem.status == 404:
-            return _not_found(request, who, "draft")
-        raise
-    if view.status == DraftStatus.confirmed and view.confirmed_note_id:
-        return RedirectResponse(f"/notes/{view.confirmed_note_id}", status_code=303)
+    view = _load(request, who, "draft", lambda: draft_view(db, get_draft(db, who.user, draft_id)))
+    if isinstance(view, Response):
+        return view
+    if moved := _to_note_if_confirmed(view):
+        return moved
     return render(request, "confirm.html", _confirm_context(request, who, view, view.confirm_problems))
 
 
@@ -124,8 +139,8 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
             return _not_found(request, who, "draft")
         reasons = problem.extra.get("reasons") or [problem.detail or problem.title]
         view = draft_view(db, get_draft(db, who.user, draft_id))
-        if view.status == DraftStatus.confirmed and view.confirmed_note_id:
-            return RedirectResponse(f"/notes/{view.confirmed_note_id}", status_code=303)
+        if moved := _to_note_if_confirmed(view):
+            return moved
         return render(request, "confirm.html", _confirm_context(request, who, view, reasons),
                       status_code=problem.status)
     return RedirectResponse(f"/notes/{note.id}?confirmed=1", status_code=303)
@@ -166,15 +181,10 @@ def _deliveries(db, note_id: int, settings) -> list[dict]:
 
 @router.get("/notes/{note_id}")
 def note_page(request: Request, note_id: int, who: Who, db: SessionDep, confirmed: bool = False) -> Response:
-    if who is None:
-        return _to_sign_in(request)
-    try:
-        note = get_note(db, who.user, note_id)  # audited as a view
-        db.commit()
-    except Problem as problem:
-        if problem.status == 404:
-            return _not_found(request, who, "confirmed note")
-        raise
+    note = _load(request, who, "confirmed note", lambda: get_note(db, who.user, note_id))  # audited as a view
+    if isinstance(note, Response):
+        return note
+    db.commit()
     settings = service(request).settings
     formats, presets, default_preset = _export_choices(settings)
     return render(request, "note.html", {

@@ -18,7 +18,7 @@ from api.services.ranges import parse_range
 from api.services.recordings import (RecordingForm, describe_recording, get_recording, list_recordings,
                                      repeat_of, store_recording)
 from api.services.upload import receive_upload
-from pipeline.errors import AudioFileEmpty, AudioTooLong, CasenoteError, NotAudio
+from pipeline.errors import AudioTooLong, CasenoteError, NotAudio, SilentAudio
 
 router = APIRouter(prefix="/api/recordings", tags=["recordings"])
 
@@ -50,8 +50,8 @@ def _audio_problem(exc: CasenoteError) -> Problem:
         return Problem(415, str(exc), type_="not-audio")
     if isinstance(exc, AudioTooLong):
         return Problem(422, str(exc), type_="audio-too-long")
-    if isinstance(exc, AudioFileEmpty):
-        return Problem(422, str(exc), type_="bad-audio")
+    if isinstance(exc, SilentAudio):
+        return Problem(422, str(exc), type_="silent-audio")
     return Problem(422, str(exc), type_="bad-audio")
 
 

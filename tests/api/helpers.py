@@ -19,7 +19,7 @@ from api.services.drafts import create_draft
 from api.services.users import create_user
 from models.draft import (DraftNote, Evidence, FactorSuggestion, Section, Sentence, Subject, VisitFields)
 from models.settings import Settings
-from tests.api.pg import free_port
+from tests.servers import free_port
 
 PASSWORD = "correct horse battery"
 

@@ -6,7 +6,6 @@ Also in the browser: the sign-in page's message when a user name is locked."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -15,10 +14,8 @@ import pytest
 from api.docs_page import SWAGGER_DIST
 from tests.api.conftest import make_settings
 from tests.api.helpers import PASSWORD, add_user, live_server
+from tests.browser import chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Collects CSP violations from the page (an init script runs outside the page's CSP).
 WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
@@ -37,14 +34,8 @@ def service(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run `make system-deps`")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -4,13 +4,10 @@ runs again after restart and completes; the audio decrypts to the same bytes).""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,41 +17,17 @@ import pytest
 import soundfile as sf
 
 from tests.api.helpers import wait_for_job
-from tests.api.pg import free_port
 from tests.conftest import AUDIO
-
-CASENOTE = shutil.which("casenote", path=str(Path(sys.executable).parent)) or "casenote"
+from tests.servers import CASENOTE, CasenoteServer, service_env
 
 
 def casenote(env: dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([CASENOTE, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120)
-
-
-class Server:
-    def __init__(self, env: dict, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.process = subprocess.Popen([CASENOTE, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                                        env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"casenote serve did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-
-    def output(self) -> str:
-        return self.log.read_text()
+    return subprocess.run([*CASENOTE, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture
 def env(tmp_path) -> dict:
-    return {**os.environ, "CASENOTE_DATA_DIR": str(tmp_path / "data"), "CASENOTE_DATABASE_URL": ""}
+    return service_env(tmp_path / "data")
 
 
 def long_recording(path: Path, seconds: float = 75.0) -> Path:
@@ -72,7 +45,7 @@ def long_recording(path: Path, seconds: float = 75.0) -> Path:
 
 @pytest.mark.slow
 def test_sigkill_during_transcription_then_restart_completes_the_job(env, tmp_path):
-    first = Server(env, tmp_path / "serve1.log")
+    first = CasenoteServer(env, tmp_path / "serve1.log").start()
     try:
         match = re.search(r"user name: admin\s+password:\s+(\S+)", first.output())
         assert match, first.output()
@@ -99,13 +72,12 @@ def test_sigkill_during_transcription_then_restart_completes_the_job(env, tmp_pa
             time.sleep(0.1)
         assert job["stage"] == "transcribing" and job["progress"] < 0.9
     finally:
-        first.process.send_signal(signal.SIGKILL)
-        first.process.wait(30)
+        first.kill(timeout_s=30)
 
     with sqlite3.connect(tmp_path / "data" / "casenote.db") as db:  # what the kill left behind
         assert db.execute("SELECT status, attempts FROM jobs WHERE id = ?", (job_id,)).fetchone() == ("running", 1)
 
-    second = Server(env, tmp_path / "serve2.log")
+    second = CasenoteServer(env, tmp_path / "serve2.log").start()
     try:
         assert "password:" not in second.output()  # the first-run admin is made once
         client = httpx.Client(base_url=second.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
@@ -116,9 +88,8 @@ def test_sigkill_during_transcription_then_restart_completes_the_job(env, tmp_pa
         assert draft["case_reference"] == "CASE-42" and draft["note"]["transcript"]["duration_s"] > 60
         assert "printing" in draft["note"]["transcript"]["text"].lower()  # LJ001: "Printing, in the only sense..."
     finally:
-        second.process.send_signal(signal.SIGTERM)
         # uvicorn shuts down gracefully, then ends by the signal it caught (as a process should).
-        assert second.process.wait(60) in (0, -signal.SIGTERM), second.output()[-3000:]
+        assert second.stop(timeout_s=60) in (0, -signal.SIGTERM), second.output()[-3000:]
     assert "Application shutdown complete" in second.output(), second.output()[-3000:]
     assert "Traceback" not in second.output(), second.output()[-3000:]
 

@@ -1,9 +1,11 @@
-"""Bad uploads get a clear problem response (or, for silence, a failed job with a
-clear error); nothing half-written stays behind and the server keeps serving."""
+"""Bad uploads get a clear problem response (silence too; noise with no speech in it, a
+failed job with a clear error); nothing half-written stays behind and the server keeps
+serving."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -24,11 +26,13 @@ def service(tmp_path_factory):
         yield url, app
 
 
-def wav_bytes(seconds: float, *, silent: bool = False) -> bytes:
+def wav_bytes(seconds: float, *, silent: bool = False, noise_dbfs: float | None = None) -> bytes:
     audio, rate = sf.read(AUDIO / "jfk.flac")
-    if silent:
-        audio = np.zeros(int(seconds * 16000))
+    if silent or noise_dbfs is not None:
         rate = 16000
+        audio = np.zeros(int(seconds * rate))
+        if noise_dbfs is not None:  # a quiet room: hiss and no speech
+            audio = np.random.default_rng(7).uniform(-1, 1, len(audio)) * 10 ** (noise_dbfs / 20)
     else:
         audio = np.tile(audio, int(np.ceil(seconds * rate / len(audio))))[: int(seconds * rate)]
     buffer = io.BytesIO()
@@ -83,6 +87,20 @@ def test_empty_truncated_and_wrong_type_are_refused(service):
     still_serving(client, app)
 
 
+def test_a_flac_cut_near_its_end_is_refused_as_transcribe_refuses_it(service):
+    """Cut at 99.5 %: FLAC has no bookkeeping to check byte by byte, and what is left is
+    within 0.5 s of its stated length, so only a decode (the transcription stage's own
+    check) finds its last block cut off."""
+    url, app = service
+    client = Client(url, "ada")
+    before = stored_files(app)
+    flac = (AUDIO / "jfk.flac").read_bytes()
+    assert_problem(upload(client, "nearly.flac", flac[: int(len(flac) * 0.995)]), 422, "nearly.flac",
+                   "the FLAC file is truncated: its last block of audio is cut off")
+    assert stored_files(app) == before
+    still_serving(client, app)
+
+
 def test_over_the_size_limit_is_413_while_streaming(service):
     url, app = service
     client = Client(url, "ada")
@@ -110,10 +128,26 @@ def test_over_the_size_limit_is_413_while_streaming(service):
     still_serving(client, app)
 
 
-def test_silence_fails_its_job_with_a_clear_error_and_can_be_retried(service):
+def test_silence_is_refused_at_upload_and_nothing_is_stored(service):
     url, app = service
     client = Client(url, "ada")
-    accepted = upload(client, "quiet.wav", wav_bytes(10, silent=True))
+    before = client.get("/api/recordings").json()
+    refused = upload(client, "muted.wav", wav_bytes(10, silent=True))
+    assert_problem(refused, 422, "muted.wav", "silent", "no sound at all", "microphone muted")
+    assert refused.json()["type"].endswith("silent-audio")
+    # A microphone left on in a silent room still records hiss at -70 dBFS: silent too.
+    hiss = upload(client, "hiss.wav", wav_bytes(5, noise_dbfs=-70))
+    assert_problem(hiss, 422, "hiss.wav", "silent")
+    loudest = re.search(r"loudest (-\d+) dBFS", hiss.json()["detail"])
+    assert loudest and -71 <= int(loudest.group(1)) <= -68, hiss.json()["detail"]  # 16-bit rounding
+    assert client.get("/api/recordings").json() == before
+    still_serving(client, app)
+
+
+def test_noise_without_speech_fails_its_job_with_a_clear_error_and_can_be_retried(service):
+    url, app = service
+    client = Client(url, "ada")
+    accepted = upload(client, "quiet.wav", wav_bytes(10, noise_dbfs=-40))
     assert accepted.status_code == 202, accepted.text
     assert accepted.headers["location"] == accepted.json()["job_url"]
     job = wait_for_job(client, accepted.json()["job_id"])

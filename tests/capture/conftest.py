@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,10 +17,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import AUDIO, REPO
+from tests.conftest import AUDIO
+from tests.servers import CASENOTE, free_port
 
-CASENOTE = [str(REPO / ".venv" / "bin" / "casenote")] if (REPO / ".venv" / "bin" / "casenote").exists() \
-    else [sys.executable, "-c", "from pipeline.cli import main; main()"]
 SINK = "casenote_mic"
 
 
@@ -155,9 +153,4 @@ def run_casenote(args: list[str], env: dict[str, str], timeout: float = 180) -> 
 def unreachable_server_env() -> dict[str, str]:
     """Settings that send recordings to a port nobody listens on: they stay in the outbox,
     which skips the local transcription where a test is only about the recording."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return {"CASENOTE_SERVER_URL": f"http://127.0.0.1:{port}", "CASENOTE_SERVER_TOKEN": "cn_unused"}
+    return {"CASENOTE_SERVER_URL": f"http://127.0.0.1:{free_port()}", "CASENOTE_SERVER_TOKEN": "cn_unused"}

@@ -8,21 +8,28 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.capture.conftest import CASENOTE, RECORDING_STARTED, Dictation, load_states, run_casenote
+from tests.capture.conftest import RECORDING_STARTED, Dictation, load_states, run_casenote
+from tests.servers import CASENOTE, CasenoteServer
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class OutboxService(CasenoteServer):
+    """The server the outbox uploads to (its address is known, and given to ``dictate``,
+    while it is still down) and a look at what it holds."""
+
+    def __init__(self, env: dict[str, str], log: Path, token: str) -> None:
+        super().__init__(env, log)
+        self.token = token
+
+    def recordings(self) -> list[dict]:
+        response = httpx.get(self.url + "/api/recordings", headers={"Authorization": f"Bearer {self.token}"})
+        assert response.status_code == 200, response.text
+        return response.json()
 
 
 @pytest.fixture
@@ -33,43 +40,9 @@ def service(tmp_path):
     added = subprocess.run(CASENOTE + ["users", "add", "sam", "--role", "worker", "--token"],
                            input="a-long-test-password-1\n", env=env, capture_output=True, text=True, timeout=120)
     assert added.returncode == 0, added.stderr
-    token = added.stdout.strip().splitlines()[-1]
-    port = free_port()
-    started: list[subprocess.Popen] = []
-
-    class Service:
-        url = f"http://127.0.0.1:{port}"
-
-        def __init__(self) -> None:
-            self.token = token
-
-        def start(self) -> None:
-            log = open(tmp_path / "serve.log", "wb")
-            proc = subprocess.Popen(CASENOTE + ["serve", "--host", "127.0.0.1", "--port", str(port)],
-                                    env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            started.append(proc)
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(self.url + "/api/recordings", timeout=2)
-                    return
-                except httpx.TransportError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError((tmp_path / "serve.log").read_text()) from None
-                    time.sleep(0.2)
-
-        def recordings(self) -> list[dict]:
-            response = httpx.get(self.url + "/api/recordings", headers={"Authorization": f"Bearer {token}"})
-            assert response.status_code == 200, response.text
-            return response.json()
-
-    yield Service()
-    for proc in started:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    server = OutboxService(env, tmp_path / "serve.log", added.stdout.strip().splitlines()[-1])
+    yield server
+    server.stop()
 
 
 def test_offline_recording_waits_then_sync_uploads_it_exactly_once(pulse, jfk_wav, service, tmp_path):

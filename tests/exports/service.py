@@ -4,11 +4,6 @@ confirm drafts through its HTTP API."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,8 +19,7 @@ from models.draft import DraftNote, Evidence, FactorSuggestion, Person, Section,
 from models.settings import Settings
 from tests.conftest import REPO
 from tests.exports.conftest import SECTIONS
-
-CASENOTE = Path(sys.executable).parent / "casenote"
+from tests.servers import CasenoteServer, service_env
 
 
 def draft_note(index: int) -> DraftNote:
@@ -75,61 +69,19 @@ def confirm(client: httpx.Client, draft_id: int) -> dict:
     return confirmed.json()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Service:
-    """``casenote serve`` in a subprocess on its own data directory."""
+class Service(CasenoteServer):
+    """``casenote serve`` on its own data directory, with these delivery connectors, and
+    a client signed in with ``token``."""
 
     def __init__(self, data_dir: Path, connectors: list[dict], token: str, log: Path,
                  extra_env: dict[str, str] | None = None) -> None:
-        self.data_dir, self.connectors, self.token, self.log_path = data_dir, connectors, token, log
-        self.extra_env = extra_env or {}
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        env = service_env(data_dir, CASENOTE_DELIVERY_CONNECTORS=json.dumps(connectors),
+                          CASENOTE_DELIVERY_POLL_S="0.2", **(extra_env or {}))
+        super().__init__(env, log, cwd=REPO, stop_timeout_s=15.0)
+        self.token = token
 
     def client(self, timeout: float = 30.0) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=timeout)
-
-    def start(self, timeout_s: float = 60.0) -> "Service":
-        env = {**os.environ, "CASENOTE_DATA_DIR": str(self.data_dir), "CASENOTE_DATABASE_URL": "",
-               "CASENOTE_DELIVERY_CONNECTORS": json.dumps(self.connectors), "CASENOTE_DELIVERY_POLL_S": "0.2",
-               **self.extra_env}
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([str(CASENOTE), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                                        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"casenote serve exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("casenote serve did not start")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handlers, no flushing; what is committed is all there is."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def wait_for(predicate, timeout_s: float, interval_s: float = 0.2, what: str = "condition"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 
 import docx
@@ -24,8 +23,9 @@ from api.exports.cli import register
 from models.settings import Settings, get_settings
 from pipeline.cli import app as cli_app
 from tests.conftest import REPO, SHARED
-from tests.exports.service import CASENOTE, confirm, seed
+from tests.exports.service import confirm, seed
 from tests.exports.test_formats import has_line
+from tests.servers import CASENOTE, service_env
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -127,10 +127,10 @@ def test_bad_export_requests_get_problems_and_are_not_audited(service):
 
 def test_casenote_export_command(service, tmp_path, monkeypatch):
     client, app, notes, _, settings = service
-    env = {**os.environ, "CASENOTE_DATA_DIR": str(settings.data_dir), "CASENOTE_DATABASE_URL": ""}
+    env = service_env(settings.data_dir)
 
     def run(*args):
-        return subprocess.run([str(CASENOTE), "export", *args], cwd=REPO, env=env, capture_output=True, timeout=60)
+        return subprocess.run([*CASENOTE, "export", *args], cwd=REPO, env=env, capture_output=True, timeout=60)
 
     out = tmp_path / "note.pdf"
     done = run("1", "--format", "pdf", "--preset", "lcs", "--out", str(out))

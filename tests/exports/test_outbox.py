@@ -108,11 +108,11 @@ def test_serve_refuses_a_bad_connector_configuration_in_one_line(tmp_path):
     import subprocess
 
     from tests.conftest import REPO
-    from tests.exports.service import CASENOTE
+    from tests.servers import CASENOTE
 
     env = {**os.environ, "CASENOTE_DATA_DIR": str(tmp_path / "data"),
            "CASENOTE_DELIVERY_CONNECTORS": '[{"kind": "drop_folder", "name": "share", "path": "/x", "preset": "nope"}]'}
-    done = subprocess.run([str(CASENOTE), "serve", "--port", "1"], cwd=REPO, env=env, capture_output=True,
+    done = subprocess.run([*CASENOTE, "serve", "--port", "1"], cwd=REPO, env=env, capture_output=True,
                           timeout=60, text=True)
     assert done.returncode == 2
     assert done.stderr == ("casenote: error: delivery connector share: unknown export preset 'nope'; "

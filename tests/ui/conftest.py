@@ -5,27 +5,18 @@ visit note synthesised with espeak-ng so that real factor suggestions appear."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.browser import FAKE_MICROPHONE_ARGS, chromium
 from tests.conftest import REPO
+from tests.servers import CASENOTE, CasenoteServer, service_env
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 # A microphone for the in-browser recorder (a test tone), no permission prompt.
-                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                 "--autoplay-policy=no-user-gesture-required"]
-CASENOTE = Path(sys.executable).parent / "casenote"
 NODE_MODULES = REPO / "review_ui" / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
@@ -42,55 +33,6 @@ DICTATION = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Service:
-    """`casenote serve` as a child process; can be killed and started again on the
-    same port and data directory (restart tests)."""
-
-    def __init__(self, data_dir: Path, port: int) -> None:
-        self.data_dir, self.port = data_dir, port
-        self.url = f"http://127.0.0.1:{port}"
-        self.env = {**os.environ, "CASENOTE_DATA_DIR": str(data_dir), "CASENOTE_DATABASE_URL": "",
-                    "CASENOTE_HOST": "127.0.0.1"}
-        self.process: subprocess.Popen | None = None
-        self.log = data_dir.parent / "serve.log"
-
-    def start(self) -> "Service":
-        log = self.log.open("ab")
-        # cwd outside the repository: no stray .env changes the settings.
-        self.process = subprocess.Popen([str(CASENOTE), "serve", "--port", str(self.port)], env=self.env,
-                                        cwd=self.data_dir.parent, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"casenote serve exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("casenote serve did not start in 60 s")
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 @pytest.fixture(scope="session")
 def ui_deps() -> None:
     if not (NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "govuk-frontend.min.css").is_file() \
@@ -103,8 +45,9 @@ def service(tmp_path_factory, ui_deps):
     root = tmp_path_factory.mktemp("ui-service")
     data_dir = root / "data"
     data_dir.mkdir()
-    svc = Service(data_dir, free_port())
-    added = subprocess.run([str(CASENOTE), "users", "add", USER, "--role", "worker"], input=PASSWORD + "\n",
+    # Its working folder is outside the repository: no stray .env changes the settings.
+    svc = CasenoteServer(service_env(data_dir), root / "serve.log", cwd=root)
+    added = subprocess.run([*CASENOTE, "users", "add", USER, "--role", "worker"], input=PASSWORD + "\n",
                            env=svc.env, cwd=root, capture_output=True, text=True, timeout=120)
     assert added.returncode == 0, added.stderr
     svc.start()
@@ -124,14 +67,8 @@ def dictation_wav(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run `make system-deps`")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium(FAKE_MICROPHONE_ARGS) as launched:
+        yield launched
 
 
 @pytest.fixture
