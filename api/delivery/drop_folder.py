@@ -27,18 +27,11 @@ from api.exports.errors import ExportError
 from api.exports.registry import export_note
 from models.record import ConfirmedNote
 from models.settings import Settings
+from pipeline.durable_files import fsync_folder
 
 
 MANIFEST = "casenote-manifest.jsonl"
 LOCK = ".casenote-manifest.lock"
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -49,7 +42,7 @@ def write_atomically(path: Path, content: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, path)
-    fsync_dir(path.parent)
+    fsync_folder(path.parent)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger("casenote.audio_store")
 
@@ -61,7 +62,7 @@ class AudioStore:
     def delete(self, name: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(name).unlink()
-        _fsync_dir(self.root)
+        fsync_folder(self.root)
 
     def size(self, name: str) -> int:
         return plain_size(self.path(name).stat().st_size)
@@ -162,7 +163,7 @@ class SealedWriter:
         self._handle.close()
         final = self.store.path(self.name)
         os.replace(self._tmp, final)
-        _fsync_dir(self.store.root)
+        fsync_folder(self.store.root)
         return self.name
 
     def abort(self) -> None:
@@ -171,10 +172,3 @@ class SealedWriter:
         with contextlib.suppress(FileNotFoundError):
             self._tmp.unlink()
 
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

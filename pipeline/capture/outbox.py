@@ -25,6 +25,7 @@ from models.settings import Settings
 from pipeline.capture import store
 from pipeline.capture.errors import ServerUnreachable, UploadRefused
 from pipeline.capture.store import Destination, Recording, RecordingStatus
+from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger("casenote.capture.outbox")
 
@@ -164,5 +165,5 @@ def _delete_local_audio(settings: Settings, recording: Recording) -> Recording:
         raise RuntimeError(f"refusing to delete {recording.id}: no acknowledgement saved")
     if recording.audio_path.exists():
         os.unlink(recording.audio_path)
-        store.fsync_folder(recording.audio_path.parent)
+        fsync_folder(recording.audio_path.parent)
     return recording

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from models.settings import Settings
 from pipeline.capture.errors import CaptureError
+from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger("casenote.capture.store")
 
@@ -101,14 +102,6 @@ def save(settings: Settings, recording: Recording) -> None:
         os.close(fd)
     os.replace(tmp, target)
     fsync_folder(target.parent)
-
-
-def fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def load_all(settings: Settings) -> list[Recording]:
