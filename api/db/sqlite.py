@@ -65,29 +65,27 @@ def configure_sqlite(engine: Engine, settings: Settings) -> None:
     # These events come before SQLAlchemy's own COMMIT/ROLLBACK; doing it here lets the
     # lock go only once the transaction has really ended. The driver's commit() after
     # it finds no open transaction and does nothing.
-    @event.listens_for(engine, "commit")
-    def on_commit(connection):
+    def end_transaction(connection, statement: str) -> bool:
+        """Run COMMIT or ROLLBACK on a connection holding the write lock, then release it.
+        False when this connection did not hold the lock (nothing to do)."""
         if not connection.info.get(_HOLDS_WRITE_LOCK):
-            return
+            return False
         dbapi_connection = connection.connection.dbapi_connection
         try:
             if dbapi_connection.in_transaction:
-                dbapi_connection.execute("COMMIT")
+                dbapi_connection.execute(statement)
         finally:
             release(connection.info)
-        if fsync_commits:
+        return True
+
+    @event.listens_for(engine, "commit")
+    def on_commit(connection):
+        if end_transaction(connection, "COMMIT") and fsync_commits:
             _fsync(wal_path)
 
     @event.listens_for(engine, "rollback")
     def on_rollback(connection):
-        if not connection.info.get(_HOLDS_WRITE_LOCK):
-            return
-        dbapi_connection = connection.connection.dbapi_connection
-        try:
-            if dbapi_connection.in_transaction:
-                dbapi_connection.execute("ROLLBACK")
-        finally:
-            release(connection.info)
+        end_transaction(connection, "ROLLBACK")
 
     @event.listens_for(engine, "checkin")
     def on_checkin(_dbapi_connection, record):

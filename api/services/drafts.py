@@ -15,7 +15,7 @@ from api.schemas import DraftSaved, DraftVersionOut
 from api.services.audit import record_event
 from api.services.review import (Changes, EditError, apply_edits, chosen_codes, confirm_problems,
                                  initial_state, required_section_keys, undecided_codes)
-from api.services.scope import can_see, may_edit, visible_to
+from api.services.scope import can_see, find_visible, may_edit
 from models.cin_codes import census_rule_problems
 from models.draft import DraftNote
 from models.record import DraftEdits, DraftStatus, DraftView, ReviewState
@@ -39,10 +39,7 @@ def create_draft(db: Session, recording: Recording, note: DraftNote, settings: S
 
 
 def get_draft(db: Session, user: User, draft_id: int) -> Draft:
-    draft = db.scalar(select(Draft).where(Draft.id == draft_id, visible_to(user, Draft.owner_id, Draft.team)))
-    if draft is None:
-        raise not_found("draft")
-    return draft
+    return find_visible(db, user, Draft, draft_id, "draft")
 
 
 def draft_view(db: Session, draft: Draft) -> DraftView:

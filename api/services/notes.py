@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from api.db.models import ConfirmedNoteRow, Draft, User
 from api.db.types import utcnow
 from api.delivery.outbox import enqueue_deliveries
-from api.problems import Problem, not_found
+from api.problems import Problem
 from api.services.audit import record_event
 from api.services.drafts import check_editable, get_draft, version_conflict
 from api.services.review import confirm_problems
-from api.services.scope import visible_to
+from api.services.scope import find_visible, visible_to
 from models.cin_codes import cin_factors
 from models.draft import DraftNote
 from models.record import (ConfirmedFactor, ConfirmedNote, ConfirmedSection, Decision, DraftStatus,
@@ -83,11 +83,7 @@ def note_from_row(row: ConfirmedNoteRow) -> ConfirmedNote:
 
 
 def find_note(db: Session, user: User, note_id: int) -> ConfirmedNoteRow:
-    row = db.scalar(select(ConfirmedNoteRow).where(
-        ConfirmedNoteRow.id == note_id, visible_to(user, ConfirmedNoteRow.owner_id, ConfirmedNoteRow.team)))
-    if row is None:
-        raise not_found("confirmed note")
-    return row
+    return find_visible(db, user, ConfirmedNoteRow, note_id, "confirmed note")
 
 
 def get_note(db: Session, user: User, note_id: int, *, action: str = "view", **detail) -> ConfirmedNote:

@@ -16,7 +16,7 @@ from api.problems import Problem, not_found
 from api.schemas import JobOut, RecordingAccepted, RecordingOut
 from api.services.audio_check import AudioInfo
 from api.services.audit import record_event
-from api.services.scope import visible_to
+from api.services.scope import find_visible, visible_to
 from api.services.upload import ReceivedUpload
 from models.record import ReviewState
 from pipeline.vocabulary import parse_names
@@ -103,11 +103,7 @@ def _accepted(recording_id: int, job_id: int) -> RecordingAccepted:
 
 
 def get_recording(db: Session, user: User, recording_id: int) -> Recording:
-    recording = db.scalar(select(Recording).where(
-        Recording.id == recording_id, visible_to(user, Recording.owner_id, Recording.team)))
-    if recording is None:
-        raise not_found("recording")
-    return recording
+    return find_visible(db, user, Recording, recording_id, "recording")
 
 
 def get_job(db: Session, user: User, job_id: int) -> Job:

@@ -4,9 +4,15 @@ exactly as for an id that does not exist, so ids leak nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, true
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session
 
 from api.db.models import User
+from api.problems import not_found
+
+Owned = TypeVar("Owned")  # a model with ``id``, ``owner_id`` and ``team`` columns
 
 
 def visible_to(user: User, owner_column, team_column) -> ColumnElement[bool]:
@@ -29,3 +35,12 @@ def may_edit(user: User, owner_id: int, team: str | None) -> bool:
     if user.id == owner_id:
         return True
     return user.role == "manager" and user.team is not None and user.team == team
+
+
+def find_visible(db: Session, user: User, model: type[Owned], row_id: int, what: str) -> Owned:
+    """The row ``row_id`` of ``model`` if ``user`` may see it; otherwise 404 naming ``what``,
+    the same answer as for an id that does not exist."""
+    row = db.scalar(select(model).where(model.id == row_id, visible_to(user, model.owner_id, model.team)))
+    if row is None:
+        raise not_found(what)
+    return row
