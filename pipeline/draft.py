@@ -52,7 +52,7 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
     chosen = resolve_template(template, settings)
     loaded = load_pipeline(settings.spacy_model)
     started = time.perf_counter()
-    doc = loaded.nlp(text)
+    doc = loaded.parse_note(text)
     sentences = split_sentences(doc, transcript)
     people = People(doc, parsed=loaded.parsed, known_names=names)
     keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed)

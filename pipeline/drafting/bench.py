@@ -62,7 +62,7 @@ def main() -> None:
         for note in notes:
             scale = args.words / len(note.split())
             t0 = time.thread_time()
-            loaded.nlp(note)
+            loaded.parse_note(note)
             t1, w1 = time.thread_time(), time.perf_counter()
             draft_from_text(note, settings)
             t2, w2 = time.thread_time(), time.perf_counter()

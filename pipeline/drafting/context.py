@@ -22,7 +22,7 @@ from negspacy.negation import Negex
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.drafting.sentences import doc_text, sentence_of
+from pipeline.drafting.doc_views import doc_text, sentence_of
 
 _DATA = Path(__file__).parent / "data" / "context.yaml"
 SPAN_KEY = "casenote_factor_terms"
@@ -57,12 +57,12 @@ class _Rules:
     negating_determiners: frozenset[str]
     negating_subjects: frozenset[str]
     denial_verbs: frozenset[str]
-    historical: tuple[re.Pattern, ...]
-    current: tuple[re.Pattern, ...]
+    historical: re.Pattern  # each list of the YAML file as one alternation: one search, not one per line
+    current: re.Pattern
     hypothetical_marks: frozenset[str]
     hypothetical_modals: frozenset[str]
     concern_words: frozenset[str]
-    discussion: tuple[re.Pattern, ...]
+    discussion: re.Pattern
 
 
 @lru_cache
@@ -72,7 +72,7 @@ def _rules() -> _Rules:
     for name, words in list(negex.items()) + [(k, v) for k, v in data.items() if isinstance(v, list)]:
         if any(not isinstance(w, str) for w in words):
             raise ValueError(f"{_DATA.name}: {name} holds a non-word (quote yes/no in YAML)")
-    compiled = lambda items: tuple(re.compile(p, re.I) for p in items)  # noqa: E731
+    compiled = lambda items: re.compile("|".join(f"(?:{p})" for p in items), re.I)  # noqa: E731
     return _Rules(
         negex_terms={k: list(negex[k]) for k in
                      ("pseudo_negations", "preceding_negations", "following_negations", "termination")},
@@ -138,9 +138,9 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
         clause = _chunk_text(span)
         negated = negex_negated
         hypothetical = _hypothetical_by_words(span, rules)
-    historical = any(p.search(clause) for p in rules.historical) and not any(p.search(clause) for p in rules.current)
+    historical = rules.historical.search(clause) is not None and rules.current.search(clause) is None
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
-    discussion = any(p.search(before) for p in rules.discussion)
+    discussion = rules.discussion.search(before) is not None
     return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion)
 
 
@@ -206,7 +206,12 @@ def clause_head(token: Token) -> Token:
 
 def _clause_text(token: Token) -> str:
     head = clause_head(token)
-    return " ".join(t.text for t in head.subtree)
+    # several factor words often share a clause: its text is joined once per note
+    cache = token.doc.user_data.setdefault("casenote_clause_text", {})
+    text = cache.get(head.i)
+    if text is None:
+        text = cache[head.i] = " ".join(t.text for t in head.subtree)
+    return text
 
 
 def _hypothetical(token: Token, rules: _Rules) -> bool:

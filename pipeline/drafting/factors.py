@@ -28,7 +28,8 @@ from models.settings import Settings
 from pipeline.drafting.context import context_of, negex_marks
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
 from pipeline.drafting.people import People, PersonRef
-from pipeline.drafting.sentences import NoteSentence, doc_text
+from pipeline.drafting.doc_views import doc_text, search_text
+from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.subjects import owner_of, victim_and_perpetrator
 
 logger = logging.getLogger("casenote.drafting.factors")
@@ -93,19 +94,17 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, set
 def find_terms(doc: Doc, sentences: list[NoteSentence], families: tuple[CompiledFamily, ...], *,
                parsed: bool) -> list[_Match]:
     """Every term match that lies inside one sentence (one regex pass over the whole text per term)."""
-    text = doc_text(doc)
-    lowered = text.lower()
-    lowered = lowered if len(lowered) == len(text) else None  # a few letters lower-case to two
+    searched = search_text(doc)
     starts = [s.model.start_char for s in sentences]
     matches: list[_Match] = []
     seen: dict[str, list] = {}  # the same lexicon used by several families is searched once
     for family in families:
-        skip = {bisect_right(starts, a) - 1 for p in family.exclude_sentence for a, _ in p.finditer(text, lowered)}
-        excluded = [span for pattern in family.exclude for span in pattern.finditer(text, lowered)]
+        skip = {bisect_right(starts, a) - 1 for p in family.exclude_sentence for a, _ in p.finditer(searched)}
+        excluded = [span for pattern in family.exclude for span in pattern.finditer(searched)]
         for term in family.terms:
             key = term.pattern.source
             if key not in seen:
-                seen[key] = list(term.pattern.finditer(text, lowered))
+                seen[key] = list(term.pattern.finditer(searched))
             for start, end in seen[key]:
                 index = bisect_right(starts, start) - 1
                 if index < 0 or end > sentences[index].model.end_char or index in skip:

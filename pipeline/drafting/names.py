@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from pipeline.drafting.person_words import Lexicon, number
-from pipeline.drafting.sentences import parser_sentences
+from pipeline.drafting.doc_views import parser_sentences, token_table
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
 
@@ -31,6 +31,7 @@ class NameInfo:
 class Names:
     def __init__(self, doc: Doc, *, parsed: bool, lex: Lexicon, roles: RoleSpans, known: set[str]) -> None:
         self.doc, self.parsed, self.lex, self.roles = doc, parsed, lex, roles
+        self.t = token_table(doc)
         self.name_of: dict[int, str] = {}  # token index -> name key
         self.names: dict[str, NameInfo] = {}
         self.named_by_role: dict[int, str] = {}  # role word -> the name said with it ("mum Sarah")
@@ -40,30 +41,28 @@ class Names:
         self._name_roles_and_ages()
         self._vote_genders()
 
-    def _is_name_candidate(self, token: Token, known: set[str]) -> bool:
-        text = token.text
-        if token.lower_ in known:
+    def _is_name_candidate(self, i: int, known: set[str]) -> bool:
+        text, low = self.t.text[i], self.t.lower[i]
+        if low in known:
             return True
         if not (text[:1].isupper() and text.isalpha()) or (len(text) > 1 and text.isupper()):
             return False
-        low = token.lower_
-        if low in self.lex.not_names or low in self.lex.titles or token.i in self.roles:
-            return False
-        if token.i in self.role_words:
+        if low in self.lex.not_names or low in self.lex.titles or i in self.roles or i in self.role_words:
             return False
         if self.parsed:
-            if token.tag_ not in ("NNP", "NNPS") and not (token.i in self.sentence_starts and self._named_here(token)):
+            if self.t.tag[i] not in ("NNP", "NNPS") and \
+                    not (i in self.sentence_starts and self._named_here(self.t.tokens[i])):
                 return False
-        elif token.i in self.sentence_starts:
+        elif i in self.sentence_starts:
             return False
-        return not self._is_place(token)
+        return not self._is_place(self.t.tokens[i])
 
     def _named_here(self, token: Token) -> bool:
         """A capitalised first word the tagger took for a common noun, but said like a name:
         "Riley is 8.", "Riley, 8, said..."."""
         if token.tag_ not in ("NN", "NNS", "NNP", "NNPS") or token.lower_ in self.lex.pronouns:
             return False
-        nxt = token.doc[token.i + 1].lower_ if token.i + 1 < len(token.doc) else ""
+        nxt = self.t.lower[token.i + 1] if token.i + 1 < len(self.t.lower) else ""
         return self.age_after(token.i + 1) is not None or nxt in ("said", "told", "says", "tells")
 
     def _is_place(self, token: Token) -> bool:
@@ -80,34 +79,33 @@ class Names:
         return prev in self.lex.place_prepositions
 
     def _find_names(self, known: set[str]) -> None:
+        text, lower, count = self.t.text, self.t.lower, len(self.t.tokens)
         i = 0
-        while i < len(self.doc):
-            token = self.doc[i]
-            title = token.lower_.rstrip(".") in self.lex.titles and token.text[:1].isupper()
-            if title and i + 1 < len(self.doc) and self.doc[i + 1].text[:1].isupper():
-                key = f"{token.text.rstrip('.')} {self.doc[i + 1].text}"
+        while i < count:
+            title = lower[i].rstrip(".") in self.lex.titles and text[i][:1].isupper()
+            if title and i + 1 < count and text[i + 1][:1].isupper():
+                key = f"{text[i].rstrip('.')} {text[i + 1]}"
                 for j in (i, i + 1):
                     self.name_of[j] = key
-                self.names.setdefault(key, NameInfo(text=key, title=token.lower_.rstrip(".")))
+                self.names.setdefault(key, NameInfo(text=key, title=lower[i].rstrip(".")))
                 i += 2
                 continue
-            if self._is_name_candidate(token, known):
-                key = token.text
-                self.name_of[i] = key
-                self.names.setdefault(key, NameInfo(text=key))
+            if self._is_name_candidate(i, known):
+                self.name_of[i] = text[i]
+                self.names.setdefault(text[i], NameInfo(text=text[i]))
             i += 1
         # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
-        for token in self.doc:
-            if token.i not in self.name_of and token.text in self.names and not self._is_place(token):
-                self.name_of[token.i] = token.text
+        for i, word in enumerate(text):
+            if word in self.names and i not in self.name_of and not self._is_place(self.t.tokens[i]):
+                self.name_of[i] = word
 
     def _name_roles_and_ages(self) -> None:
         for i, key in self.name_of.items():
             name = self.names[key]
             if name.age is None:
                 name.age = self.age_after(i + 1) if self._last_of_name(i) else None
-            if name.age is None and i >= 1 and self.doc[i - 1].like_num and self._years_before(i - 1):
-                name.age = number(self.doc[i - 1].text)
+            if name.age is None and i >= 1 and self.t.tokens[i - 1].like_num and self._years_before(i - 1):
+                name.age = number(self.t.text[i - 1])
             if name.role is None:
                 role_i = self._role_next_to(i)
                 if role_i is not None:
@@ -131,9 +129,9 @@ class Names:
         j = i - 1
         while j >= 0 and self.name_of.get(j) == self.name_of[i]:
             j -= 1
-        if j < 0 or self.doc[j].lower_ != "with":
+        if j < 0 or self.t.lower[j] != "with":
             return False
-        before = {t.lower_ for t in self.doc[max(0, j - 3):j]}
+        before = set(self.t.lower[max(0, j - 3):j])
         return bool(before & {"living", "lives", "live", "placement", "placed", "staying", "stays"})
 
     def _last_of_name(self, i: int) -> bool:
@@ -144,17 +142,18 @@ class Names:
         j = i - 1
         if j >= 0 and self.name_of.get(j) == self.name_of[i]:
             j -= 1  # skip a title
-        if j >= 0 and self.doc[j].text == ",":
+        if j >= 0 and self.t.text[j] == ",":
             j -= 1
         if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional":
             return j
         k = i + 1
-        if k >= len(self.doc) or self.doc[k].text != ",":
+        lower, count = self.t.lower, len(self.t.lower)
+        if k >= count or self.t.text[k] != ",":
             return None
         k += 1  # an apposition after a comma: "Leanne, mum," / "Craig, mum's partner"
-        if k < len(self.doc) and self.doc[k].lower_ in ("his", "her", "their", "the"):
+        if k < count and lower[k] in ("his", "her", "their", "the"):
             k += 1
-        elif k + 1 < len(self.doc) and self.doc[k + 1].lower_ in ("'s", "’s"):
+        elif k + 1 < count and lower[k + 1] in ("'s", "’s"):
             k += 2
         for head, (entry, start, _) in self.roles.items():
             if start == k and entry["kind"] != "professional":
@@ -162,15 +161,15 @@ class Names:
         return None
 
     def age_after(self, k: int) -> int | None:
-        words = self.doc
+        text, lower, count = self.t.text, self.t.lower, len(self.t.text)
         j = k
-        if j < len(words) and words[j].text in (",", "("):
+        if j < count and text[j] in (",", "("):
             j += 1
-        while j < len(words) and words[j].lower_ in ("who", "is", "was", "'s", "aged", "age", "now", "just"):
+        while j < count and lower[j] in ("who", "is", "was", "'s", "aged", "age", "now", "just"):
             j += 1
-        if j < len(words) and words[j].like_num and j - k <= 4:
-            value = number(words[j].text)
-            nxt = words[j + 1].lower_ if j + 1 < len(words) else ""
+        if j < count and j - k <= 4 and self.t.tokens[j].like_num:
+            value = number(text[j])
+            nxt = lower[j + 1] if j + 1 < count else ""
             if nxt in ("months", "month", "weeks", "week", "days"):
                 return 0
             if value is not None and value < 100 and nxt not in ("pounds", "percent", "%", "times", "o'clock", "am", "pm"):
@@ -178,8 +177,8 @@ class Names:
         return None
 
     def _years_before(self, j: int) -> bool:
-        return j + 2 < len(self.doc) and self.doc[j + 1].lower_ in ("year", "years") and \
-            self.doc[j + 2].lower_.startswith("old")
+        return j + 2 < len(self.t.lower) and self.t.lower[j + 1] in ("year", "years") and \
+            self.t.lower[j + 2].startswith("old")
 
     def _visited(self, text: str) -> bool:
         """The person the visit was to: 'visit to Kayden', 'visited Amelia'."""
@@ -191,18 +190,21 @@ class Names:
     def _vote_genders(self) -> None:
         """'Kayden said he...' / 'Kayden showed me his room': a name's gender from its pronouns."""
         for sent in parser_sentences(self.doc):
-            name_tokens = [t for t in sent if t.i in self.name_of]
-            persons = {self.name_of[t.i] for t in name_tokens}
-            others = [t for t in sent if t.i in self.roles and self.roles[t.i][0]["kind"] != "professional"]
-            if len(persons) != 1 or others:
+            indices = range(sent.start, sent.end)
+            named = [i for i in indices if i in self.name_of]
+            persons = {self.name_of[i] for i in named}
+            if len(persons) != 1 or any(i in self.roles and self.roles[i][0]["kind"] != "professional"
+                                        for i in indices):
                 continue
             key = persons.pop()
-            first = name_tokens[0].i
-            for token in sent:
-                gender = self.lex.pronouns.get(token.lower_)
-                subject_like = token.dep_ in ("nsubj", "nsubjpass", "poss") if self.parsed \
-                    else token.lower_ in ("he", "she", "his")
-                if token.i > first and gender in ("f", "m") and subject_like:
+            first = named[0]
+            for i in indices:
+                gender = self.lex.pronouns.get(self.t.lower[i])
+                if i <= first or gender not in ("f", "m"):
+                    continue
+                subject_like = self.t.tokens[i].dep_ in ("nsubj", "nsubjpass", "poss") if self.parsed \
+                    else self.t.lower[i] in ("he", "she", "his")
+                if subject_like:
                     votes = self.names[key].votes
                     votes[gender] = votes.get(gender, 0) + 1
                     break

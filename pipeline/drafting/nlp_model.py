@@ -1,9 +1,16 @@
-"""The spaCy pipeline of the drafting stage, loaded once per process.
+"""The spaCy pipeline of the drafting stage, loaded once per process, and the parse of a note.
 
 Only the components the rules read are kept: tokeniser, tagger (PTB tags) and the
 dependency parser (sentences, subjects, negation scope). NER, the attribute ruler
 and the lemmatiser are left out: measured on one core they cost more than the
-parse itself, and names/roles come from our own lexicon instead."""
+parse itself, and names/roles come from our own lexicon instead.
+
+A note is parsed sentence by sentence, all sentences in one batch (``parse_note``): the
+parser then advances every sentence one step per matrix product instead of one token
+at a time, which measured 15-18 ms -> 10 ms per 400-word note on one core. Sentences are
+cut where the worker ended one (".", "?" or "!" before a capital, or a dictated new
+line), the same cut ``sentences.py`` makes afterwards, so no sentence boundary is lost;
+the parser may still split a piece further."""
 
 from __future__ import annotations
 
@@ -11,12 +18,18 @@ import logging
 import threading
 from dataclasses import dataclass
 
+import numpy
 import spacy
+from spacy.attrs import DEP, HEAD, TAG
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.drafting.matmul import use_numpy_blas
 
 logger = logging.getLogger("casenote.drafting.nlp")
 
 KEEP_COMPONENTS = ("tok2vec", "tagger", "parser")
+_SENTENCE_ENDS = {".", "?", "!"}
 SKIP_COMPONENTS = ["ner", "attribute_ruler", "lemmatizer", "senter"]
 _lock = threading.Lock()
 _loaded: dict[str, "LoadedPipeline"] = {}
@@ -28,6 +41,21 @@ class LoadedPipeline:
     name: str
     parsed: bool  # False: blank fallback, no tags or dependency parse
     warning: str | None = None
+
+    def parse_note(self, text: str) -> Doc:
+        """The tagged and parsed note (see the module docstring for why piece by piece)."""
+        doc = self.nlp.make_doc(text)
+        if not self.parsed or len(doc) == 0:
+            return self.nlp(doc)
+        words, spaces = [t.text for t in doc], [bool(t.whitespace_) for t in doc]
+        pieces = [Doc(self.nlp.vocab, words=words[start:end], spaces=spaces[start:end])
+                  for start, end in _pieces(doc)]
+        for _, component in self.nlp.pipeline:
+            pieces = list(component.pipe(pieces, batch_size=len(pieces)))
+        # heads are stored relative to the token, so each piece's tree is valid in the note
+        attrs = [TAG, DEP, HEAD]
+        doc.from_array(attrs, numpy.concatenate([piece.to_array(attrs) for piece in pieces]))
+        return doc
 
 
 def load_pipeline(name: str) -> LoadedPipeline:
@@ -44,6 +72,20 @@ def load_pipeline(name: str) -> LoadedPipeline:
             cached = _load(name)
             _loaded[name] = cached
         return cached
+
+
+def _pieces(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token offsets of the sentences the worker ended."""
+    cuts = [0]
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            cuts.append(token.i + 1)
+        elif token.text in _SENTENCE_ENDS:
+            following = next((t for t in doc[token.i + 1:] if not t.is_space), None)
+            if following is not None and following.text[:1].isupper():
+                cuts.append(token.i + 1)
+    cuts.append(len(doc))
+    return [(start, end) for start, end in zip(cuts, cuts[1:]) if end > start]
 
 
 def _load(name: str) -> LoadedPipeline:
@@ -65,5 +107,6 @@ def _load(name: str) -> LoadedPipeline:
         logger.warning("spaCy model '%s' has no parser: sentences from punctuation only", name)
         return LoadedPipeline(nlp=full, name=name, parsed=False,
                               warning=f"spaCy model '{name}' has no dependency parser (degraded drafting)")
+    use_numpy_blas(full)
     logger.info("loaded spaCy model %s (%s)", name, ", ".join(full.pipe_names))
     return LoadedPipeline(nlp=full, name=name, parsed=True)

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.drafting.names import NameInfo, Names
 from pipeline.drafting.person_words import WORKER, PersonRef, lexicon, number
-from pipeline.drafting.sentences import parser_sentences
+from pipeline.drafting.doc_views import parser_sentences, token_table
 
 REPORTING_HEADS = {"said", "says", "say", "told", "tells", "tell", "explained", "reported", "stated",
                    "shared", "disclosed", "admitted", "denied", "confirmed", "thinks", "thought", "feels",
@@ -24,6 +24,7 @@ class People:
 
     def __init__(self, doc: Doc, *, parsed: bool, known_names: list[str] | None = None) -> None:
         self.doc, self.parsed, self.lex = doc, parsed, lexicon()
+        self.t = token_table(doc)
         self.roles: dict[int, tuple[dict, int, int]] = {}  # token index -> (role entry, start, end)
         self._phrase_head: dict[int, int] = {}  # other words of a role phrase -> its head word
         self.resolved: dict[int, PersonRef | None] = {}
@@ -35,10 +36,22 @@ class People:
         self._names = found
         self.name_of, self.names, self._named_by_role = found.name_of, found.names, found.named_by_role
         self._resolve_pronouns()
+        # Every rule asks "who is this?" of the same tokens again and again (~1,000 times a
+        # note); once the pronouns are resolved the answers no longer change.
+        self._answers: dict[int, PersonRef | None] = {}
 
     # -- lookups ---------------------------------------------------------------------------------
     def ref(self, token: Token) -> PersonRef | None:
         """The person this token names or points to (None: not a person)."""
+        answers = getattr(self, "_answers", None)
+        if answers is None:  # still resolving pronouns
+            return self._ref(token)
+        i = token.i
+        if i not in answers:
+            answers[i] = self._ref(token)
+        return answers[i]
+
+    def _ref(self, token: Token) -> PersonRef | None:
         i = token.i
         if i in self.resolved:
             return self.resolved[i]
@@ -52,7 +65,7 @@ class People:
             if self.parsed and self._compound_of_thing(self.doc[head]):
                 return None  # "hospital bed", "school uniform"
             return self._role_ref(head)
-        low = token.lower_
+        low = self.t.lower[i]
         if low in self.lex.worker_pronouns or (low == "we" and token.i in self._sentence_starts):
             return WORKER
         if low in ("who", "whom") and self.parsed and token.head.dep_ == "relcl":
@@ -61,7 +74,7 @@ class People:
 
     def mentions(self, span: Span | Doc) -> list[tuple[Token, PersonRef]]:
         found = []
-        for token in span:
+        for token in self.t.tokens if isinstance(span, Doc) else self.t.tokens[span.start:span.end]:
             ref = self.ref(token)
             if ref is not None and not self._inside_role_phrase(token):
                 found.append((token, ref))
@@ -85,9 +98,12 @@ class People:
 
     # -- roles -----------------------------------------------------------------------------------
     def _find_roles(self) -> None:
-        words = [t.lower_ for t in self.doc]
+        words = self.t.lower
         i = 0
         while i < len(words):
+            if words[i] not in self.lex.first_words:
+                i += 1
+                continue
             for size in range(min(self.lex.longest, len(words) - i), 0, -1):
                 entry = self.lex.phrases.get(tuple(words[i:i + size]))
                 if entry is not None:
@@ -112,11 +128,12 @@ class People:
         role, kind = entry["role"], entry["kind"]
         gender = "plural" if entry.get("plural") else entry.get("gender")
         age = self._names.age_after(i + 1)
-        if age is None and start >= 3 and self.doc[start - 1].lower_.startswith("old") \
-                and self.doc[start - 2].lower_ in ("year", "years") and self.doc[start - 3].like_num:
-            age = number(self.doc[start - 3].text)  # "her 15 year old cousin"
+        lower = self.t.lower
+        if age is None and start >= 3 and lower[start - 1].startswith("old") \
+                and lower[start - 2] in ("year", "years") and self.t.tokens[start - 3].like_num:
+            age = number(self.t.text[start - 3])  # "her 15 year old cousin"
         if role == "partner":
-            owner = self._owner_of(self.doc[i], start)
+            owner = self._owner_of(self.t.tokens[i], start)
             if owner is not None and owner.is_child:
                 kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
         if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
@@ -140,14 +157,14 @@ class People:
                         return self.ref(child)
             return None
         if start > 0:
-            before = self.doc[start - 1]
-            if before.lower_ in ("'s", "’s") and start > 1:
-                return self.ref(self.doc[start - 2])
+            before = self.t.tokens[start - 1]
+            if self.t.lower[start - 1] in ("'s", "’s") and start > 1:
+                return self.ref(self.t.tokens[start - 2])
             return self.ref(before)
         return None
 
     def _has_word_before(self, start: int, words: set[str]) -> bool:
-        return any(self.doc[j].lower_ in words for j in range(max(0, start - 2), start))
+        return any(self.t.lower[j] in words for j in range(max(0, start - 2), start))
 
     def _name_ref(self, key: str) -> PersonRef:
         name = self.names[key]
@@ -174,11 +191,13 @@ class People:
     def _resolve_pronouns(self) -> None:
         history: list[tuple[Token, PersonRef]] = []  # mentions so far, in order
         topic: PersonRef | None = None  # who the sentence before was about
+        tokens, lower, tag = self.t.tokens, self.t.lower, self.t.tag
         for sent in parser_sentences(self.doc):
             seen_person = False
-            for token in sent:
-                gender = self.lex.pronouns.get(token.lower_)
-                if gender is not None and token.tag_ != "NNP":
+            for i in range(sent.start, sent.end):
+                token = tokens[i]
+                gender = self.lex.pronouns.get(lower[i])
+                if gender is not None and tag[i] != "NNP":
                     opens = not seen_person and token.dep_ in ("nsubj", "nsubjpass") if self.parsed \
                         else not seen_person
                     ranked = self._antecedents(token, gender, history, sent)

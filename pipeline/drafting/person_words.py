@@ -46,6 +46,7 @@ WORKER = PersonRef(role="worker", kind="worker")
 class Lexicon:
     phrases: dict[tuple[str, ...], dict]
     longest: int
+    first_words: frozenset[str]  # a role phrase can start only with one of these
     pronouns: dict[str, str]
     worker_pronouns: set[str]
     titles: set[str]
@@ -63,7 +64,7 @@ def lexicon() -> Lexicon:
     for entry in data["roles"]:
         for word in entry["words"]:
             phrases[tuple(word.lower().replace("-", " - ").split())] = entry
-    return Lexicon(phrases=phrases, longest=max(len(p) for p in phrases),
+    return Lexicon(phrases=phrases, longest=max(len(p) for p in phrases), first_words=frozenset(p[0] for p in phrases),
                    pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
                    titles=set(data["titles"]), not_names=set(data["not_names"]),
                    place_prepositions=set(data["place_prepositions"]),

@@ -17,7 +17,8 @@ from spacy.tokens import Span, Token
 
 from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.people import People, PersonRef
-from pipeline.drafting.sentences import NoteSentence, doc_text
+from pipeline.drafting.doc_views import search_text
+from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.template import Template
 
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
@@ -43,12 +44,14 @@ REPORTING_VERBS = SAYING_VERBS | VIEW_VERBS
 _MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
 _HEADING_END = ".,:;-!?"
+_FIRST_WORD = re.compile(r"[^\s.,:;\-!?]*")  # a heading is accepted only if followed by one of _HEADING_END
 
 
 @dataclass(frozen=True)
 class _CompiledSection:
     key: str
     headings: tuple[str, ...]
+    heading_first_words: frozenset[str]
     cues: tuple[tuple[FastPattern | re.Pattern, float], ...]  # re.Pattern: anchored at the sentence start
     speakers: frozenset[str]
     position: str | None
@@ -64,8 +67,9 @@ def _compile(template_json: str) -> tuple[_CompiledSection, ...]:
         cues += [(re.compile(p.regex, re.I) if p.regex.startswith("^") else FastPattern(p.regex), p.weight)
                  for p in section.patterns]
         headings = tuple(sorted({_normal(h) for h in section.headings}, key=len, reverse=True))
-        compiled.append(_CompiledSection(section.key, headings, tuple(cues), frozenset(section.speakers),
-                                         section.position))
+        first_words = frozenset(_FIRST_WORD.match(h).group() for h in headings)
+        compiled.append(_CompiledSection(section.key, headings, first_words, tuple(cues),
+                                         frozenset(section.speakers), section.position))
     return tuple(compiled)
 
 
@@ -78,8 +82,11 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
     normal = _normal(text)
     prefix = _HEADING_PREFIX.match(normal)
     body = normal[prefix.end():] if prefix else normal
+    first = _FIRST_WORD.match(body).group()
     best: tuple[str, int] | None = None
     for section in sections:
+        if first not in section.heading_first_words:
+            continue  # most sentences: no heading starts with their first word
         for heading in section.headings:
             if body.startswith(heading):
                 rest = body[len(heading):]
@@ -116,16 +123,14 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
     scores: list[dict[str, float]] = [dict.fromkeys((s.key for s in sections), 0.0) for _ in sentences]
     if not sentences:
         return scores
-    text = doc_text(sentences[0].span.doc)
-    lowered = text.lower()
-    lowered = lowered if len(lowered) == len(text) else None
+    searched = search_text(sentences[0].span.doc)
     starts = [s.model.start_char for s in sentences]
     for section in sections:
         for pattern, weight in section.cues:
             if isinstance(pattern, re.Pattern):
                 hit = {i for i, s in enumerate(sentences) if pattern.search(s.text)}
             else:
-                hit = {bisect_right(starts, a) - 1 for a, b in pattern.finditer(text, lowered)}
+                hit = {bisect_right(starts, a) - 1 for a, b in pattern.finditer(searched)}
                 hit = {i for i in hit if i >= 0}
             for i in hit:
                 scores[i][section.key] += weight

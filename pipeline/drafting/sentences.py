@@ -6,7 +6,6 @@ a piece that is only punctuation is joined to the sentence before it."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -14,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from models.draft import Sentence
 from models.transcript import Flag, Transcript
+from pipeline.drafting.doc_views import doc_text, parser_sentences
 
 
 @dataclass
@@ -29,31 +29,6 @@ class NoteSentence:
 
 
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "pc", "dc", "st", "no", "vs", "etc", "approx"}
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once (spaCy joins every token again on each access)."""
-    cached = doc.user_data.get("casenote_text")
-    if cached is None:
-        cached = doc.user_data["casenote_text"] = doc.text
-    return cached
-
-
-def parser_sentences(doc: Doc) -> list[Span]:
-    """``list(doc.sents)``, built once (``token.sent`` walks the whole document each time)."""
-    cached = doc.user_data.get("casenote_sents")
-    if cached is None:
-        cached = doc.user_data["casenote_sents"] = list(doc.sents)
-    return cached
-
-
-def sentence_of(item: Span | Token) -> Span:
-    sents = parser_sentences(item.doc)
-    starts = doc_starts = item.doc.user_data.get("casenote_sent_starts")
-    if doc_starts is None:
-        starts = item.doc.user_data["casenote_sent_starts"] = [s.start for s in sents]
-    index = item.i if isinstance(item, Token) else item.start
-    return sents[bisect_right(starts, index) - 1]
 
 
 def _pieces(doc: Doc) -> list[Span]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from pipeline.drafting.people import People, PersonRef
-from pipeline.drafting.sentences import sentence_of
+from pipeline.drafting.doc_views import sentence_of
 
 _NOT_SUBJECTS = ("worker", "professional")
 _VICTIM_PREPS = {"at", "towards", "toward", "to", "against", "on", "with"}
