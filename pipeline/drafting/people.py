@@ -36,22 +36,10 @@ class People:
         self._names = found
         self.name_of, self.names, self._named_by_role = found.name_of, found.names, found.named_by_role
         self._resolve_pronouns()
-        # Every rule asks "who is this?" of the same tokens again and again (~1,000 times a
-        # note); once the pronouns are resolved the answers no longer change.
-        self._answers: dict[int, PersonRef | None] = {}
 
     # -- lookups ---------------------------------------------------------------------------------
     def ref(self, token: Token) -> PersonRef | None:
         """The person this token names or points to (None: not a person)."""
-        answers = getattr(self, "_answers", None)
-        if answers is None:  # still resolving pronouns
-            return self._ref(token)
-        i = token.i
-        if i not in answers:
-            answers[i] = self._ref(token)
-        return answers[i]
-
-    def _ref(self, token: Token) -> PersonRef | None:
         i = token.i
         if i in self.resolved:
             return self.resolved[i]
