@@ -8,20 +8,17 @@ Why: the ``blis`` wheel that thinc 8.3 requires (1.3.x) does not recognise AMD Z
 tok2vec layers are two thirds of the model's time, so this alone takes ~15 ms off a
 400-word note. Same float32 arithmetic, so the parse is the same up to rounding.
 
-Thinc multiplies on one thread by design; numpy's OpenBLAS would use every core for the
-larger products and contend with transcription and other drafts, so its pool is held to
-one thread (only numpy's OpenBLAS: CTranslate2's own OpenMP pool is left alone)."""
+numpy's BLAS keeps the thread count the process started with (``OPENBLAS_NUM_THREADS``;
+the benchmark sets 1). Changing it at run time is not an option: faster-whisper computes
+its log-mel features with numpy's BLAS too, and the thread count changes their rounding
+and with it the transcript (measured: LibriVox clips went from 1 to 4 word errors): a
+process would transcribe the same recording differently after its first draft."""
 
 from __future__ import annotations
-
-import logging
 
 import numpy
 from spacy.language import Language
 from thinc.api import NumpyOps
-from threadpoolctl import ThreadpoolController
-
-logger = logging.getLogger("casenote.drafting.nlp")
 
 
 class NumpyBlasOps(NumpyOps):
@@ -49,11 +46,3 @@ def use_numpy_blas(nlp: Language) -> None:
         for layer in model.walk():
             if type(layer.ops) is NumpyOps:  # never replace GPU ops
                 layer.ops = ops
-    _single_thread_numpy_blas()
-
-
-def _single_thread_numpy_blas() -> None:
-    selected = ThreadpoolController().select(internal_api="openblas")
-    if selected.lib_controllers:
-        selected.limit(limits=1)  # kept for the process: thinc's one-thread contract
-        logger.info("numpy OpenBLAS held to one thread for the spaCy model")

@@ -29,8 +29,8 @@ from pipeline.drafting.matmul import use_numpy_blas
 logger = logging.getLogger("casenote.drafting.nlp")
 
 KEEP_COMPONENTS = ("tok2vec", "tagger", "parser")
-_SENTENCE_ENDS = {".", "?", "!"}
 SKIP_COMPONENTS = ["ner", "attribute_ruler", "lemmatizer", "senter"]
+_SENTENCE_ENDS = {".", "?", "!"}
 _lock = threading.Lock()
 _loaded: dict[str, "LoadedPipeline"] = {}
 

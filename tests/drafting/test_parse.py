@@ -1,17 +1,22 @@
 """The spaCy pass of the drafting stage: the model's matrix products go through numpy's
-BLAS on one thread, and a note parsed sentence by sentence in one batch keeps every
-token and agrees with the parse of the whole note."""
+BLAS without changing transcription, and a note parsed sentence by sentence in one batch
+keeps every token and agrees with the parse of the whole note."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import numpy
 import pytest
 from thinc.api import NumpyOps
-from threadpoolctl import threadpool_info
 
+from models.settings import Settings
 from pipeline.drafting.evaluation import load_gold
 from pipeline.drafting.matmul import NumpyBlasOps
 from pipeline.drafting.nlp_model import load_pipeline
+from pipeline.transcribe import transcribe_file
+from tests.conftest import AUDIO, REPO
 from tests.drafting.conftest import DEVSET
 
 
@@ -41,11 +46,23 @@ def test_numpy_gemm_equals_thincs(trans1, trans2):
     numpy.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
 
 
-def test_every_layer_multiplies_through_numpy_on_one_thread(loaded):
+def test_every_layer_multiplies_through_numpy(loaded):
     layers = [layer for _, component in loaded.nlp.pipeline for layer in component.model.walk()]
     assert layers and all(isinstance(layer.ops, NumpyBlasOps) for layer in layers)
-    openblas = [lib for lib in threadpool_info() if lib["internal_api"] == "openblas"]
-    assert openblas and all(lib["num_threads"] == 1 for lib in openblas)
+
+
+def test_drafting_leaves_transcription_as_it_was(loaded, settings, draft_text):
+    """Drafting shares the process with transcription: loading and running the spaCy model
+    must not change a transcript (numpy's BLAS settings feed Whisper's features)."""
+    clips = [AUDIO / "librivox" / f"sense_and_sensibility_01_austen_64kb-{n}.flac" for n in ("0870", "0880")]
+    script = ("import sys; from models.settings import Settings; from pipeline.transcribe import transcribe_file; "
+              "[print(transcribe_file(p, Settings(_env_file=None)).text) for p in sys.argv[1:]]")
+    fresh = subprocess.run([sys.executable, "-c", script, *map(str, clips)], cwd=REPO, capture_output=True,
+                           text=True, timeout=300, check=True).stdout.splitlines()
+    draft_text("Mum said dad has been drinking. Kayden was seen alone in his bedroom.")
+    after = [transcribe_file(clip, Settings(_env_file=None)).text for clip in clips]
+    assert after == fresh
+    assert fresh[1] == "He was not an ill-disposed young man."
 
 
 def test_batched_parse_keeps_every_token_and_the_text(loaded, note_texts):
