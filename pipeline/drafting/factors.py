@@ -93,7 +93,7 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, set
 
 def find_terms(doc: Doc, sentences: list[NoteSentence], families: tuple[CompiledFamily, ...], *,
                parsed: bool) -> list[_Match]:
-    """Every term match that lies inside one sentence (one regex pass over the whole text per term)."""
+    """Every term match that lies inside one sentence (each term searched once over the note)."""
     searched = search_text(doc)
     starts = [s.model.start_char for s in sentences]
     matches: list[_Match] = []

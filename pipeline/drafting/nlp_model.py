@@ -8,9 +8,9 @@ parse itself, and names/roles come from our own lexicon instead.
 A note is parsed sentence by sentence, all sentences in one batch (``parse_note``): the
 parser then advances every sentence one step per matrix product instead of one token
 at a time, which measured 15-18 ms -> 10 ms per 400-word note on one core. Sentences are
-cut where the worker ended one (".", "?" or "!" before a capital, or a dictated new
-line), the same cut ``sentences.py`` makes afterwards, so no sentence boundary is lost;
-the parser may still split a piece further."""
+cut where the worker ended one (``sentences.ends_a_sentence``: the same cut the sentence
+splitter makes afterwards), so no sentence boundary is lost; the parser may still split a
+piece further."""
 
 from __future__ import annotations
 
@@ -25,12 +25,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.drafting.matmul import use_numpy_blas
+from pipeline.drafting.sentences import ends_a_sentence
 
 logger = logging.getLogger("casenote.drafting.nlp")
 
 KEEP_COMPONENTS = ("tok2vec", "tagger", "parser")
 SKIP_COMPONENTS = ["ner", "attribute_ruler", "lemmatizer", "senter"]
-_SENTENCE_ENDS = {".", "?", "!"}
 _lock = threading.Lock()
 _loaded: dict[str, "LoadedPipeline"] = {}
 
@@ -76,15 +76,7 @@ def load_pipeline(name: str) -> LoadedPipeline:
 
 def _pieces(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) token offsets of the sentences the worker ended."""
-    cuts = [0]
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            cuts.append(token.i + 1)
-        elif token.text in _SENTENCE_ENDS:
-            following = next((t for t in doc[token.i + 1:] if not t.is_space), None)
-            if following is not None and following.text[:1].isupper():
-                cuts.append(token.i + 1)
-    cuts.append(len(doc))
+    cuts = [0] + [token.i + 1 for token in doc[:-1] if ends_a_sentence(token)] + [len(doc)]
     return [(start, end) for start, end in zip(cuts, cuts[1:]) if end > start]
 
 

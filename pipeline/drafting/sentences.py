@@ -32,31 +32,30 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "pc", "dc", "st", "no", "vs", "etc", 
 
 
 def _pieces(doc: Doc) -> list[Span]:
-    """spaCy's sentences, cut again after a full stop that is followed by a capital (the
-    parser sometimes joins a spoken fragment, "Mum, Leo and Amy.", to the next sentence)
-    and at a dictated line or paragraph break ("new paragraph" -> a blank line)."""
+    """spaCy's sentences, cut again where the worker ended one (the parser sometimes joins
+    a spoken fragment, "Mum, Leo and Amy.", to the next sentence)."""
     pieces = []
     for sent in parser_sentences(doc):
         start = sent.start
         for token in sent[:-1]:
-            cut = None
-            if "\n" in token.text and token.is_space:
-                cut = token.i + 1
-            elif token.text in (".", "?", "!") and _next_word(doc, token.i).text[:1].isupper() \
-                    and (doc[token.i - 1].lower_ if token.i > 0 else "") not in _ABBREVIATIONS:
-                cut = token.i + 1
-            if cut is not None and cut > start:
-                pieces.append(doc[start:cut])
-                start = cut
+            if ends_a_sentence(token) and token.i + 1 > start:
+                pieces.append(doc[start:token.i + 1])
+                start = token.i + 1
         pieces.append(doc[start:sent.end])
     return pieces
 
 
-def _next_word(doc: Doc, i: int) -> Token:
-    j = i + 1
-    while j < len(doc) - 1 and doc[j].is_space:
-        j += 1
-    return doc[j]
+def ends_a_sentence(token: Token) -> bool:
+    """The worker ended a sentence here: a full stop, question or exclamation mark before a
+    capital (not after "Mr", "PC"...), or a dictated line or paragraph break."""
+    if token.is_space:
+        return "\n" in token.text
+    if token.text not in (".", "?", "!"):
+        return False
+    doc = token.doc
+    before = doc[token.i - 1].lower_ if token.i > 0 else ""
+    following = next((t for t in doc[token.i + 1:] if not t.is_space), None)
+    return following is not None and following.text[:1].isupper() and before not in _ABBREVIATIONS
 
 
 def split_sentences(doc: Doc, transcript: Transcript | None = None) -> list[NoteSentence]:
