@@ -22,7 +22,7 @@ from negspacy.negation import Negex
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.drafting.doc_views import doc_text, sentence_of
+from pipeline.drafting.doc_views import clause_texts, doc_text, sentence_of
 
 _DATA = Path(__file__).parent / "data" / "context.yaml"
 SPAN_KEY = "casenote_factor_terms"
@@ -206,8 +206,7 @@ def clause_head(token: Token) -> Token:
 
 def _clause_text(token: Token) -> str:
     head = clause_head(token)
-    # several factor words often share a clause: its text is joined once per note
-    cache = token.doc.user_data.setdefault("casenote_clause_text", {})
+    cache = clause_texts(token.doc)
     text = cache.get(head.i)
     if text is None:
         text = cache[head.i] = " ".join(t.text for t in head.subtree)

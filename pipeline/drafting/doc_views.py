@@ -42,6 +42,12 @@ def token_table(doc: Doc) -> TokenTable:
     return _cached(doc, "casenote_tokens", build)
 
 
+def clause_texts(doc: Doc) -> dict[int, str]:
+    """Text of each clause asked about so far, by the index of its head word (context.py
+    fills it: several factor words often share a clause)."""
+    return _cached(doc, "casenote_clause_text", dict)
+
+
 def parser_sentences(doc: Doc) -> list[Span]:
     """``list(doc.sents)``."""
     return _cached(doc, "casenote_sents", lambda: list(doc.sents))
