@@ -28,7 +28,7 @@ test: install system-deps ui-deps
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m benchmarks.transcription
 
 # Re-pin after changing dependencies in pyproject.toml (name==version only, no URLs).
 constraints: install

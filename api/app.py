@@ -20,7 +20,7 @@ from api.services.background import JobWorker, RetentionSweeper
 from api.services.jobs import requeue_interrupted
 from models.settings import Settings, get_settings
 
-logger = logging.getLogger("casenote.app")
+logger = logging.getLogger(__name__)
 
 API_ROUTERS = (auth.router, recordings.router, jobs.router, drafts.router, notes.router, admin.router,
                exports.router, deliveries.router)

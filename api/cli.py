@@ -12,7 +12,7 @@ import typer
 
 from pipeline.cli import fail
 
-logger = logging.getLogger("casenote.cli")
+logger = logging.getLogger(__name__)
 
 users_app = typer.Typer(help="Accounts of the review service.", no_args_is_help=True)
 
@@ -38,7 +38,8 @@ def serve(
     _check_port_free(host, port)
     _check_delivery_connectors(settings)
     password = _first_run_admin(settings)
-    logging.getLogger("casenote").setLevel(logging.INFO)
+    for package in ("models", "pipeline", "api", "review_ui"):  # loggers are named by module
+        logging.getLogger(package).setLevel(logging.INFO)
     app = create_app(settings)
     url = f"http://{host}:{port}/"
     if password:

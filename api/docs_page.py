@@ -22,7 +22,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
-logger = logging.getLogger("casenote.docs")
+logger = logging.getLogger(__name__)
 
 SWAGGER_DIST = Path(__file__).resolve().parent.parent / "review_ui" / "node_modules" / "swagger-ui-dist"
 ASSET_PATH = "/docs/assets"

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-logger = logging.getLogger("casenote.api")
+logger = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
 

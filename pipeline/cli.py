@@ -85,7 +85,7 @@ PROGRESS_MIN_SECONDS = 30.0
 
 def progress_for(audio: Path):
     """A progress bar only for files over ~30 s (short ones finish before it helps)."""
-    from pipeline.audio import probe_audio
+    from pipeline.transcription.audio import probe_audio
 
     declared = probe_audio(audio).declared_duration_s
     long_enough = declared is not None and declared > PROGRESS_MIN_SECONDS
@@ -115,8 +115,8 @@ def transcribe(
     no_commands: Annotated[bool, typer.Option("--no-commands", help="Keep 'full stop', 'new line'... as words")] = False,
 ) -> None:
     """Transcribe a recording on this machine."""
-    from pipeline.transcribe import transcribe_file
-    from pipeline.vocabulary import parse_names
+    from pipeline.transcription.transcribe import transcribe_file
+    from pipeline.transcription.vocabulary import parse_names
 
     settings = get_settings().model_copy(update=_overrides(model, no_commands))
     transcript = transcribe_file(audio, settings, names=parse_names(names), on_progress=progress_for(audio))

@@ -22,7 +22,7 @@ from pipeline.drafting.template import Template, load_template
 from pipeline.drafting.visit_fields import extract_visit_fields
 from pipeline.errors import TextFileError
 
-logger = logging.getLogger("casenote.draft")
+logger = logging.getLogger(__name__)
 
 TemplateArg = Template | Path | str | None
 

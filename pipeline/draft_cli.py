@@ -33,7 +33,7 @@ def draft(
 ) -> None:
     """Draft a case note (sections, visit fields, suggested CiN factors) from a recording or a transcript."""
     from pipeline.draft import draft_from_text, draft_note, resolve_template
-    from pipeline.vocabulary import parse_names
+    from pipeline.transcription.vocabulary import parse_names
 
     if (audio is None) == (text is None):
         raise TextFileError("give either an AUDIO file or --text FILE (not both)")
@@ -44,7 +44,7 @@ def draft(
         note = draft_from_text(read_transcript_text(text), settings, template=chosen, names=people)
     else:
         from pipeline.cli import progress_for
-        from pipeline.transcribe import transcribe_file
+        from pipeline.transcription.transcribe import transcribe_file
 
         transcript = transcribe_file(audio, settings, names=people, on_progress=progress_for(audio))
         note = draft_note(transcript, settings, template=chosen, names=people)

@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
-log = logging.getLogger("casenote.review_ui.assets")
+logger = logging.getLogger(__name__)
 
 NODE_MODULES = Path(__file__).parent / "node_modules"
 GOVUK_DIST = NODE_MODULES / "govuk-frontend" / "dist" / "govuk"
@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 def govuk_frontend_installed() -> bool:
     present = (GOVUK_DIST / "govuk-frontend.min.css").is_file()
     if not present:
-        log.warning("GOV.UK Frontend is not installed: run `make ui-deps` (pages will be unstyled)")
+        logger.warning("GOV.UK Frontend is not installed: run `make ui-deps` (pages will be unstyled)")
     return present
 
 

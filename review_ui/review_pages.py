@@ -23,7 +23,7 @@ from review_ui.rendering import render, script_json, when
 from review_ui.view import (census_problems, code_options, factor_views, section_views,
                             textarea_rows, visit_field_views)
 
-log = logging.getLogger("casenote.review_ui.review")
+logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
@@ -162,7 +162,7 @@ def _export_choices(settings) -> tuple[list[dict], list[dict], str]:
     try:
         presets = [load_preset(name, settings) for name in preset_names(settings)]
     except ExportError:
-        log.warning("an export preset could not be read; offering the default only")
+        logger.warning("an export preset could not be read; offering the default only")
         presets = [load_preset(None, settings)]
     return formats, [{"name": p.name, "title": p.title, "description": p.description} for p in presets], \
         DEFAULT_PRESET

@@ -23,7 +23,7 @@ from review_ui.backend import LOGIN_CSRF_COOKIE, Who, login_token_ok, new_login_
 from review_ui.rendering import render, when
 from review_ui.status import draft_rows
 
-log = logging.getLogger("casenote.review_ui")
+logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)

@@ -21,7 +21,7 @@ from api.exports.presets import preset_names
 from api.exports.registry import FORMATS
 from models.settings import Settings
 
-log = logging.getLogger("casenote.delivery.config")
+logger = logging.getLogger(__name__)
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
 
@@ -122,7 +122,7 @@ def _parse(text: str) -> tuple[DropFolderConnector | HttpConnector, ...]:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ConnectorConfigError(f"delivery connectors ({source}): name used twice: {', '.join(twice)}")
-    log.info("delivery connectors: %s", ", ".join(f"{c.name} ({c.kind})" for c in connectors))
+    logger.info("delivery connectors: %s", ", ".join(f"{c.name} ({c.kind})" for c in connectors))
     return tuple(connectors)
 
 

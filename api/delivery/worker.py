@@ -27,14 +27,14 @@ from api.delivery.outcome import AttemptOutcome
 from api.services.audit import record_event
 from models.settings import Settings
 
-log = logging.getLogger("casenote.delivery.worker")
+logger = logging.getLogger(__name__)
 
 BATCH = 20
 
 
 def log_error(what: str, exc: BaseException) -> None:
     # The type and the frames, not the message: a message can quote note text.
-    log.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+    logger.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
 
 
 class DeliveryWorker(threading.Thread):

@@ -16,7 +16,7 @@ from api.exports.record import display_zone
 from models.record import ConfirmedNote
 from models.settings import Settings
 
-log = logging.getLogger("casenote.exports")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def export_note(note: ConfirmedNote, format_name: str, options: ExportOptions, s
     fmt = export_format(format_name)
     ctx = render_context(options, settings)
     content = fmt.render(note, ctx)
-    log.info("exported note %s as %s (preset %s, %d bytes)", note.id, fmt.name, ctx.preset.name, len(content))
+    logger.info("exported note %s as %s (preset %s, %d bytes)", note.id, fmt.name, ctx.preset.name, len(content))
     return ExportResult(format=fmt.name, preset=ctx.preset.name, media_type=fmt.media_type,
                         filename=export_filename(note, fmt), content=content)
 

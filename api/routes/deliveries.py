@@ -20,7 +20,7 @@ from api.problems import Problem, not_found
 from api.services.audit import record_event
 from api.services.notes import find_note
 
-log = logging.getLogger("casenote.delivery.api")
+logger = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -63,6 +63,6 @@ def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: Cu
     record_event(db, user, "delivery_retry", "note", note_id, delivery_id=row.id, connector=row.connector,
                  was=was)
     db.commit()
-    log.info("delivery %s of note %s to %s: retry asked (was %s)", row.id, note_id, row.connector,
+    logger.info("delivery %s of note %s to %s: retry asked (was %s)", row.id, note_id, row.connector,
              "failed" if was == FAILED else was)
     return delivery_status(row, settings)

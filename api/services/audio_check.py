@@ -1,6 +1,6 @@
 """Is an upload really audio, complete, and within limits? Judged by its content, never
 by its name, and exactly as ``casenote transcribe`` judges a file: the same functions
-(``pipeline.audio.check_audio``: the container's bookkeeping, then a full decode)."""
+(``pipeline.transcription.audio.check_audio``: the container's bookkeeping, then a full decode)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from pipeline.audio import check_audio, not_audio_message
-from pipeline.audio_containers import sniff_container
+from pipeline.transcription.audio import check_audio, not_audio_message
+from pipeline.transcription.audio_containers import sniff_container
 from pipeline.errors import CasenoteError, SilentAudio
 
-logger = logging.getLogger("casenote.audio_check")
+logger = logging.getLogger(__name__)
 
 MIN_SNIFF = 12  # bytes needed to recognise every supported container
 # Below this the whole recording is digital silence (a muted or unplugged microphone):

@@ -21,7 +21,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pipeline.durable_files import fsync_folder
 
-logger = logging.getLogger("casenote.audio_store")
+logger = logging.getLogger(__name__)
 
 MAGIC = b"CNAUDIO1"
 CHUNK = 64 * 1024

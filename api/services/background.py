@@ -14,7 +14,7 @@ from api.db.types import utcnow
 from api.services.audit import record_event
 from api.services.jobs import claim_next_job, run_job
 
-logger = logging.getLogger("casenote.background")
+logger = logging.getLogger(__name__)
 
 POLL_S = 2.0  # the worker also looks for queued jobs this often (another process may add some)
 

@@ -21,7 +21,7 @@ from models.draft import DraftNote
 from models.record import DraftEdits, DraftStatus, DraftView, ReviewState
 from models.settings import Settings
 
-logger = logging.getLogger("casenote.drafts")
+logger = logging.getLogger(__name__)
 
 
 def create_draft(db: Session, recording: Recording, note: DraftNote, settings: Settings) -> Draft:

@@ -21,7 +21,7 @@ from api.services.audit import record_event
 from api.services.drafts import create_draft
 from pipeline.errors import CasenoteError
 
-logger = logging.getLogger("casenote.jobs")
+logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 1.0  # at most one progress write per second
 TRANSCRIBE_SHARE = 0.9  # transcription is this part of the progress bar; drafting the rest
@@ -92,7 +92,7 @@ class ProgressWriter:
 
 
 def run_job(ctx: ServiceContext, job_id: int, stop: threading.Event) -> None:
-    from pipeline.transcribe import transcribe_file
+    from pipeline.transcription.transcribe import transcribe_file
 
     with ctx.session_factory() as db:
         recording = db.get(Job, job_id).recording

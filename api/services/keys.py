@@ -13,7 +13,7 @@ from pathlib import Path
 
 from models.settings import Settings
 
-logger = logging.getLogger("casenote.keys")
+logger = logging.getLogger(__name__)
 
 AUDIO_KEY_FILE = "audio.key"
 SECRET_KEY_FILE = "secret.key"

@@ -22,7 +22,7 @@ from models.draft import DraftNote
 from models.record import (ConfirmedFactor, ConfirmedNote, ConfirmedSection, Decision, DraftStatus,
                            ReviewState, canonical_json)
 
-logger = logging.getLogger("casenote.notes")
+logger = logging.getLogger(__name__)
 
 
 def confirm_draft(db: Session, user: User, draft_id: int, expected_version: int | None = None) -> ConfirmedNote:

@@ -19,9 +19,9 @@ from api.services.audit import record_event
 from api.services.scope import find_visible, visible_to
 from api.services.upload import ReceivedUpload
 from models.record import ReviewState
-from pipeline.vocabulary import parse_names
+from pipeline.transcription.vocabulary import parse_names
 
-logger = logging.getLogger("casenote.recordings")
+logger = logging.getLogger(__name__)
 
 
 class RecordingForm(BaseModel):

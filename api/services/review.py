@@ -12,7 +12,7 @@ from models.record import Decision, DraftEdits, FactorDecision, ReviewState
 from models.record import ConfirmedSection
 from models.settings import Settings
 
-logger = logging.getLogger("casenote.review")
+logger = logging.getLogger(__name__)
 
 
 def initial_state(note: DraftNote) -> ReviewState:

@@ -28,7 +28,7 @@ from api.services.audit import record_event
 from api.services.users import find_user, verify_password
 from models.settings import Settings
 
-logger = logging.getLogger("casenote.sign_in")
+logger = logging.getLogger(__name__)
 
 EXPIRED_ROWS_PER_ATTEMPT = 100  # other names' expired rows tidied on the way (bounded work)
 

@@ -16,7 +16,7 @@ from api.problems import Problem
 from api.services.audio_check import MIN_SNIFF, looks_like_audio, not_audio_reason
 from api.services.audio_store import AudioStore, SealedWriter
 
-logger = logging.getLogger("casenote.upload")
+logger = logging.getLogger(__name__)
 
 AUDIO_FIELD = "audio"
 MAX_FIELD_BYTES = 8 * 1024

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.db.models import ApiToken, User
 
-logger = logging.getLogger("casenote.users")
+logger = logging.getLogger(__name__)
 
 ROLES = ("worker", "manager", "admin")
 MIN_PASSWORD_LENGTH = 10

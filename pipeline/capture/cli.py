@@ -14,7 +14,7 @@ from pipeline.capture.console import StatusLine, format_elapsed
 from pipeline.capture.errors import CaptureError
 from pipeline.capture.store import Destination, Recording
 
-logger = logging.getLogger("casenote.capture.cli")
+logger = logging.getLogger(__name__)
 
 CASE_REFERENCE_MAX = 64  # the review service's column width
 
@@ -54,7 +54,7 @@ def dictate(
 ) -> None:
     """Record a dictation from the microphone, then draft the note here or upload it."""
     from pipeline.capture.recovery import recover_all
-    from pipeline.vocabulary import parse_names
+    from pipeline.transcription.vocabulary import parse_names
 
     settings = get_settings()
     target = _server_target(settings, server, token)

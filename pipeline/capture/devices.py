@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from pipeline.capture.errors import CaptureError, DeviceBusy, DeviceFailed, NoInputDevice, PortAudioMissing
 
-logger = logging.getLogger("casenote.capture.devices")
+logger = logging.getLogger(__name__)
 
 PORTAUDIO_PACKAGE = "libportaudio2"
 # PortAudio's PaErrorCode values that mean "someone else has the device".

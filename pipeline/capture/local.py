@@ -14,7 +14,7 @@ from models.settings import Settings
 from pipeline.capture import store
 from pipeline.capture.store import Recording, RecordingStatus
 
-logger = logging.getLogger("casenote.capture.local")
+logger = logging.getLogger(__name__)
 
 
 class LocalResult(BaseModel):
@@ -33,7 +33,7 @@ def _draft_stage():
 
 
 def process_locally(settings: Settings, recording: Recording, on_progress=None) -> LocalResult:
-    from pipeline.transcribe import transcribe_file
+    from pipeline.transcription.transcribe import transcribe_file
 
     transcript = transcribe_file(recording.audio_path, settings, names=recording.names, on_progress=on_progress)
     transcript_path = _beside(recording.audio_path, ".transcript.json")

@@ -27,7 +27,7 @@ from pipeline.capture.errors import ServerUnreachable, UploadRefused
 from pipeline.capture.store import Destination, Recording, RecordingStatus
 from pipeline.durable_files import fsync_folder
 
-logger = logging.getLogger("casenote.capture.outbox")
+logger = logging.getLogger(__name__)
 
 UPLOAD_PATH = "/api/recordings"
 CONNECT_TIMEOUT_S = 5.0

@@ -23,7 +23,7 @@ from pipeline.capture.devices import InputDevice, load_portaudio, portaudio_fail
 from pipeline.capture.errors import DeviceFailed
 from pipeline.capture.wavfile import WavStreamWriter
 
-logger = logging.getLogger("casenote.capture.recorder")
+logger = logging.getLogger(__name__)
 
 TARGET_SAMPLERATE = 16000  # what Whisper works at; anything else is resampled on decode
 BLOCK_S = 0.1

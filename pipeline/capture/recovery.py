@@ -11,7 +11,7 @@ from pipeline.capture import store
 from pipeline.capture.store import Recording, RecordingStatus
 from pipeline.capture.wavfile import repair_wav
 
-logger = logging.getLogger("casenote.capture.recovery")
+logger = logging.getLogger(__name__)
 
 
 def find_interrupted(settings: Settings) -> list[Recording]:

@@ -15,7 +15,7 @@ from pipeline.capture.recorder import CaptureOptions, record, stream_format
 from pipeline.capture.store import Destination, Recording, RecordingStatus
 from pipeline.capture.wavfile import WavStreamWriter
 
-logger = logging.getLogger("casenote.capture.session")
+logger = logging.getLogger(__name__)
 
 
 def dictate_once(

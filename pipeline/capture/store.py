@@ -21,7 +21,7 @@ from models.settings import Settings
 from pipeline.capture.errors import CaptureError
 from pipeline.durable_files import fsync_folder
 
-logger = logging.getLogger("casenote.capture.store")
+logger = logging.getLogger(__name__)
 
 
 class RecordingStatus(str, Enum):

@@ -1,4 +1,4 @@
-"""The CiN factor rules: one YAML file per factor family in ``pipeline/data/factors/``
+"""The CiN factor rules: one YAML file per factor family in ``pipeline/drafting/data/factors/``
 (lexicon terms with a weight, what decides the letter, exclusions), checked against the
 census code list in ``models/cin_codes.py`` when loaded."""
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 from models.cin_codes import RETIRED_CODES, cin_factors
 from pipeline.drafting.fastregex import FastPattern
 
-FACTOR_DIR = Path(__file__).resolve().parents[1] / "data" / "factors"
+FACTOR_DIR = Path(__file__).resolve().parent / "data" / "factors"
 LetterBy = Literal["owner", "victim", "perpetrator", "none", "subtype"]
 VictimRule = Literal["adult", "child", "child_by_partner", "child_not_by_partner"]
 

@@ -1,6 +1,6 @@
 """Suggest CiN census factors from a note, each with the sentences that support it.
 
-1. Every term of every factor family (``pipeline/data/factors/*.yaml``) is looked for
+1. Every term of every factor family (``pipeline/drafting/data/factors/*.yaml``) is looked for
    sentence by sentence.
 2. A match that is negated, denied, absent, historical, hypothetical or only talked
    about is dropped (``context.py``).
@@ -32,7 +32,7 @@ from pipeline.drafting.doc_views import doc_text, search_text
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.subjects import owner_of, victim_and_perpetrator
 
-logger = logging.getLogger("casenote.drafting.factors")
+logger = logging.getLogger(__name__)
 
 NO_FACTORS = "21"
 ABUSE_BY_WHOM = {"18", "19"}

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from pipeline.drafting.matmul import use_numpy_blas
 from pipeline.drafting.sentences import ends_a_sentence
 
-logger = logging.getLogger("casenote.drafting.nlp")
+logger = logging.getLogger(__name__)
 
 KEEP_COMPONENTS = ("tok2vec", "tagger", "parser")
 SKIP_COMPONENTS = ["ner", "attribute_ruler", "lemmatizer", "senter"]

@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from pipeline.errors import TemplateError
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "templates" / "default.yaml"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "data" / "templates" / "default.yaml"
 SPEAKER_KINDS = {"child", "parent_carer", "household_member", "adult", "another_child", "professional"}
 
 

@@ -59,6 +59,6 @@ def dictated_wav(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def dictated_transcript(dictated_wav, settings):
-    from pipeline.transcribe import transcribe_file
+    from pipeline.transcription.transcribe import transcribe_file
 
     return transcribe_file(dictated_wav, settings, names=["Kayden"])

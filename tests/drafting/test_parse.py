@@ -15,7 +15,7 @@ from models.settings import Settings
 from pipeline.drafting.evaluation import load_gold
 from pipeline.drafting.matmul import NumpyBlasOps
 from pipeline.drafting.nlp_model import load_pipeline
-from pipeline.transcribe import transcribe_file
+from pipeline.transcription.transcribe import transcribe_file
 from tests.conftest import AUDIO, REPO
 from tests.drafting.conftest import DEVSET
 
@@ -55,7 +55,7 @@ def test_drafting_leaves_transcription_as_it_was(loaded, settings, draft_text):
     """Drafting shares the process with transcription: loading and running the spaCy model
     must not change a transcript (numpy's BLAS settings feed Whisper's features)."""
     clips = [AUDIO / "librivox" / f"sense_and_sensibility_01_austen_64kb-{n}.flac" for n in ("0870", "0880")]
-    script = ("import sys; from models.settings import Settings; from pipeline.transcribe import transcribe_file; "
+    script = ("import sys; from models.settings import Settings; from pipeline.transcription.transcribe import transcribe_file; "
               "[print(transcribe_file(p, Settings(_env_file=None)).text) for p in sys.argv[1:]]")
     fresh = subprocess.run([sys.executable, "-c", script, *map(str, clips)], cwd=REPO, capture_output=True,
                            text=True, timeout=300, check=True).stdout.splitlines()

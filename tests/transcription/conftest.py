@@ -20,8 +20,8 @@ from whisper_normalizer.english import EnglishTextNormalizer
 
 from models.settings import Settings
 from models.transcript import Transcript
-from pipeline.audio import SAMPLE_RATE, load_audio
-from pipeline.transcribe import transcribe_file
+from pipeline.transcription.audio import SAMPLE_RATE, load_audio
+from pipeline.transcription.transcribe import transcribe_file
 from tests.conftest import AUDIO, REPO
 
 CASENOTE = REPO / ".venv" / "bin" / "casenote"
@@ -58,7 +58,7 @@ def fresh_settings(**update) -> Settings:
 @pytest.fixture(scope="session")
 def transcribe() -> Callable[..., Transcript]:
     """``transcribe(path, names=None, **settings_update)``; the model is loaded once per
-    session (pipeline.asr_model caches it for identical model settings)."""
+    session (pipeline.transcription.asr_model caches it for identical model settings)."""
 
     def run(path: Path, names: list[str] | None = None, **update) -> Transcript:
         return transcribe_file(path, fresh_settings(**update), names=names)

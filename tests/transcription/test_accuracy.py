@@ -11,8 +11,8 @@ import ctranslate2
 import pytest
 
 from models.transcript import Transcript
-from pipeline.asr_model import load_model
-from pipeline.transcribe import RANDOM_SEED, model_spec, transcription_options, whisper_kwargs
+from pipeline.transcription.asr_model import load_model
+from pipeline.transcription.transcribe import RANDOM_SEED, model_spec, transcription_options, whisper_kwargs
 from tests.conftest import AUDIO
 from tests.transcription.conftest import fresh_settings, join_clips, read_audio, references, wer, write_wav
 

@@ -12,7 +12,7 @@ import ctranslate2
 import numpy as np
 import pytest
 
-from pipeline.audio import load_audio
+from pipeline.transcription.audio import load_audio
 from pipeline.errors import AudioCorrupt
 from tests.conftest import AUDIO
 from tests.transcription.conftest import encode, run_cli, write_wav

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.transcribe import block_bounds
+from pipeline.transcription.transcribe import block_bounds
 
 RATE = 16000
 

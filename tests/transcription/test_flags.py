@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.transcript import FlagKind, Word
-from pipeline.quality_flags import FlagThresholds, repeated_ngram, segment_flags
+from pipeline.transcription.quality_flags import FlagThresholds, repeated_ngram, segment_flags
 from tests.conftest import AUDIO
 from tests.transcription.conftest import fresh_settings, references, wer, write_wav
 

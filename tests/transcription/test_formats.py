@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from faster_whisper.audio import decode_audio
 
-from pipeline.audio import load_audio, probe_audio
+from pipeline.transcription.audio import load_audio, probe_audio
 from tests.transcription.conftest import encode, references, wer
 
 # id, container, codec, sample rate, channels, muxer options

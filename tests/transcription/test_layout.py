@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dictation_commands import lay_out_words, load_commands
+from pipeline.transcription.dictation_commands import lay_out_words, load_commands
 
 
 def spans_text(words: list[str], *, commands: bool = True) -> tuple[str, list[str | None]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ctranslate2
 import pytest
 
-from pipeline import asr_model
-from pipeline.asr_model import BUNDLED_MODEL_NAME, ModelSpec, bundled_model_path, load_model, loaded_spec, resolve_model
+from pipeline.transcription import asr_model
+from pipeline.transcription.asr_model import BUNDLED_MODEL_NAME, ModelSpec, bundled_model_path, load_model, loaded_spec, resolve_model
 from pipeline.errors import ModelNotFound, ModelSetupError
 from tests.conftest import AUDIO
 from tests.transcription.conftest import references, wer

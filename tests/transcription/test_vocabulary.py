@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.vocabulary import build_hotwords, parse_names, read_terms
+from pipeline.transcription.vocabulary import build_hotwords, parse_names, read_terms
 from tests.conftest import AUDIO
 from tests.transcription.conftest import run_cli
 

@@ -1,6 +1,6 @@
 """Benchmark of the transcription stage against raw faster-whisper, in one run.
 
-    python -m pipeline.bench [AUDIO] [--minutes 10] [--threads 2] [--repeat 1] [--explore]
+    python -m benchmarks.transcription [AUDIO] [--minutes 10] [--threads 2] [--repeat 1] [--explore]
 
 With no AUDIO it builds a dictation of about ``--minutes`` by joining the shared test
 recordings (``../shared/audio``) with short pauses, written to a temporary WAV.
@@ -24,9 +24,9 @@ import ctranslate2
 import numpy as np
 
 from models.settings import get_settings
-from pipeline.asr_model import load_model, loaded_spec
-from pipeline.audio import SAMPLE_RATE, load_audio
-from pipeline.transcribe import RANDOM_SEED, model_spec, transcribe_file, transcription_options, whisper_kwargs
+from pipeline.transcription.asr_model import load_model, loaded_spec
+from pipeline.transcription.audio import SAMPLE_RATE, load_audio
+from pipeline.transcription.transcribe import RANDOM_SEED, model_spec, transcribe_file, transcription_options, whisper_kwargs
 
 SHARED_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "audio"
 _PAUSE_S = 0.8  # between clips, like a speaker pausing between sentences
@@ -92,7 +92,7 @@ def _timed(run) -> tuple[float, float, object]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.transcription", description=__doc__.split("\n\n")[0])
     parser.add_argument("audio", nargs="?", type=Path, help="recording to time; default: a built dictation")
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the built dictation")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for the model")
@@ -184,8 +184,8 @@ def _explore(model, audio: Path, kwargs: dict, duration: float, reference: str |
         accuracy = f", WER {word_error_rate(reference, ''.join(s.text for s in segments)):.4f}" if reference else ""
         print(f"explore    {name:28s} {wall:7.2f} s wall, {cpu:7.2f} s CPU, RTF {wall / duration:.4f}{accuracy}")
     if settings.cpu_threads != 1:
-        from pipeline.asr_model import load_model as load
-        from pipeline.transcribe import model_spec as spec_of
+        from pipeline.transcription.asr_model import load_model as load
+        from pipeline.transcription.transcribe import model_spec as spec_of
 
         one_thread, _ = load(spec_of(settings.model_copy(update={"asr_cpu_threads": 1})))
         wall, cpu, _ = _timed(lambda: list(one_thread.transcribe(str(audio), **kwargs)[0]))

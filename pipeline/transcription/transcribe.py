@@ -16,14 +16,14 @@ import numpy as np
 
 from models.settings import Settings
 from models.transcript import Segment, Timings, Transcript, TranscriptionOptions, Word
-from pipeline.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
-from pipeline.audio import SAMPLE_RATE, load_audio
-from pipeline.dictation_commands import lay_out_words
+from pipeline.transcription.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
+from pipeline.transcription.audio import SAMPLE_RATE, load_audio
+from pipeline.transcription.dictation_commands import lay_out_words
 from pipeline.errors import NoSpeech
-from pipeline.quality_flags import FlagThresholds, segment_flags
-from pipeline.vocabulary import build_hotwords, prompt_scaffolding
+from pipeline.transcription.quality_flags import FlagThresholds, segment_flags
+from pipeline.transcription.vocabulary import build_hotwords, prompt_scaffolding
 
-logger = logging.getLogger("casenote.transcribe")
+logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float], None]  # called with the fraction of audio done, 0..1
 

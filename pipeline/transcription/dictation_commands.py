@@ -2,7 +2,7 @@
 "new paragraph"...) into punctuation and breaks, and remember where every word
 landed so each sentence of the note can point back to its audio.
 
-The commands themselves are data: ``pipeline/data/dictation_commands.yaml``."""
+The commands themselves are data: ``pipeline/transcription/data/dictation_commands.yaml``."""
 
 from __future__ import annotations
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import av
 import numpy as np
 
-from pipeline.audio_containers import looks_like_text, sniff_container, truncation_reason
+from pipeline.transcription.audio_containers import looks_like_text, sniff_container, truncation_reason
 from pipeline.errors import AudioCorrupt, AudioFileEmpty, AudioFileMissing, AudioTooLong, NotAudio
 
-logger = logging.getLogger("casenote.audio")
+logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
 SUPPORTED_FORMATS = "wav, flac, mp3, m4a/aac, ogg/opus or webm"

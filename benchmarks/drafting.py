@@ -1,7 +1,7 @@
 """Benchmark of the drafting stage: milliseconds per 400-word note on one CPU core, after
 the spaCy model is loaded. Prints figures; it is not a test.
 
-    python -m pipeline.drafting.bench [--runs 30] [--words 400]
+    python -m benchmarks.drafting [--runs 30] [--words 400]
 
 The notes are the development set's transcripts, joined and cut into 400-word pieces at
 sentence ends. Reported: the whole stage (``draft_from_text``), and the spaCy pass alone."""

@@ -1,7 +1,7 @@
 """Autosave benchmark: PATCH /api/drafts/{id} latency with many clients and many
 drafts, against the real server (``casenote serve``) on loopback, SQLite storage.
 
-    python -m api.bench_autosave [--drafts 10000] [--clients 50] [--seconds 20]
+    python -m benchmarks.autosave [--drafts 10000] [--clients 50] [--seconds 20]
 
 Two phases, both printed:
 - paced: each client saves every 0.5-1.5 s, as the review screen's debounced

@@ -15,7 +15,7 @@ from faster_whisper import WhisperModel
 
 from pipeline.errors import ModelNotFound, ModelSetupError
 
-logger = logging.getLogger("casenote.asr")
+logger = logging.getLogger(__name__)
 
 BUNDLED_MODEL_NAME = "tiny.en (bundled)"
 DEVICES = ("auto", "cpu", "cuda")
