@@ -14,6 +14,9 @@ class FlagKind(str, Enum):
     repeated_ngram = "repeated_ngram"
     unsure_words = "unsure_words"
     prompt_echo = "prompt_echo"  # text that repeats the vocabulary prompt given to the recogniser
+    # The voice-activity detector heard speech here but no words could be recognised:
+    # the transcript holds a visible gap marker instead (never a silent hole).
+    untranscribed_speech = "untranscribed_speech"
 
 
 class Flag(BaseModel):
@@ -21,6 +24,10 @@ class Flag(BaseModel):
 
     kind: FlagKind
     reason: str = Field(description="Short, plain-English reason shown to the worker")
+    # Where in the recording the flagged stretch lies, when it is not simply the segment's
+    # own span (untranscribed_speech: the speech that could not be recognised).
+    start: float | None = None
+    end: float | None = None
 
 
 class Word(BaseModel):
