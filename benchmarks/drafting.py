@@ -19,7 +19,7 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-DEVSET = Path(__file__).resolve().parents[2] / "tests" / "devset" / "dev"
+DEVSET = Path(__file__).resolve().parents[1] / "tests" / "devset" / "dev"
 
 
 def notes_of(words: int) -> list[str]:
