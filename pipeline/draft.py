@@ -13,6 +13,7 @@ from pathlib import Path
 from models.draft import DraftNote, Section
 from models.settings import Settings
 from models.transcript import Transcript
+from pipeline.drafting.children import Children
 from pipeline.drafting.factors import suggest_factors
 from pipeline.drafting.nlp_model import load_pipeline
 from pipeline.drafting.people import People
@@ -55,11 +56,12 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
     doc = loaded.parse_note(text)
     sentences = split_sentences(doc, transcript)
     people = People(doc, parsed=loaded.parsed, known_names=names)
+    children = Children(doc, people, parsed=loaded.parsed)
     keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed)
     note = DraftNote(
         template=chosen.name,
         sections=_sections(chosen, sentences, keys),
-        visit=extract_visit_fields(sentences, keys, people),
+        visit=extract_visit_fields(sentences, keys, people, children),
         factor_suggestions=suggest_factors(doc, sentences, people, settings, parsed=loaded.parsed,
                                            nlp=loaded.nlp),
         transcript=transcript,

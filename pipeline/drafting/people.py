@@ -26,7 +26,7 @@ class People:
         self.doc, self.parsed, self.lex = doc, parsed, lexicon()
         self.t = token_table(doc)
         self.roles: dict[int, tuple[dict, int, int]] = {}  # token index -> (role entry, start, end)
-        self._phrase_head: dict[int, int] = {}  # other words of a role phrase -> its head word
+        self.phrase_head: dict[int, int] = {}  # other words of a role phrase -> its head word
         self.resolved: dict[int, PersonRef | None] = {}
         self._alternatives: dict[int, list[PersonRef]] = {}  # pronoun -> who else it may mean
         self._sentence_starts = {sent.start for sent in parser_sentences(doc)}
@@ -34,7 +34,7 @@ class People:
         found = Names(doc, parsed=parsed, lex=self.lex, roles=self.roles,
                       known={part.lower() for name in known_names or [] for part in name.split()})
         self._names = found
-        self.name_of, self.names, self._named_by_role = found.name_of, found.names, found.named_by_role
+        self.name_of, self.names, self.named_by_role = found.name_of, found.names, found.named_by_role
         self._resolve_pronouns()
 
     # -- lookups ---------------------------------------------------------------------------------
@@ -45,9 +45,9 @@ class People:
             return self.resolved[i]
         if i in self.name_of:
             return self._name_ref(self.name_of[i])
-        head = i if i in self.roles else self._phrase_head.get(i)  # "mum" in "mum and dad"
+        head = i if i in self.roles else self.phrase_head.get(i)  # "mum" in "mum and dad"
         if head is not None:
-            named = self._named_by_role.get(head)
+            named = self.named_by_role.get(head)
             if named is not None:  # "her cousin Jayden, who is 14": the cousin is Jayden
                 return self._name_ref(named)
             if self.parsed and self._compound_of_thing(self.doc[head]):
@@ -78,7 +78,7 @@ class People:
 
     def role_at(self, token: Token) -> PersonRef | None:
         """The role word itself, even where it modifies a noun ("partner drinks")."""
-        head = token.i if token.i in self.roles else self._phrase_head.get(token.i)
+        head = token.i if token.i in self.roles else self.phrase_head.get(token.i)
         return self._role_ref(head) if head is not None else None
 
     def named_ref(self, key: str) -> PersonRef:
@@ -97,7 +97,7 @@ class People:
                 if entry is not None:
                     head = i + size - 1  # the last word carries the role ("foster carer")
                     self.roles[head] = (entry, i, i + size)
-                    self._phrase_head.update({j: head for j in range(i, head)})
+                    self.phrase_head.update({j: head for j in range(i, head)})
                     i += size
                     break
             else:
@@ -109,7 +109,7 @@ class People:
             and head.i not in self.name_of and head.tag_ in ("NN", "NNS")
 
     def _inside_role_phrase(self, token: Token) -> bool:
-        return token.i in self._phrase_head
+        return token.i in self.phrase_head
 
     def _role_ref(self, i: int) -> PersonRef:
         entry, start, _ = self.roles[i]
