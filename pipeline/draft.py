@@ -58,11 +58,12 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
     people = People(doc, parsed=loaded.parsed, known_names=names)
     children = Children(doc, people, parsed=loaded.parsed)
     keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed)
+    visit = extract_visit_fields(sentences, keys, people, children)  # settles who the children are
     note = DraftNote(
         template=chosen.name,
         sections=_sections(chosen, sentences, keys),
-        visit=extract_visit_fields(sentences, keys, people, children),
-        factor_suggestions=suggest_factors(doc, sentences, people, settings, parsed=loaded.parsed,
+        visit=visit,
+        factor_suggestions=suggest_factors(doc, sentences, people, children, settings, parsed=loaded.parsed,
                                            nlp=loaded.nlp),
         transcript=transcript,
         warnings=[loaded.warning] if loaded.warning else [],

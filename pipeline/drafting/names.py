@@ -38,6 +38,8 @@ class Names:
         self.named_by_role: dict[int, str] = {}  # role word -> the name said with it ("mum Sarah")
         self.sentence_starts = {sent.start for sent in parser_sentences(doc)}
         self.role_words = {i for _, start, end in roles.values() for i in range(start, end)}
+        # "her" in "her partner Darren": a possessive just before a role phrase
+        self.roles_start = {start - 1 for _, start, _ in roles.values() if start > 0}
         self._find_names(known)
         self._name_roles_and_ages()
         self._vote_genders()
@@ -97,7 +99,8 @@ class Names:
             i += 1
         # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
         for i, word in enumerate(text):
-            if word in self.names and i not in self.name_of and not self._is_place(self.t.tokens[i]):
+            if word in self.names and i not in self.name_of and \
+                    (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = word
 
     def _name_roles_and_ages(self) -> None:
@@ -128,6 +131,7 @@ class Names:
                 parent = self._parent_of_children(i)
                 if parent is not None:
                     name.role, name.kind = parent
+                    name.gender = name.gender or {"mother": "f", "father": "m"}.get(name.role)
         for name in self.names.values():
             if name.role == "sibling" and name.age is not None and name.age >= self.lex.adult_age:
                 name.kind = "household_member"
@@ -290,13 +294,14 @@ class Names:
             indices = range(sent.start, sent.end)
             named = [i for i in indices if i in self.name_of]
             persons = {self.name_of[i] for i in named}
-            if len(persons) != 1 or any(i in self.roles and self.roles[i][0]["kind"] != "professional"
-                                        for i in indices):
+            if len(persons) != 1:
                 continue
             key = persons.pop()
             first = named[0]
             for i in indices:
                 gender = self.lex.pronouns.get(self.t.lower[i])
+                if i in self.roles and self.roles[i][0]["kind"] != "professional" and i > first:
+                    break  # a person word before the pronoun: it may mean that one
                 if i <= first or gender not in ("f", "m"):
                     continue
                 subject_like = self.t.tokens[i].dep_ in ("nsubj", "nsubjpass", "poss") if self.parsed \
@@ -305,6 +310,13 @@ class Names:
                     votes = self.names[key].votes
                     votes[gender] = votes.get(gender, 0) + 1
                     break
+        for i, key in self.name_of.items():  # "Leanne, her partner Darren": Leanne is a she
+            j = i + 1
+            if j + 1 < len(self.t.lower) and self.t.lower[j] == "," and j + 1 in self.roles_start:
+                gender = self.lex.pronouns.get(self.t.lower[j + 1])
+                if gender in ("f", "m"):
+                    votes = self.names[key].votes
+                    votes[gender] = votes.get(gender, 0) + 1
         for name in self.names.values():
             if name.gender is None and name.votes:
                 name.gender = max(name.votes, key=name.votes.get)
