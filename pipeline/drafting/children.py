@@ -229,12 +229,15 @@ class Children:
                     return found
         return []
 
-    def mentioned_in(self, span: Span) -> list[int]:
-        """Every child a word of the span means, in order."""
+    def mentioned_in(self, span: Span, *, named_only: bool = False) -> list[int]:
+        """Every child a word of the span means, in order (named_only: by name or role word,
+        not by a pronoun)."""
         found: list[int] = []
         for token in span:
             if token.i in self.people.phrase_head:
                 continue  # one role phrase is one mention
+            if named_only and token.i not in self.people.name_of and token.i not in self.people.roles:
+                continue
             for index in self.meant_by(token):
                 if index not in found:
                     found.append(index)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from models.cin_codes import census_rule_problems, family_of
 from models.draft import FactorSuggestion
 from pipeline.drafting.children import Children
+from pipeline.drafting.sentences import NoteSentence
 
 if TYPE_CHECKING:
     from pipeline.drafting.factors import _Mention
@@ -28,7 +29,8 @@ _EVERY_CHILD_FAMILIES = {"20"}
 _CHILD_LETTER_FAMILIES = {"18", "19"}  # the letter says by whom; the record is the hurt child's
 
 
-def children_of_factor(code: str, mentions: list[_Mention], children: Children) -> list[str]:
+def children_of_factor(code: str, mentions: list[_Mention], children: Children,
+                       sentences: list[NoteSentence]) -> list[str]:
     everyone = children.everyone
     if not everyone:
         return []
@@ -38,19 +40,20 @@ def children_of_factor(code: str, mentions: list[_Mention], children: Children) 
         return children.names(everyone)
     chosen: list[int] = []
     for mention in mentions:
-        for index in _children_of_mention(mention, children):
+        for index in _children_of_mention(mention, children, sentences):
             if index not in chosen:
                 chosen.append(index)
     return children.names(chosen or everyone)
 
 
-def _children_of_mention(mention: _Mention, children: Children) -> list[int]:
+def _children_of_mention(mention: _Mention, children: Children, sentences: list[NoteSentence]) -> list[int]:
     about = children.of_ref(mention.about)
+    named = [i for i in children.mentioned_in(sentences[mention.sentence].span, named_only=True)
+             if not children.children[i].tentative]
+    if len(about) > 1 and named:
+        return named  # "Chloe is on their waiting list": 'their' is not every child
     if about:
         return about
-    if mention.span is None:
-        return []
-    named = [i for i in children.mentioned_in(mention.span.sent) if not children.children[i].tentative]
     if named:
         return named
     everyone = children.everyone
@@ -58,11 +61,11 @@ def _children_of_mention(mention: _Mention, children: Children) -> list[int]:
 
 
 def children_with_no_factors(mentions: list[_Mention], others: list[FactorSuggestion],
-                             children: Children) -> list[str]:
+                             children: Children, sentences: list[NoteSentence]) -> list[str]:
     """The children a 'no concerns' statement holds for, less any child with another factor."""
     said_for: list[int] = []
     for mention in mentions:
-        named = children.mentioned_in(mention.span.sent) if mention.span is not None else []
+        named = children.mentioned_in(sentences[mention.sentence].span)
         said_for += [i for i in (named or children.everyone) if i not in said_for]
     with_factors = {name for suggestion in others for name in suggestion.children}
     return [name for name in children.names(said_for) if name not in with_factors]

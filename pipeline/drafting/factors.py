@@ -91,10 +91,10 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
     suggestions = [_suggestion(code, ms, _confidence(ms), sentences) for code, ms in by_code.items()
                    if code != NO_FACTORS]
     for suggestion in suggestions:
-        suggestion.children = children_of_factor(suggestion.code, by_code[suggestion.code], children)
+        suggestion.children = children_of_factor(suggestion.code, by_code[suggestion.code], children, sentences)
     if NO_FACTORS in by_code:
         no_factors = _suggestion(NO_FACTORS, by_code[NO_FACTORS], _confidence(by_code[NO_FACTORS]), sentences)
-        no_factors.children = children_with_no_factors(by_code[NO_FACTORS], suggestions, children)
+        no_factors.children = children_with_no_factors(by_code[NO_FACTORS], suggestions, children, sentences)
         if no_factors.children or not len(children) and not suggestions:
             suggestions.append(no_factors)
     problems = census_problems_per_child(suggestions)
@@ -141,12 +141,19 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         weight *= HEDGE_FACTOR
     base = dict(family=match.family, sentence=match.sentence, term=match.term.index, span=match.span)
     if rules.letter_by == "none":
-        subject = Subject.none if rules.codes["any"] in ("20", NO_FACTORS) else Subject.child
-        return _Mention(code=rules.codes["any"], weight=weight, subject=subject, **base)
+        code = rules.codes["any"]
+        if code in ("20", NO_FACTORS):
+            return _Mention(code=code, weight=weight, subject=Subject.none, **base)
+        # the letter is always A; whose record it goes on: the child hurt, else the one it is about
+        victim = victim_and_perpetrator(match.span, people, parsed=parsed)[0]
+        about = victim if victim is not None and victim.likely_child else owner_of(match.span, people, parsed=parsed)
+        return _Mention(code=code, weight=weight, subject=Subject.child, **base | {"about": about})
     if rules.letter_by == "subtype":
         return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
     if rules.letter_by == "owner":
-        owner = owner_of(match.span, people, parsed=parsed)
+        inside = [people.ref(t) for t in match.span[1:]] if match.term.owner_inside else []
+        owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None) \
+            or owner_of(match.span, people, parsed=parsed)
         return _by_person(owner, rules.codes, weight, base | {"about": owner})
     victim, perpetrator = victim_and_perpetrator(match.span, people, parsed=parsed)
     base["about"] = victim

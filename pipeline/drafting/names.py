@@ -13,6 +13,7 @@ from pipeline.drafting.person_words import Lexicon, number
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
+_POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
 _AGE_WORDS = {"who", "is", "aged", "age", "years", "year", "old", "months", "month", "weeks", ",", "("}
 
 
@@ -52,6 +53,8 @@ class Names:
             return False
         if low in self.lex.not_names or low in self.lex.titles or i in self.roles or i in self.role_words:
             return False
+        if i > 0 and self.t.lower[i - 1] in _POSSESSIVES:
+            return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
         if self.parsed:
             if self.t.tag[i] not in ("NNP", "NNPS") and \
                     not (i in self.sentence_starts and self._named_here(self.t.tokens[i])):
@@ -130,8 +133,8 @@ class Names:
             if name.role is None and name.age is None and name.title in (None, "mr", "mrs", "ms", "miss"):
                 parent = self._parent_of_children(i)
                 if parent is not None:
-                    name.role, name.kind = parent
-                    name.gender = name.gender or {"mother": "f", "father": "m"}.get(name.role)
+                    name.role, name.kind = parent[:2]
+                    name.gender = name.gender or parent[2]
         for name in self.names.values():
             if name.role == "sibling" and name.age is not None and name.age >= self.lex.adult_age:
                 name.kind = "household_member"
@@ -183,7 +186,7 @@ class Names:
         return before is not None and before.kind == "child" and before.role in ("child", "sibling") \
             and before.role_token is not None
 
-    def _parent_of_children(self, i: int) -> tuple[str, str] | None:
+    def _parent_of_children(self, i: int) -> tuple[str, str, str | None] | None:
         """'Courtney and her children', 'Mark and Jo about their children', 'Shane and the
         kids', 'Samira, who was at home with all four children': said before the children as
         theirs, a name with no age of its own is their parent (or grandparent) and carer."""
@@ -198,9 +201,10 @@ class Names:
                 continue
             if any(j in self.name_of and self.names[self.name_of[j]].age is not None for j in range(i + 1, start)):
                 return None  # "Kayden, 7, and the other children": a child's name
+            gender = {"her": "f", "his": "m"}.get(owner)
             if self.t.lower[head].startswith("grand"):
-                return "grandparent", "parent_carer"
-            return {"her": "mother", "his": "father"}.get(owner, "parent"), "parent_carer"
+                return "grandparent", "parent_carer", gender
+            return {"her": "mother", "his": "father"}.get(owner, "parent"), "parent_carer", gender
         return None
 
     def _parents_of_parents(self) -> None:

@@ -177,6 +177,8 @@ class People:
 
     # -- pronouns --------------------------------------------------------------------------------
     def _resolve_pronouns(self) -> None:
+        # a name of unknown gender once called 'she' is not 'he' later ("Denise ... she ... he")
+        self._said_gender: dict[str, str] = {}
         history: list[tuple[Token, PersonRef]] = []  # mentions so far, in order
         topic: PersonRef | None = None  # who the sentence before was about
         tokens, lower, tag = self.t.tokens, self.t.lower, self.t.tag
@@ -189,11 +191,13 @@ class People:
                     opens = not seen_person and token.dep_ in ("nsubj", "nsubjpass") if self.parsed \
                         else not seen_person
                     ranked = self._antecedents(token, gender, history, sent)
-                    if opens and topic is not None and self._fits(topic, gender, exact=True):
+                    if opens and topic is not None and self._fits(self._gendered(topic), gender, exact=True):
                         ranked = [topic] + [r for r in ranked if r != topic]
                     ref = ranked[0] if ranked else None
                     self.resolved[token.i] = ref
                     self._alternatives[token.i] = ranked
+                    if ref is not None and ref.gender is None and ref.name and gender in ("f", "m"):
+                        self._said_gender.setdefault(ref.key, gender)
                     if ref is not None:
                         history.append((token, ref))
                         seen_person = True
@@ -221,6 +225,10 @@ class People:
                 return ref
         return None
 
+    def _gendered(self, ref: PersonRef) -> PersonRef:
+        said = self._said_gender.get(ref.key) if ref.gender is None else None
+        return replace(ref, gender=said) if said else ref
+
     @staticmethod
     def _fits(ref: PersonRef, gender: str, *, exact: bool = False) -> bool:
         if gender == "plural":
@@ -232,7 +240,7 @@ class People:
     def _antecedents(self, token: Token, gender: str, history, sent: Span) -> list[PersonRef]:
         """Who a pronoun may mean, most likely first."""
         def fits(ref: PersonRef) -> bool:
-            return self._fits(ref, gender)
+            return self._fits(self._gendered(ref), gender)
 
         first: list[PersonRef] = []
         if self.parsed:
