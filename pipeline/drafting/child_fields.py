@@ -163,7 +163,8 @@ class _Sentence:
 
     # -- who a phrase is about -------------------------------------------------------------
     def _about(self, match: Span) -> list[int]:
-        verb = next((t for t in match if t.lower_ in _VERBS), None)
+        # the verb nearest the end ("I saw the bedrooms and spoke to Lily alone": spoke)
+        verb = next((t for t in reversed(match) if t.lower_ in _VERBS), None)
         arguments = self._arguments(verb) if self.people.parsed and verb is not None else None
         if arguments is not None:
             return self._children_of(arguments)

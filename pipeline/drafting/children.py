@@ -79,6 +79,8 @@ class Children:
     def keep_only(self, indices: set[int]) -> None:
         """Drop the tentative children the note never spoke of as seen or not seen."""
         kept = [c for i, c in enumerate(self.children) if i in indices or not c.tentative]
+        for child in kept:
+            child.tentative = False  # spoken of as seen or not: a child of the visit
         old_index = {c.key: i for i, c in enumerate(self.children)}
         self.children = kept
         self._index = {c.key: i for i, c in enumerate(kept)}

@@ -48,16 +48,29 @@ def children_of_factor(code: str, mentions: list[_Mention], children: Children,
 
 def _children_of_mention(mention: _Mention, children: Children, sentences: list[NoteSentence]) -> list[int]:
     about = children.of_ref(mention.about)
-    named = [i for i in children.mentioned_in(sentences[mention.sentence].span, named_only=True)
-             if not children.children[i].tentative]
+    sentence = sentences[mention.sentence].span
+    named = [i for i in children.mentioned_in(sentence, named_only=True) if not children.children[i].tentative]
     if len(about) > 1 and named:
         return named  # "Chloe is on their waiting list": 'their' is not every child
     if about:
         return about
+    if len(named) > 1 and mention.span is not None:
+        return [_nearest(mention.span, named, children, sentence)]  # "...and Riley is hurt by dad's put downs"
     if named:
         return named
     everyone = children.everyone
     return everyone if len(everyone) == 1 else []
+
+
+def _nearest(span, named: list[int], children: Children, sentence) -> int:
+    """Of the children a sentence names, the one named nearest the factor's words."""
+    distance = {i: len(sentence.doc) for i in named}
+    for token in sentence:
+        for i in children.meant_by(token) if token.i in children.people.name_of else []:
+            if i in distance:
+                gap = span.start - token.i if token.i < span.start else token.i - span.end
+                distance[i] = min(distance[i], gap)
+    return min(named, key=lambda i: (distance[i], named.index(i)))
 
 
 def children_with_no_factors(mentions: list[_Mention], others: list[FactorSuggestion],

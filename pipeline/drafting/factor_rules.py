@@ -46,6 +46,7 @@ class FamilyRules(BaseModel):
     letter_by: LetterBy
     codes: dict[str, str]
     unresolved: str | None = None
+    owner_is_doer: bool = False  # whose it is: the subject of the verb, never a possessor (7: the carer)
     terms: list[Term]
     exclude: list[str] = []  # text that looks like a term but is not one (overlapping the match)
     exclude_sentence: list[str] = []  # a sentence like this is about something else entirely

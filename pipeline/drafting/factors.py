@@ -35,7 +35,7 @@ from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_fa
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.subjects import owner_of, victim_and_perpetrator
+from pipeline.drafting.subjects import doer_of, owner_of, victim_and_perpetrator
 
 logger = logging.getLogger(__name__)
 
@@ -152,8 +152,10 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
     if rules.letter_by == "owner":
         inside = [people.ref(t) for t in match.span[1:]] if match.term.owner_inside else []
-        owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None) \
-            or owner_of(match.span, people, parsed=parsed)
+        owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None)
+        if owner is None and rules.owner_is_doer:
+            owner = doer_of(match.span, people, parsed=parsed)
+        owner = owner or owner_of(match.span, people, parsed=parsed)
         return _by_person(owner, rules.codes, weight, base | {"about": owner})
     victim, perpetrator = victim_and_perpetrator(match.span, people, parsed=parsed)
     base["about"] = victim

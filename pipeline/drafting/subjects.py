@@ -101,6 +101,16 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     return None
 
 
+def doer_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
+    """Who does it: the subject of the verb the words hang from, never a possessor or an
+    object ('Amy was helping mum to give Leo his medication' -> Amy, not Leo)."""
+    if not parsed:
+        return _nearest_person(span, people, before_only=True)
+    verb = _governing_verb(span.root)
+    subject = _subject(verb) if verb is not None else None
+    return _person(subject, people)
+
+
 def victim_and_perpetrator(span: Span, people: People, *, parsed: bool) -> tuple[PersonRef | None, PersonRef | None]:
     """(who was hurt or controlled, who did it)."""
     if not parsed:
