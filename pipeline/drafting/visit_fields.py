@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
-from models.draft import CHILD_FIELDS, Person, VisitFields, shared_value
+from models.draft import CHILD_FIELDS, ChildVisit, Person, VisitFields, shared_value
 from pipeline.drafting.child_fields import decide_child_fields
 from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.sections import speaker_of
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import visit_rules
 from pipeline.drafting.visit_when import visit_when
@@ -36,12 +37,29 @@ def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str],
     shared = {name: shared_value([getattr(child, name) for child in per_child]) for name in CHILD_FIELDS}
     return VisitFields(
         **shared,
-        people_present=present,
+        people_present=_with_children_seen(present, per_child),
         contact_type=_first_match(rules["contact_types"], purpose) or _first_match(rules["contact_types"], everything),
         announced=_announced(purpose or everything[:2], rules["announced"]),
         children=per_child,
         when=visit_when(sentences, section_keys),
     )
+
+
+def _with_children_seen(present: list[Person], children: list[ChildVisit]) -> list[Person]:
+    """The children at the visit are the children seen: a child the note says was not seen
+    ('Lacey was at her dad's', 'neither child was seen') is not listed, one seen is."""
+    not_seen = {c.name.lower() for c in children if c.child_seen is False}
+    seen = [c for c in children if c.child_seen]
+    kept = [p for p in present if not (p.role == "child" and (p.name or "").lower() in not_seen)]
+    if children and not seen:
+        kept = [p for p in kept if not (p.role == "child" and p.name is None)]
+    listed = {(p.name or "").lower() for p in kept}
+    for child in seen:
+        if child.name.lower() not in listed:
+            if not child.named:  # "the baby" stands for the unnamed child the note calls "baby"
+                kept = [p for p in kept if not (p.role == "child" and p.name is None)]
+            kept.append(Person(name=child.name, role="child"))
+    return kept
 
 
 def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str | None:
@@ -86,6 +104,13 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                         gone.add(person.key)
                     elif present:
                         found.setdefault(person.key, person)
+    for sentence, key in zip(sentences, section_keys):  # a parent or carer whose views were heard
+        if key == "parent_views":
+            speaker = speaker_of(sentence.span, people, parsed=people.parsed)
+            if speaker is not None and speaker.kind in ("parent_carer", "household_member"):
+                for person in _expand(speaker, people):
+                    if person.name:  # "Denise said...": named; a bare "dad" is listed where the note says so
+                        found.setdefault(person.key, person)
     for key in gone:
         found.pop(key, None)
     return _as_people(found)
@@ -103,6 +128,11 @@ def _expand(ref: PersonRef, people: People) -> list[PersonRef]:
     same_role = [key for key, name in people.names.items() if name.role == ref.role]
     if len(same_role) == 1 and ref.role not in ("child", "professional", "other"):
         return [people.named_ref(same_role[0])]
+    if ref.role in ("mother", "father") and not same_role:  # "his dad" when the note names only "Shane"
+        parents = [key for key, name in people.names.items() if name.role == "parent"
+                   and name.gender in (None, "f" if ref.role == "mother" else "m")]
+        if len(parents) == 1:
+            return [people.named_ref(parents[0])]
     return [ref]
 
 
