@@ -175,7 +175,7 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
                 candidates.append((_depth(token), _as_told(token, ref, people)))
     if candidates:
         return min(candidates, key=lambda c: c[0])[1]
-    by_words = _speaker_by_words(span, people)  # a misparse can lose the subject
+    by_words = _speaker_by_words(span, people, verbs=SAYING_VERBS)  # a misparse can lose the subject
     if by_words is not None:
         return by_words
     root = span.root
@@ -238,11 +238,12 @@ def _depth(token: Token) -> int:
     return depth
 
 
-def _speaker_by_words(span: Span, people: People) -> PersonRef | None:
-    """Without a parse: a person word followed closely by a reporting verb."""
+def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING_VERBS) -> PersonRef | None:
+    """Without a parse: a person word followed closely by a reporting verb. (With one, only
+    a verb of saying: 'Shane loves the kids' reports no view; the parse tells.)"""
     tokens = list(span)
     for i, token in enumerate(tokens):
-        if token.lower_ not in REPORTING_VERBS:
+        if token.lower_ not in verbs:
             continue
         for j in range(i - 1, max(-1, i - 4), -1):
             ref = people.ref(tokens[j])
