@@ -123,6 +123,8 @@ def test_visit_date_and_time_as_said(draft_text):
     assert (when.weekday, when.day, when.month, when.year, when.time) == ("tuesday", 3, 3, None, dt.time(16))
     assert when.said == "Tuesday 3 March at 4 pm"
     assert when.resolve(dt.date(2026, 3, 10)) == dt.date(2026, 3, 3)
+    recorded = draft_text("Child in need visit on Tuesday 3 March at 4 pm to Mia, 9.", recorded_on=dt.date(2026, 3, 4))
+    assert recorded.visit.when.date == dt.date(2026, 3, 3)
     assert draft_text("Home visit today to see Mia, 9.").visit.when is None  # the recording's time is used
     incident = draft_text("Home visit to see Mia, 9, after a domestic incident on Saturday night.").visit.when
     assert incident is None  # Saturday is when the incident was, not the visit
