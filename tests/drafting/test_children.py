@@ -177,3 +177,25 @@ def test_a_draft_stored_before_children_still_loads():
            '"subject": "parent_carer", "evidence": []}], "warnings": []}')
     note = DraftNote.model_validate_json(old)
     assert note.visit.children == [] and note.visit.when is None and note.factor_suggestions[0].children == []
+
+
+def test_every_note_keeps_census_rules_per_child_and_names_only_its_children(draft_text):
+    from pipeline.drafting.evaluation import load_gold
+    from pipeline.drafting.factor_children import census_problems_per_child
+    from tests.drafting.conftest import DEVSET
+
+    placed = 0
+    for folder in ("dev", "heldout", "family", "family-heldout"):
+        for gold in load_gold(DEVSET / folder):
+            note = draft_text(gold.text)
+            names = {c.name for c in note.visit.children}
+            assert len(names) == len(note.visit.children), gold.id  # one record per child
+            assert census_problems_per_child(note.factor_suggestions) == [], gold.id
+            for suggestion in note.factor_suggestions:
+                assert set(suggestion.children) <= names, (gold.id, suggestion.code)
+                placed += bool(suggestion.children)
+            for child in note.visit.children:
+                for field, evidence in child.evidence.items():
+                    assert getattr(child, field) is not None
+                    assert gold.text[evidence.start_char:evidence.end_char] == evidence.text
+    assert placed > 150
