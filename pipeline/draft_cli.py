@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import calendar
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from models.draft import DraftNote
+from models.draft import DraftNote, VisitWhen
 from models.settings import get_settings
 from pipeline.errors import TextFileError
 
@@ -91,7 +92,8 @@ def _yes_no(value: bool | None) -> str:
 
 
 def render_note(note: DraftNote) -> str:
-    """The draft as a worker reads it: sections, visit fields, then suggestions to check."""
+    """The draft as a worker reads it: sections, the visit, each child of the visit with
+    their fields and factors, then the suggestions to check."""
     lines: list[str] = []
     for section in note.sections:
         lines.append(section.title)
@@ -101,14 +103,7 @@ def render_note(note: DraftNote) -> str:
             reasons = "; ".join(f.reason for f in sentence.flags)
             lines.append(f"  [check: \"{sentence.text[:60]}\" - {reasons}]")
         lines.append("")
-    visit = note.visit
-    kind = visit.contact_type or "not said"
-    if visit.announced is not None:
-        kind += " (announced)" if visit.announced else " (unannounced)"
-    lines.append(f"Visit: {kind}; child seen: {_yes_no(visit.child_seen)}; seen alone: "
-                 f"{_yes_no(visit.child_seen_alone)}; bedroom seen: {_yes_no(visit.bedroom_seen)}")
-    present = ", ".join(f"{p.name} ({p.role})" if p.name else (p.role or "?") for p in visit.people_present)
-    lines.append(f"Present: {present or 'not said'}")
+    lines += _visit_lines(note)
     lines.append("")
     if note.factor_suggestions:
         lines.append("Suggested CiN factors (confirm or remove each):")
@@ -116,8 +111,56 @@ def render_note(note: DraftNote) -> str:
             by = f", by {factor.by.value.replace('_', ' ')}" if factor.by else ""
             lines.append(f"  {factor.code:<4} {factor.label} (confidence {factor.confidence:.2f}, "
                          f"about: {factor.subject.value.replace('_', ' ')}{by})")
+            if factor.children:
+                lines.append(f"        for: {', '.join(factor.children)}")
             for evidence in factor.evidence:
                 lines.append(f"        \"{evidence.text}\"")
     else:
         lines.append("Suggested CiN factors: none")
     return "\n".join(lines)
+
+
+def _visit_lines(note: DraftNote) -> list[str]:
+    visit = note.visit
+    kind = visit.contact_type or "not said"
+    if visit.announced is not None:
+        kind += " (announced)" if visit.announced else " (unannounced)"
+    several = len(visit.children) > 1
+
+    def shared(name: str) -> str:
+        value = getattr(visit, name)
+        if value is None and several and any(getattr(c, name) is not None for c in visit.children):
+            return "differs by child"
+        return _yes_no(value)
+
+    lines = [f"Visit: {kind}; child seen: {shared('child_seen')}; seen alone: {shared('child_seen_alone')}; "
+             f"bedroom seen: {shared('bedroom_seen')}"]
+    lines.append(f"When: {_when_text(visit.when)}")
+    present = ", ".join(f"{p.name} ({p.role})" if p.name else (p.role or "?") for p in visit.people_present)
+    lines.append(f"Present: {present or 'not said'}")
+    if visit.children:
+        lines.append("Children of the visit (each child's record):")
+        factors = {c.name: sorted((s.code for s in note.factor_suggestions if c.name in s.children),
+                                  key=lambda code: (int(code.rstrip("ABCDEF")), code)) for c in visit.children}
+        for child in visit.children:
+            name = child.name if child.named else f"{child.name} (not named)"
+            age = "" if child.age is None else (", under 1" if child.age == 0 else f", {child.age}")
+            lines.append(f"  {name}{age}: seen {_yes_no(child.child_seen)}; seen alone "
+                         f"{_yes_no(child.child_seen_alone)}; bedroom seen {_yes_no(child.bedroom_seen)}; "
+                         f"factors: {', '.join(factors[child.name]) or 'none suggested'}")
+    return lines
+
+
+def _when_text(when: VisitWhen | None) -> str:
+    if when is None:
+        return "not said (the recording's time)"
+    parts = [when.weekday.capitalize()] if when.weekday else []
+    if when.day and when.month:
+        parts.append(f"{when.day} {calendar.month_name[when.month]}" + (f" {when.year}" if when.year else ""))
+    if when.days_before:
+        parts.append("yesterday" if when.days_before == 1 else f"{when.days_before} days before the recording")
+    if when.time:
+        parts.append(when.time.strftime("%H:%M"))
+    if when.date:
+        parts.append(f"({when.date.isoformat()})")
+    return " ".join(parts) + f' - said: "{when.said}"'
