@@ -56,7 +56,7 @@ def serve(
 def _check_delivery_connectors(settings) -> None:
     """A bad connector configuration stops the start here, in one line (issue 6)."""
     from api.delivery.config import load_connectors
-    from pipeline.errors import CasenoteError
+    from models.errors import CasenoteError
 
     try:
         load_connectors(settings)
@@ -101,13 +101,13 @@ def _session(settings=None):
     from sqlalchemy.exc import ArgumentError, OperationalError
 
     from api.context import build_context
+    from models.errors import KeyFileError
     from api.db.migrate import upgrade
-    from api.services.keys import KeyError_
     from models.settings import get_settings
 
     try:
         ctx = build_context(settings or get_settings())
-    except (KeyError_, ArgumentError) as exc:
+    except (KeyFileError, ArgumentError) as exc:
         fail(str(exc))
     try:
         upgrade(ctx.engine)
@@ -148,17 +148,18 @@ def users_add(
 ) -> None:
     """Add an account. The password is read from stdin (first line) or prompted."""
     from api.services.audit import record_event
-    from api.services.users import UserError, check_new_user, create_user, issue_token
+    from api.services.users import check_new_user, create_user, issue_token
+    from models.errors import InvalidRequest
 
     password = _read_password()
     try:
         check_new_user(name, password, role, team)
-    except UserError as exc:
+    except InvalidRequest as exc:
         fail(str(exc))
     with _database() as db:
         try:
             user = create_user(db, name, password, role, team)
-        except UserError as exc:
+        except InvalidRequest as exc:
             fail(str(exc))
         record_event(db, None, "create_user", "user", user.id, role=role, team=team, via="cli")
         issued = issue_token(db, user, "cli") if token else None
@@ -188,18 +189,19 @@ def users_passwd(name: Annotated[str, typer.Argument(help="User name")]) -> None
     """Set a new password (stdin or prompted) for an account."""
     from api.services.audit import record_event
     from api.services.sign_in import lift_lock
-    from api.services.users import UserError, check_password_rules, set_password
+    from api.services.users import check_password_rules, set_password
+    from models.errors import InvalidRequest
 
     password = _read_password()
     try:
         check_password_rules(password)
-    except UserError as exc:
+    except InvalidRequest as exc:
         fail(str(exc))
     with _database() as db:
         user = _existing_user(db, name)
         try:
             set_password(db, user, password)
-        except UserError as exc:
+        except InvalidRequest as exc:
             fail(str(exc))
         lift_lock(db, user.username)  # a locked-out person can sign in with the new password at once
         record_event(db, None, "change_password", "user", user.id, via="cli")

@@ -13,7 +13,7 @@ import typer
 from pydantic import ValidationError
 
 from models.settings import get_settings
-from pipeline.errors import CasenoteError
+from models.errors import CasenoteError
 
 app = typer.Typer(
     name="casenote",

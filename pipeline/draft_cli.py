@@ -10,7 +10,7 @@ import typer
 
 from models.draft import DraftNote
 from models.settings import get_settings
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
 DEFAULT_DEVSET = Path(__file__).resolve().parents[1] / "tests" / "devset" / "dev"
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # a dictated note is a few kilobytes; more is not a transcript

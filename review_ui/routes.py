@@ -17,7 +17,8 @@ from api.deps import SessionDep
 from api.services import sessions
 from api.services.audit import record_event
 from api.services.recordings import list_recordings
-from api.services.sign_in import SignInThrottled, check_sign_in
+from api.services.sign_in import check_sign_in
+from models.errors import SignInThrottled
 from review_ui import assets, review_pages
 from review_ui.backend import LOGIN_CSRF_COOKIE, Who, login_token_ok, new_login_token, service
 from review_ui.rendering import render, when

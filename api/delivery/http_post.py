@@ -15,7 +15,7 @@ import httpx
 from api.delivery.config import HttpConnector
 from api.delivery.outcome import AttemptOutcome
 from api.exports.context import ExportOptions
-from api.exports.errors import ExportError
+from models.errors import ExportError
 from api.exports.json_doc import document_dict
 from api.exports.registry import export_note, render_context
 from models.record import ConfirmedNote

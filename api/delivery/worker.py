@@ -147,9 +147,9 @@ class DeliveryWorker(threading.Thread):
                 record_event(db, None, f"delivery_{row.status}", "confirmed_note", row.note_id,
                              connector=row.connector, attempts=row.attempts, delivery_id=row.id)
             status, attempts = row.status, row.attempts
-        log.log(logging.WARNING if status == FAILED else logging.INFO,
-                "delivery %s (note %s) to %s: %s after %d attempt(s)%s", delivery_id, row.note_id,
-                self.connector.name, status, attempts, f" ({outcome.detail})" if not outcome.delivered else "")
+        logger.log(logging.WARNING if status == FAILED else logging.INFO,
+                   "delivery %s (note %s) to %s: %s after %d attempt(s)%s", delivery_id, row.note_id,
+                   self.connector.name, status, attempts, f" ({outcome.detail})" if not outcome.delivered else "")
 
 
 def start_delivery_workers(session_factory: sessionmaker[Session], settings: Settings) -> list[DeliveryWorker]:

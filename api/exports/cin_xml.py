@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from api.exports.errors import ExportSetupError, NotExportable
+from models.errors import ExportSetupError, NotExportable
 from api.exports.context import RenderContext
 from api.exports.record import census_order, local
 from models.cin_codes import census_rule_problems

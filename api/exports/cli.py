@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from api.exports.errors import ExportError
+from models.errors import ExportError
 
 # The registry (and its PDF/Word libraries) is imported only when the command runs.
 BINARY_FORMATS = {"docx", "pdf"}

@@ -12,7 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from api.exports.errors import ExportSetupError
+from models.errors import ExportSetupError
 from api.exports.plain_text import factor_lines
 from api.exports.presets import Preset
 from api.exports.context import RenderContext

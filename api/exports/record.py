@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.exports.errors import ExportSetupError
+from models.errors import ExportSetupError
 from api.exports.presets import Preset
 from models.draft import Person
 from models.record import ConfirmedFactor, ConfirmedNote, ConfirmedSection

@@ -16,9 +16,9 @@ from api.delivery.outbox import DELIVERED, FAILED, Delivery, bind_settings, deli
 from api.delivery.outbox import DeliveryStatus
 from api.delivery.worker import start_delivery_workers
 from api.deps import CurrentUser, SessionDep, SettingsDep
-from api.problems import Problem, not_found
 from api.services.audit import record_event
 from api.services.notes import find_note
+from models.errors import AlreadyDelivered, ConnectorGone, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -53,16 +53,16 @@ def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: Cu
     find_note(db, user, note_id)
     row = db.scalar(select(Delivery).where(Delivery.id == delivery_id, Delivery.note_id == note_id))
     if row is None:
-        raise not_found("delivery")
+        raise NotFound("delivery")
     if row.status == DELIVERED:
-        raise Problem(409, "this delivery has already succeeded", type_="already-delivered")
+        raise AlreadyDelivered("this delivery has already succeeded")
     if connector_named(row.connector, settings) is None:
-        raise Problem(409, f"connector {row.connector} is no longer configured", type_="connector-gone")
+        raise ConnectorGone(f"connector {row.connector} is no longer configured")
     was = row.status
     retry_delivery(db, row)
     record_event(db, user, "delivery_retry", "note", note_id, delivery_id=row.id, connector=row.connector,
                  was=was)
     db.commit()
     logger.info("delivery %s of note %s to %s: retry asked (was %s)", row.id, note_id, row.connector,
-             "failed" if was == FAILED else was)
+                "failed" if was == FAILED else was)
     return delivery_status(row, settings)

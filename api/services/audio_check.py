@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from pipeline.transcription.audio import check_audio, not_audio_message
 from pipeline.transcription.audio_containers import sniff_container
-from pipeline.errors import CasenoteError, SilentAudio
+from models.errors import CasenoteError, SilentAudio
 
 logger = logging.getLogger(__name__)
 

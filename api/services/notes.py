@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from api.db.models import ConfirmedNoteRow, Draft, User
 from api.db.types import utcnow
 from api.delivery.outbox import enqueue_deliveries
-from api.problems import Problem
 from api.services.audit import record_event
 from api.services.drafts import check_editable, get_draft, version_conflict
 from api.services.review import confirm_problems
 from api.services.scope import find_visible, visible_to
 from models.cin_codes import cin_factors
 from models.draft import DraftNote
+from models.errors import ConfirmRefused
 from models.record import (ConfirmedFactor, ConfirmedNote, ConfirmedSection, Decision, DraftStatus,
                            ReviewState, canonical_json)
 
@@ -33,8 +33,7 @@ def confirm_draft(db: Session, user: User, draft_id: int, expected_version: int 
     state = ReviewState.model_validate_json(draft.state_json)
     problems = confirm_problems(state, draft.required_sections)
     if problems:
-        raise Problem(422, "the draft cannot be confirmed yet: " + "; ".join(problems),
-                      type_="confirm-refused", reasons=problems)
+        raise ConfirmRefused(problems)
 
     note = build_confirmed_note(draft, state, user)
     result = db.execute(update(Draft).where(Draft.id == draft.id, Draft.version == draft.version,

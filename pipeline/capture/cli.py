@@ -11,7 +11,7 @@ import typer
 
 from models.settings import Settings, get_settings
 from pipeline.capture.console import StatusLine, format_elapsed
-from pipeline.capture.errors import CaptureError
+from models.errors import CaptureError
 from pipeline.capture.store import Destination, Recording
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 def devices() -> None:
     """List the microphones (input devices) that `casenote dictate --device N` can record from."""
     from pipeline.capture.devices import list_input_devices
-    from pipeline.capture.errors import NoInputDevice
+    from models.errors import NoInputDevice
 
     found = list_input_devices()
     if not found:
@@ -187,7 +187,7 @@ def _process_waiting(settings: Settings, target, status_line: StatusLine) -> int
 def _run_locally(settings: Settings, recording: Recording):
     from pipeline.capture.local import process_locally
     from pipeline.cli import progress_for
-    from pipeline.errors import CasenoteError
+    from models.errors import CasenoteError
 
     typer.echo("transcribing and drafting on this machine...", err=True)
     try:

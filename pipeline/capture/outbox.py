@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from models.settings import Settings
 from pipeline.capture import store
-from pipeline.capture.errors import ServerUnreachable, UploadRefused
+from models.errors import ServerUnreachable, UploadRefused
 from pipeline.capture.store import Destination, Recording, RecordingStatus
 from pipeline.durable_files import fsync_folder
 

@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from pipeline.capture.devices import InputDevice, load_portaudio, portaudio_failure
-from pipeline.capture.errors import DeviceFailed
+from models.errors import DeviceFailed
 from pipeline.capture.wavfile import WavStreamWriter
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from models.settings import Settings
-from pipeline.capture.errors import CaptureError
+from models.errors import CaptureError
 from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger(__name__)

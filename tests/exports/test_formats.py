@@ -14,7 +14,7 @@ import pytest
 import xmlschema
 
 from api.exports.context import ExportOptions
-from api.exports.errors import NotExportable, UnknownFormat
+from models.errors import NotExportable, UnknownFormat
 from api.exports.json_doc import schema_for
 from api.exports.presets import load_preset
 from api.exports.registry import FORMATS, export_note, export_notes_csv

@@ -15,7 +15,7 @@ from api.db.models import AuditEvent
 from api.delivery.config import load_connectors
 from api.delivery.outbox import Delivery, enqueue_deliveries
 from api.delivery.worker import DeliveryWorker
-from api.exports.errors import ConnectorConfigError
+from models.errors import ConnectorConfigError
 from models.settings import Settings
 from tests.exports.service import confirm, seed, wait_for
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from api.exports.context import ExportOptions
-from api.exports.errors import PresetInvalid, UnknownPreset
+from models.errors import PresetInvalid, UnknownPreset
 from api.exports.presets import load_preset, preset_names
 from api.exports.registry import export_note
 
