@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api.context import ServiceContext
 from api.db.models import User, WebSession
 from api.problems import Problem
+from api.services.context import ServiceContext
 from api.services.sessions import COOKIE_NAME, CSRF_FORM_FIELD, CSRF_HEADER, csrf_matches, session_for_cookie
 from api.services.users import user_for_token
 from models.errors import PermissionDenied

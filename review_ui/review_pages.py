@@ -9,12 +9,12 @@ from typing import TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SessionDep
-from api.problems import problem_for
-from api.services.drafts import draft_view, get_draft, view_draft
 from api.delivery.outbox import deliveries_for
+from api.deps import SessionDep
 from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
 from api.exports.registry import FORMATS
+from api.problems import problem_for
+from api.services.drafts import draft_view, get_draft, view_draft
 from api.services.notes import confirm_draft, get_note
 from models.errors import Conflict, ExportError, InvalidRequest, NotFound, PermissionDenied
 from models.record import Decision, DraftStatus, DraftView
@@ -128,8 +128,9 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
     # The form's CSRF token was checked by the API's dependency behind `who`.
     if who is None:
         return _to_sign_in(request)
+    ctx = service(request)
     try:
-        note = confirm_draft(db, who.user, draft_id)
+        note = confirm_draft(db, who.user, draft_id, ctx.settings)
         db.commit()
     except NotFound:
         db.rollback()
@@ -142,6 +143,7 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
             return moved
         return render(request, "confirm.html", _confirm_context(request, who, view, reasons),
                       status_code=problem_for(refused).status)
+    ctx.wake_background()  # its deliveries are queued
     return RedirectResponse(f"/notes/{note.id}?confirmed=1", status_code=303)
 
 

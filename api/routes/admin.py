@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from api.db.audit import AuditEventOut, list_events, record_event
 from api.db.models import User
 from api.deps import AdminUser, CurrentUser, SessionDep
-from api.schemas import CinFactorOut, NewUser, TokenIssued
-from api.services.audit import AuditEventOut, list_events, record_event
-from api.services.users import UserOut, create_user, issue_token, user_out
+from api.schemas import CinFactorOut, NewUser, TokenIssued, UserOut
+from api.services.users import create_user, issue_token, user_out
 from models.cin_codes import cin_factors
 
 router = APIRouter(tags=["admin"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.db.audit import record_event
 from api.db.models import User
 from api.deps import ContextDep, CurrentUser, SessionDep, SettingsDep, WebSessionDep, unauthorized
 from api.schemas import LoginRequest, PasswordChange, SignedIn
-from api.services.audit import record_event
 from api.services.sessions import clear_session_cookie, end_session, set_session_cookie, start_session
 from api.services.sign_in import check_sign_in
 from api.services.users import set_password, user_out, verify_password

@@ -9,11 +9,11 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from api.db.audit import record_event
 from api.deps import ContextDep, CurrentUser, SessionDep
 from api.problems import invalid_request
 from api.schemas import RecordingAccepted, RecordingOut
 from api.services.audio_check import check_audio_file
-from api.services.audit import record_event
 from api.services.ranges import parse_range
 from api.services.recordings import (RecordingForm, describe_recording, get_recording, list_recordings,
                                      repeat_of, store_recording)
@@ -83,7 +83,7 @@ async def upload_recording(request: Request, db: SessionDep, user: CurrentUser, 
     except ValidationError as exc:
         raise invalid_request("the form is not valid", exc.errors()) from None
     if created:
-        ctx.wake_jobs()
+        ctx.wake_background()
     else:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"

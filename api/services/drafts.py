@@ -8,10 +8,10 @@ import logging
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, DraftVersion, Recording, User
 from api.db.types import utcnow
 from api.schemas import DraftSaved, DraftVersionOut
-from api.services.audit import record_event
 from api.services.review import (Changes, apply_edits, chosen_codes, confirm_problems,
                                  initial_state, required_section_keys, undecided_codes)
 from api.services.scope import can_see, find_visible, may_edit

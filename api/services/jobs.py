@@ -12,10 +12,10 @@ import traceback
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.context import ServiceContext
+from api.db.audit import record_event
 from api.db.models import Draft, Job, Recording, User
 from api.db.types import utcnow
-from api.services.audit import record_event
+from api.services.context import ServiceContext
 from api.services.drafts import create_draft
 from models.errors import AudioDeleted, AudioIntegrityError, CasenoteError, JobNotFailed, NoAudioToRetry
 

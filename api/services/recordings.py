@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, Job, Recording, User
 from api.db.types import utcnow
 from api.schemas import JobOut, RecordingAccepted, RecordingOut
 from api.services.audio_check import AudioInfo
-from api.services.audit import record_event
 from api.services.scope import find_visible, visible_to
 from api.services.upload import ReceivedUpload
 from models.errors import IdempotencyKeyReused, NotFound

@@ -22,9 +22,9 @@ from datetime import timedelta
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from api.db.audit import record_event
 from api.db.models import SignInFailure
 from api.db.types import utcnow
-from api.services.audit import record_event
 from api.services.users import find_user, verify_password
 from models.errors import SignInThrottled
 from models.settings import Settings

@@ -9,11 +9,11 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db.models import ApiToken, User
+from api.schemas import UserOut
 from models.errors import InvalidRequest
 
 logger = logging.getLogger(__name__)
@@ -25,14 +25,6 @@ _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-
-
-class UserOut(BaseModel):
-    id: int
-    username: str
-    role: str
-    team: str | None
-    active: bool
 
 
 def user_out(user: User) -> UserOut:

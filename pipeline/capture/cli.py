@@ -1,4 +1,5 @@
-"""``casenote devices`` and ``casenote dictate``."""
+"""``casenote devices`` and ``casenote dictate`` (registered, with every other command,
+in ``casenote.cli``)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from models.errors import CaptureError
 from models.settings import Settings, get_settings
 from pipeline.capture.console import StatusLine, format_elapsed
-from models.errors import CaptureError
 from pipeline.capture.store import Destination, Recording
 
 logger = logging.getLogger(__name__)
 
 CASE_REFERENCE_MAX = 64  # the review service's column width
-
-
-def register(app: typer.Typer) -> None:
-    from pipeline.cli import one_line_errors
-
-    app.command()(one_line_errors(devices))
-    app.command()(one_line_errors(dictate))
 
 
 def devices() -> None:
@@ -186,7 +180,7 @@ def _process_waiting(settings: Settings, target, status_line: StatusLine) -> int
 
 def _run_locally(settings: Settings, recording: Recording):
     from pipeline.capture.local import process_locally
-    from pipeline.cli import progress_for
+    from pipeline.progress import progress_for
     from models.errors import CasenoteError
 
     typer.echo("transcribing and drafting on this machine...", err=True)
