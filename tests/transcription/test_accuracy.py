@@ -1,9 +1,8 @@
 """Accuracy, timestamps and character spans on real recorded speech (../shared/audio),
 with the default settings (bundled tiny.en, int8, beam 5, VAD, glossary hot words).
 
-Thresholds are the measured word error rates plus a little headroom (figures in
-/work/notes/README-asr.md and the README): they catch a real regression, not noise
-between CPUs."""
+Thresholds are the measured word error rates plus a little headroom (figures in the
+README, "Measured accuracy"): they catch a real regression, not noise between CPUs."""
 
 from __future__ import annotations
 
