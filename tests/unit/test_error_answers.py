@@ -62,6 +62,15 @@ def test_an_error_no_client_can_fix_is_an_unexpected_error():
     assert (problem.status, problem.type, problem.detail, problem.extra) == (500, "about:blank", UNEXPECTED, {})
 
 
+def test_the_codes_a_failed_job_stores_stay_as_they_were():
+    assert {name: getattr(errors, name).code for name in errors.KEPT_CODES} == errors.KEPT_CODES
+    assert [c.code for c in (errors.NotAudio, errors.AudioTooLong, errors.SilentAudio, errors.NoSpeech,
+                             errors.ModelNotFound, errors.CaptureError, errors.ExportError)] == [
+        "not_audio", "audio_too_long", "silent_audio", "no_speech", "model_not_found", "capture_error",
+        "export_error"]
+    assert CasenoteError.code == "casenote_error" and errors.NoAudioToRetry.code == "no_audio_to_retry"
+
+
 def test_sign_in_throttle_says_how_long_to_wait():
     assert str(SignInThrottled(900)) == "too many failed sign-ins for this user name; try again in 15 minutes"
     assert SignInThrottled(61).wait_text == "2 minutes" and SignInThrottled(40).wait_text == "40 seconds"
