@@ -7,7 +7,6 @@ none (tests of storage and pages)."""
 
 from __future__ import annotations
 
-import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -25,8 +24,6 @@ from api.services.context import ServiceContext, build_context
 from api.services.jobs import requeue_interrupted
 from models.settings import Settings, get_settings
 from review_ui import routes as review_screen
-
-logger = logging.getLogger(__name__)
 
 API_ROUTERS = (auth.router, recordings.router, jobs.router, drafts.router, notes.router, admin.router,
                exports.router, deliveries.router)
