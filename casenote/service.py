@@ -29,7 +29,7 @@ API_ROUTERS = (auth.router, recordings.router, jobs.router, drafts.router, notes
                exports.router, deliveries.router)
 
 
-def open_database(ctx: ServiceContext) -> None:
+def prepare_database(ctx: ServiceContext) -> None:
     """Make or upgrade the schema (only ever by migrations), and put back in the queue
     the jobs a crash or kill cut off."""
     upgrade(ctx.engine)
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        open_database(ctx)
+        prepare_database(ctx)
         if background:
             start_background(ctx)
         try:
