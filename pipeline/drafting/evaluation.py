@@ -14,6 +14,7 @@ from models.draft import DraftNote
 from models.settings import Settings
 from pipeline.drafting.child_scores import ChildScores, ChildTally, f1, format_child_scores, ratio
 from pipeline.drafting.devset import GoldNote, load_gold
+from models.errors import TextFileError
 
 VISIT_FIELDS = ("contact_type", "announced", "child_seen", "child_seen_alone", "bedroom_seen", "people_present")
 

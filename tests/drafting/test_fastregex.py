@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from pipeline.drafting.evaluation import load_gold
 from pipeline.drafting.factor_rules import load_factor_rules
 from pipeline.drafting.fastregex import FastPattern, SearchText
 from pipeline.drafting.nlp_model import load_pipeline
-from pipeline.drafting.sections import _compile
 from pipeline.drafting.sentences import split_sentences
 from pipeline.drafting.template import load_template
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
@@ -31,8 +31,11 @@ def _all_patterns() -> list[FastPattern]:
     patterns = []
     for family in load_factor_rules():
         patterns += family.exclude + family.exclude_sentence + [term.pattern for term in family.terms]
-    for section in _compile(load_template().model_dump_json()):
-        patterns += [p for p, _ in section.cues if isinstance(p, FastPattern)]
+    for section in load_template().sections:
+        # A cue phrase is matched as whole words, whatever the spacing; a pattern anchored
+        # at the sentence start is run as it is, the others as fast patterns.
+        patterns += [FastPattern(r"\b" + r"\s+".join(map(re.escape, cue.split())) + r"\b") for cue in section.cues]
+        patterns += [FastPattern(p.regex) for p in section.patterns if not p.regex.startswith("^")]
     return patterns
 
 
