@@ -124,8 +124,11 @@ class VisitFields(BaseModel):
     people_present: list[Person] = []
     contact_type: str | None = None
     announced: bool | None = Field(None, description="False for an unannounced visit; None = not said")
-    children: list[ChildVisit] = Field([], description="The children of the visit, in the order first named")
-    when: VisitWhen | None = Field(None, description="Date/time of the visit when the dictation says it")
+    # Added in schema 1.1: a note signed before holds neither, and hashes as it did (models/record.py).
+    children: list[ChildVisit] = Field([], description="The children of the visit, in the order first named",
+                                       json_schema_extra={"added_in": "1.1"})
+    when: VisitWhen | None = Field(None, description="Date/time of the visit when the dictation says it",
+                                   json_schema_extra={"added_in": "1.1"})
 
 
 class Subject(str, Enum):

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from models.draft import CHILD_FIELDS, WEEKDAYS, shared_value
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
 WHEN_PARTS = ("weekday", "day", "month", "year", "days_before", "time")
 

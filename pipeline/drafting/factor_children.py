@@ -15,21 +15,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from spacy.tokens import Span
 
 from models.cin_codes import census_rule_problems, family_of
 from models.draft import FactorSuggestion
 from pipeline.drafting.children import Children
+from pipeline.drafting.people import PersonRef
 from pipeline.drafting.sentences import NoteSentence
 
-if TYPE_CHECKING:
-    from pipeline.drafting.factors import _Mention
+
+class Mention(Protocol):
+    """What this module reads of a factor mention (factors.py makes them; typed here, not
+    imported, so the two modules do not import each other)."""
+
+    sentence: int
+    span: Span | None
+    about: PersonRef | None
 
 _EVERY_CHILD_FAMILIES = {"20"}
 _CHILD_LETTER_FAMILIES = {"18", "19"}  # the letter says by whom; the record is the hurt child's
 
 
-def children_of_factor(code: str, mentions: list[_Mention], children: Children,
+def children_of_factor(code: str, mentions: list[Mention], children: Children,
                        sentences: list[NoteSentence]) -> list[str]:
     everyone = children.everyone
     if not everyone:
@@ -46,7 +55,7 @@ def children_of_factor(code: str, mentions: list[_Mention], children: Children,
     return children.names(chosen or everyone)
 
 
-def _children_of_mention(mention: _Mention, children: Children, sentences: list[NoteSentence]) -> list[int]:
+def _children_of_mention(mention: Mention, children: Children, sentences: list[NoteSentence]) -> list[int]:
     about = children.of_ref(mention.about)
     sentence = sentences[mention.sentence].span
     named = [i for i in children.mentioned_in(sentence, named_only=True) if not children.children[i].tentative]
@@ -73,7 +82,7 @@ def _nearest(span, named: list[int], children: Children, sentence) -> int:
     return min(named, key=lambda i: (distance[i], named.index(i)))
 
 
-def children_with_no_factors(mentions: list[_Mention], others: list[FactorSuggestion],
+def children_with_no_factors(mentions: list[Mention], others: list[FactorSuggestion],
                              children: Children, sentences: list[NoteSentence]) -> list[str]:
     """The children a 'no concerns' statement holds for, less any child with another factor."""
     said_for: list[int] = []

@@ -10,7 +10,7 @@ import pytest
 
 from api.db.models import Draft, Recording, User
 from api.services.notes import build_confirmed_note
-from models.draft import DraftNote, Evidence, FactorSuggestion, Person, Section, Subject, VisitFields
+from models.draft import ChildVisit, DraftNote, Evidence, FactorSuggestion, Person, Section, Subject, VisitFields
 from models.record import (ConfirmedFactor, ConfirmedNote, ConfirmedSection, Decision, FactorDecision, ReviewState,
                            canonical_json)
 
@@ -44,6 +44,18 @@ def test_the_hash_of_a_fixed_note_is_pinned():
     # What is signed: everything but the storage id and the hash itself.
     assert note.model_copy(update={"id": 99, "content_sha256": "x"}).compute_sha256() == note.compute_sha256()
     assert note.model_copy(update={"worker": "Amara"}).compute_sha256() != note.compute_sha256()
+
+
+def test_a_note_signed_before_a_field_was_added_keeps_its_hash():
+    """Schema 1.1 added the visit's children and time: a 1.0 note read back (its JSON has
+    neither) hashes as it was signed, and a note that holds them signs them."""
+    stored = fixed_note().model_dump(mode="json")
+    del stored["visit"]["children"], stored["visit"]["when"]
+    assert ConfirmedNote.model_validate(stored).compute_sha256() == fixed_note().compute_sha256()
+    with_child = fixed_note()
+    with_child.visit.children = [ChildVisit(name="Kayden", age=7, child_seen=True, child_seen_alone=False)]
+    assert with_child.content()["visit"]["children"][0]["name"] == "Kayden"
+    assert with_child.compute_sha256() != fixed_note().compute_sha256()
 
 
 def test_canonical_json_is_sorted_compact_utf8():
