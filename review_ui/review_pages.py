@@ -66,7 +66,7 @@ def _header(view: DraftView, settings) -> dict:
 
 @router.get("/drafts/{draft_id}")
 def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    view = _load(request, who, "draft", lambda: view_draft(db, who.user, draft_id))  # audited as a view
+    view = _load(request, who, "draft", lambda: view_draft(db, who.user, draft_id, service(request).settings))  # audited as a view
     if isinstance(view, Response):
         return view
     db.commit()
@@ -115,7 +115,7 @@ def _confirm_context(request: Request, who, view: DraftView, problems: list[str]
 
 @router.get("/drafts/{draft_id}/confirm")
 def confirm_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    view = _load(request, who, "draft", lambda: draft_view(db, get_draft(db, who.user, draft_id)))
+    view = _load(request, who, "draft", lambda: draft_view(db, get_draft(db, who.user, draft_id), service(request).settings))
     if isinstance(view, Response):
         return view
     if moved := _to_note_if_confirmed(view):
@@ -130,7 +130,7 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
         return _to_sign_in(request)
     ctx = service(request)
     try:
-        note = confirm_draft(db, who.user, draft_id, ctx.settings)
+        notes = confirm_draft(db, who.user, draft_id, ctx.settings)
         db.commit()
     except NotFound:
         db.rollback()
@@ -138,13 +138,13 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
     except (InvalidRequest, PermissionDenied, Conflict) as refused:
         db.rollback()
         reasons = getattr(refused, "reasons", None) or [str(refused)]
-        view = draft_view(db, get_draft(db, who.user, draft_id))
+        view = draft_view(db, get_draft(db, who.user, draft_id), ctx.settings)
         if moved := _to_note_if_confirmed(view):
             return moved
         return render(request, "confirm.html", _confirm_context(request, who, view, reasons),
                       status_code=problem_for(refused).status)
     ctx.wake_background()  # its deliveries are queued
-    return RedirectResponse(f"/notes/{note.id}?confirmed=1", status_code=303)
+    return RedirectResponse(f"/notes/{notes[0].id}?confirmed=1", status_code=303)
 
 
 FORMAT_WORDS = {"docx": "Word document (.docx), to attach to the child's record",

@@ -1,21 +1,22 @@
 """The migration history has one head, and upgrading a database that holds data
-from the previous head keeps the data (SQLite rebuilds ``recordings`` for its new
-UNIQUE constraint: rows referring to it survive, foreign keys stay enforced)."""
+from the previous head keeps the data (SQLite rebuilds ``recordings`` and
+``confirmed_notes`` for their changed constraints: rows referring to them survive,
+foreign keys stay enforced, signed notes stay append-only)."""
 
 from __future__ import annotations
 
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from api.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from api.services.context import build_context
 
-PREVIOUS_HEAD = "0100_deliveries"
+PREVIOUS_HEAD = "0110_upload_keys_sign_in"
 
 
-def test_one_head_that_follows_the_deliveries_migration():
+def test_one_head_that_follows_the_previous_one():
     scripts = ScriptDirectory.from_config(alembic_config())
     heads = scripts.get_heads()
     assert len(heads) == 1, f"the migrations have branched: {heads}"
@@ -44,6 +45,10 @@ def test_upgrade_from_the_previous_head_keeps_the_data(ctx):
         db.execute(text("INSERT INTO drafts (id, recording_id, owner_id, team, status, version, note_json, "
                         "state_json, required_sections, created_at, updated_at) "
                         "VALUES (17, 11, 7, 'north', 'draft', 3, '{}', '{}', '[]', :t, :t)"), now)
+        db.execute(text("INSERT INTO confirmed_notes (id, draft_id, content_json, content_sha256, owner_id, team, "
+                        "confirmed_by_id, confirmed_at) VALUES (19, 17, 'signed content', 'h', 7, 'north', 7, :t)"), now)
+        db.execute(text("INSERT INTO deliveries (id, note_id, connector, status, attempts, receipt, created_at, "
+                        "updated_at) VALUES (23, 19, 'lcs', 'delivered', 1, '{}', :t, :t)"), now)
 
     upgrade(ctx.engine)
     assert current_revision(ctx.engine) == head_revision()
@@ -52,6 +57,10 @@ def test_upgrade_from_the_previous_head_keeps_the_data(ctx):
                                "FROM recordings")).all() == [(11, 7, "CASE-1", "f.cna", None)]
         assert db.execute(text("SELECT id, recording_id FROM jobs")).all() == [(13, 11)]
         assert db.execute(text("SELECT id, recording_id, version FROM drafts")).all() == [(17, 11, 3)]
+        assert db.execute(text("SELECT child_references FROM recordings")).all() == [(None,)]
+        assert db.execute(text("SELECT id, draft_id, child_key, content_json FROM confirmed_notes")).all() == [
+            (19, 17, None, 'signed content')]
+        assert db.execute(text("SELECT id, note_id FROM deliveries")).all() == [(23, 19)]
         if ctx.engine.dialect.name == "sqlite":
             assert db.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert db.exec_driver_sql("PRAGMA foreign_key_check").all() == []
@@ -62,3 +71,19 @@ def test_upgrade_from_the_previous_head_keeps_the_data(ctx):
     with pytest.raises(IntegrityError), ctx.engine.begin() as db:
         db.execute(text("INSERT INTO jobs (recording_id, status, progress, attempts, created_at, updated_at) "
                         "VALUES (999, 'queued', 0, 0, :t, :t)"), now)
+    with pytest.raises(IntegrityError), ctx.engine.begin() as db:
+        db.execute(text("INSERT INTO confirmed_notes (draft_id, content_json, content_sha256, owner_id, "
+                        "confirmed_by_id, confirmed_at) VALUES (999, '{}', 'h', 7, 7, :t)"), now)
+    # A draft now signs one note per child; the same child twice is refused.
+    insert_note = text("INSERT INTO confirmed_notes (draft_id, child_key, content_json, content_sha256, owner_id, "
+                       "confirmed_by_id, confirmed_at) VALUES (17, :child, '{}', 'h', 7, 7, :t)")
+    with ctx.engine.begin() as db:
+        db.execute(insert_note, {**now, "child": "c1"})
+        db.execute(insert_note, {**now, "child": "c2"})
+    with pytest.raises(IntegrityError), ctx.engine.begin() as db:
+        db.execute(insert_note, {**now, "child": "c2"})
+    # Signed notes are still append-only after SQLite's rebuild of their table.
+    for statement in ("UPDATE confirmed_notes SET content_sha256 = 'x' WHERE id = 19",
+                      "DELETE FROM confirmed_notes WHERE id = 19"):
+        with pytest.raises(DBAPIError, match="append-only"), ctx.engine.begin() as db:
+            db.execute(text(statement))
