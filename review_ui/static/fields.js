@@ -61,12 +61,11 @@ export function fieldsOf (review) {
   return fields
 }
 
-// Value of a field in a flat map: a code that is absent has not been added; a child
-// that is absent is not on the visit.
+// Value of a field in a flat map: a code that is absent has not been added. (A child
+// the map does not have has no value at all: every field of a child added here is sent.)
 export function valueIn (fields, key) {
   if (key in fields) return fields[key]
   if (key.startsWith('factor:')) return 'rejected'
-  if (key.startsWith('child:') && key.endsWith(':removed')) return true
   return undefined
 }
 
