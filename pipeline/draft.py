@@ -20,7 +20,7 @@ from pipeline.drafting.sections import assign_sections
 from pipeline.drafting.sentences import NoteSentence, split_sentences
 from pipeline.drafting.template import Template, load_template
 from pipeline.drafting.visit_fields import extract_visit_fields
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
 """``casenote draft`` and ``casenote evaluate``: thin shells over ``pipeline.draft`` and
-``pipeline.drafting.evaluation``. Bad input ends with one line on stderr, exit code 2."""
+``pipeline.drafting.evaluation`` (registered, with every other command, in ``casenote.cli``,
+which turns bad input into one line on stderr and exit code 2)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,11 @@ import typer
 
 from models.draft import DraftNote
 from models.settings import get_settings
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
-DEFAULT_DEVSET = Path(__file__).resolve().parents[1] / "tests" / "devset" / "dev"
+# The annotated notes of a checkout, relative to the working folder (the repository's root).
+DEFAULT_DEVSET = Path("tests") / "devset" / "dev"
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # a dictated note is a few kilobytes; more is not a transcript
-
-
-def register(app: typer.Typer) -> None:
-    from pipeline.cli import one_line_errors
-
-    app.command("draft")(one_line_errors(draft))
-    app.command("evaluate")(one_line_errors(evaluate))
 
 
 def draft(
@@ -43,7 +38,7 @@ def draft(
     if text is not None:
         note = draft_from_text(read_transcript_text(text), settings, template=chosen, names=people)
     else:
-        from pipeline.cli import progress_for
+        from pipeline.progress import progress_for
         from pipeline.transcription.transcribe import transcribe_file
 
         transcript = transcribe_file(audio, settings, names=people, on_progress=progress_for(audio))
@@ -54,7 +49,7 @@ def draft(
 
 
 def evaluate(
-    directory: Annotated[Optional[Path], typer.Argument(help="Folder of annotated notes (*.yaml)")] = None,
+    directory: Annotated[Path, typer.Argument(help="Folder of annotated notes (*.yaml)")] = DEFAULT_DEVSET,
     json_output: Annotated[bool, typer.Option("--json", help="Print the full report as JSON")] = False,
     no_misses: Annotated[bool, typer.Option("--no-misses", help="Figures only")] = False,
 ) -> None:
@@ -62,7 +57,7 @@ def evaluate(
     from pipeline.drafting.evaluation import evaluate as run_evaluation
     from pipeline.drafting.evaluation import format_report
 
-    report = run_evaluation(directory or DEFAULT_DEVSET, get_settings())
+    report = run_evaluation(directory, get_settings())
     typer.echo(report.model_dump_json(indent=2) if json_output else format_report(report, misses=not no_misses))
 
 

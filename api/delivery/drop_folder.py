@@ -23,8 +23,8 @@ from pathlib import Path
 from api.delivery.config import DropFolderConnector
 from api.delivery.outcome import AttemptOutcome
 from api.exports.context import ExportOptions
-from api.exports.errors import ExportError
 from api.exports.registry import export_note
+from models.errors import ExportError
 from models.record import ConfirmedNote
 from models.settings import Settings
 from pipeline.durable_files import fsync_folder

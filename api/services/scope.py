@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.db.models import User
-from api.problems import not_found
+from models.errors import NotFound
 
 Owned = TypeVar("Owned")  # a model with ``id``, ``owner_id`` and ``team`` columns
 
@@ -42,5 +42,5 @@ def find_visible(db: Session, user: User, model: type[Owned], row_id: int, what:
     the same answer as for an id that does not exist."""
     row = db.scalar(select(model).where(model.id == row_id, visible_to(user, model.owner_id, model.team)))
     if row is None:
-        raise not_found(what)
+        raise NotFound(what)
     return row

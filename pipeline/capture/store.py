@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from models.errors import CaptureError
 from models.settings import Settings
-from pipeline.capture.errors import CaptureError
 from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger(__name__)

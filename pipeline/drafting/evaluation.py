@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from models.cin_codes import family_of
 from models.draft import DraftNote
 from models.settings import Settings
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
 VISIT_FIELDS = ("contact_type", "announced", "child_seen", "child_seen_alone", "bedroom_seen", "people_present")
 

@@ -13,7 +13,7 @@ import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 
-from pipeline.errors import ModelNotFound, ModelSetupError
+from models.errors import ModelNotFound, ModelSetupError
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from models.transcript import Segment, Timings, Transcript, TranscriptionOptions
 from pipeline.transcription.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
 from pipeline.transcription.audio import SAMPLE_RATE, load_audio
 from pipeline.transcription.dictation_commands import lay_out_words
-from pipeline.errors import NoSpeech
+from models.errors import NoSpeech
 from pipeline.transcription.quality_flags import FlagThresholds, segment_flags
 from pipeline.transcription.vocabulary import build_hotwords, prompt_scaffolding
 

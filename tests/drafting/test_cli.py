@@ -8,14 +8,13 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app, _register_commands
+from casenote.cli import app
 from tests.conftest import REPO
 
 CASENOTE = REPO / ".venv" / "bin" / "casenote"
 NOTE = ("Unannounced home visit to Kayden, 7. Kayden was seen alone in his bedroom. "
         "Dad said he has been drinking heavily since mum left. I will visit again next week.")
 
-_register_commands()
 runner = CliRunner()
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.transcription import asr_model
 from pipeline.transcription.asr_model import BUNDLED_MODEL_NAME, ModelSpec, bundled_model_path, load_model, loaded_spec, resolve_model
-from pipeline.errors import ModelNotFound, ModelSetupError
+from models.errors import ModelNotFound, ModelSetupError
 from tests.conftest import AUDIO
 from tests.transcription.conftest import references, wer
 
