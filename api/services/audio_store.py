@@ -20,8 +20,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from models.durable_files import fsync_folder
 from models.errors import AudioIntegrityError
-from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger(__name__)
 

@@ -119,10 +119,6 @@ def job_out(job: Job, draft_id: int | None) -> JobOut:
                   finished_at=job.finished_at, draft_id=draft_id)
 
 
-def draft_id_for(db: Session, recording_id: int) -> int | None:
-    return db.scalar(select(Draft.id).where(Draft.recording_id == recording_id))
-
-
 def list_recordings(db: Session, user: User, *, limit: int, offset: int) -> list[RecordingOut]:
     recordings = list(db.scalars(
         select(Recording).where(visible_to(user, Recording.owner_id, Recording.team))

@@ -192,7 +192,4 @@ def _run_locally(settings: Settings, recording: Recording):
 
 def _report_local(result) -> None:
     typer.echo(f"transcript: {result.transcript_path}")
-    if result.draft_path is not None:
-        typer.echo(f"draft: {result.draft_path}")
-    else:
-        typer.echo("draft: not made (the drafting stage is not installed)", err=True)
+    typer.echo(f"draft: {result.draft_path}")

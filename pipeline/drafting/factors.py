@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from models.cin_codes import census_rule_problems, cin_factors
+from models.cin_codes import NO_FACTORS, census_rule_problems, cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
 from pipeline.drafting.context import context_of, negex_marks
@@ -34,7 +34,6 @@ from pipeline.drafting.subjects import owner_of, victim_and_perpetrator
 
 logger = logging.getLogger(__name__)
 
-NO_FACTORS = "21"
 ABUSE_BY_WHOM = {"18", "19"}
 UNRESOLVED_FACTOR = 0.75  # the note does not say whose concern it is: the letter is a guess
 HEDGE_FACTOR = 0.9
