@@ -10,14 +10,15 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from api import docs_page
+from api.db.audit import record_refusal
 from api.db.migrate import upgrade
 from api.delivery.config import load_connectors
 from api.delivery.worker import DeliveryWorker
-from api.problems import install_problem_handlers
+from api.problems import Problem, install_problem_handlers
 from api.routes import admin, auth, deliveries, drafts, exports, jobs, notes, recordings
 from api.security_headers import SecurityHeaders
 from api.services.background import JobWorker, RetentionSweeper
@@ -59,6 +60,17 @@ def stop_background(ctx: ServiceContext) -> None:
     ctx.background.clear()
 
 
+def audit_refusal(ctx: ServiceContext, request: Request, problem: Problem) -> None:
+    """Every refused access goes to the audit log, with who (when known), the method,
+    the path and why; never a request body."""
+    try:
+        with ctx.session_factory() as db:
+            record_refusal(db, getattr(request.state, "user", None), method=request.method, path=request.url.path,
+                           status=problem.status, reason=problem.type.rsplit("/", 1)[-1])
+    except Exception as exc:  # the refusal itself must still be answered
+        logger.error("could not audit a refused request: %s", type(exc).__name__)
+
+
 def create_app(settings: Settings | None = None, *, background: bool = True) -> FastAPI:
     ctx = build_context(settings or get_settings())
 
@@ -78,7 +90,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
                   description="Review service: recordings, background transcription, drafts, sign-off, audit.")
     app.state.ctx = ctx
     app.add_middleware(SecurityHeaders)
-    install_problem_handlers(app)
+    install_problem_handlers(app, on_refusal=lambda request, problem: audit_refusal(ctx, request, problem))
     for router in API_ROUTERS:
         app.include_router(router)
     app.include_router(docs_page.router)

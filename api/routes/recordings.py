@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.db.audit import record_event
-from api.deps import ContextDep, CurrentUser, SessionDep
+from api.deps import CaseWorker, ContextDep, CurrentUser, SessionDep
 from api.problems import invalid_request
 from api.schemas import RecordingAccepted, RecordingOut
 from api.services.audio_check import check_audio_file
@@ -46,7 +46,7 @@ IdempotencyKey = Annotated[str | None, Header(
 
 
 @router.post("", status_code=202, openapi_extra=UPLOAD_BODY)
-async def upload_recording(request: Request, db: SessionDep, user: CurrentUser, ctx: ContextDep,
+async def upload_recording(request: Request, db: SessionDep, user: CaseWorker, ctx: ContextDep,
                            response: Response, idempotency_key: IdempotencyKey = None) -> RecordingAccepted:
     """Upload a recording; it is stored (encrypted, fsync'd) before the 202, then
     transcribed and drafted in the background: follow ``job_url``. Send an

@@ -17,7 +17,9 @@ from api.db.models import Draft, Job, Recording, User
 from api.db.types import utcnow
 from api.services.context import ServiceContext
 from api.services.drafts import create_draft
-from models.errors import AudioDeleted, AudioIntegrityError, CasenoteError, JobNotFailed, NoAudioToRetry
+from api.services.scope import may_edit
+from models.errors import (AudioDeleted, AudioIntegrityError, CasenoteError, JobNotFailed, NoAudioToRetry,
+                           NotEditable)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ def requeue_interrupted(db: Session) -> int:
 
 
 def retry_job(db: Session, user: User, job: Job) -> Job:
+    if not may_edit(user, job.recording.owner_id, job.recording.team):
+        raise NotEditable("only the worker who recorded it, or their team's manager, can retry this job")
     if job.status != "failed":
         raise JobNotFailed(f"only a failed job can be retried; this one is {job.status}")
     if job.recording.audio_file is None:
