@@ -50,6 +50,15 @@ class Problem(Exception):
         self.extra = extra
 
 
+class ProblemRaised(StarletteHTTPException):
+    """A ``Problem`` raised where only an HTTPException passes through (a request body
+    being read by FastAPI or Starlette: see ``api.request_limits``)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.status, problem.detail)
+        self.problem = problem
+
+
 # (domain error, HTTP status, problem type): the first row whose class the error is
 # an instance of answers, so every subclass stands above its base.
 PROBLEM_TYPES: list[tuple[type[CasenoteError], int, str]] = [
@@ -177,6 +186,8 @@ def install_problem_handlers(app: FastAPI, on_refusal: RefusalHook | None = None
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_exception(_request: Request, exc: StarletteHTTPException):
+        if isinstance(exc, ProblemRaised):
+            return problem_response(exc.problem)
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else None
         return problem_response(Problem(exc.status_code, detail, headers=getattr(exc, "headers", None)))
 

@@ -20,6 +20,8 @@ from api.delivery.config import load_connectors
 from api.delivery.worker import DeliveryWorker
 from api.problems import Problem, install_problem_handlers
 from api.routes import admin, auth, deliveries, drafts, exports, jobs, notes, recordings
+from api.request_limits import RequestLimits
+from api.routes.recordings import UPLOAD_PATH
 from api.security_headers import SecurityHeaders
 from api.services.background import JobWorker, RetentionSweeper
 from api.services.context import ServiceContext, build_context
@@ -87,9 +89,15 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
 
     # /docs is served by api.docs_page from local files (no CDN); ReDoc is not served.
     app = FastAPI(title="casenote", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  form_limits={"max_fields": ctx.settings.max_form_fields, "max_files": 0,
+                               "max_part_size": ctx.settings.max_form_field_bytes},
                   description="Review service: recordings, background transcription, drafts, sign-off, audit.")
     app.state.ctx = ctx
     app.add_middleware(SecurityHeaders)
+    # Every body but an upload's (which streams to disk and limits itself) is bounded, and
+    # JSON with broken text is refused before any route reads it.
+    app.add_middleware(RequestLimits, max_bytes=ctx.settings.max_request_bytes,
+                       streams_itself=lambda scope: scope["method"] == "POST" and scope["path"] == UPLOAD_PATH)
     install_problem_handlers(app, on_refusal=lambda request, problem: audit_refusal(ctx, request, problem))
     for router in API_ROUTERS:
         app.include_router(router)

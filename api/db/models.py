@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from api.db.types import UTCDateTime, utcnow
 from models.record import ConfirmedNote
+from models.text import without_lone_surrogates
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -167,9 +168,11 @@ class ConfirmedNoteRow(Base):
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def to_note(self) -> ConfirmedNote:
-        """The signed record as stored: its content, with this row's id and hash."""
-        return ConfirmedNote.model_validate({**json.loads(self.content_json), "id": self.id,
-                                             "content_sha256": self.content_sha256})
+        """The signed record as stored: its content, with this row's id and hash. Half of
+        a surrogate pair (which no page, export or JSON answer can carry) reads as U+FFFD;
+        the stored content and its hash stay as they were signed."""
+        content = without_lone_surrogates(json.loads(self.content_json))
+        return ConfirmedNote.model_validate({**content, "id": self.id, "content_sha256": self.content_sha256})
 
 
 class AuditEvent(Base):
