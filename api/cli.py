@@ -188,6 +188,20 @@ def users_revoke_token(name: Annotated[str, typer.Argument(help="User name")],
     typer.echo(f"token {token_id} of '{name}' revoked", err=True)
 
 
+def keys_rotate_text() -> None:
+    """Re-encrypt every note text with a new key (stop the service first)."""
+    from api.services.text_keys import rotate_text_key
+
+    rotation = rotate_text_key(get_settings())
+    typer.echo(f"text key {rotation.key_id} now encrypts every stored text "
+               f"({sum(rotation.reencrypted.values())} value(s) re-encrypted)", err=True)
+    if rotation.retired and rotation.source == "CASENOTE_TEXT_KEY":
+        typer.echo(f"no text uses key(s) {', '.join(rotation.retired)} any more: remove them from CASENOTE_TEXT_KEY",
+                   err=True)
+    elif rotation.retired:
+        typer.echo(f"old key(s) {', '.join(rotation.retired)} removed from {rotation.source}", err=True)
+
+
 def users_list() -> None:
     """List the accounts."""
     from sqlalchemy import select

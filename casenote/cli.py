@@ -128,6 +128,9 @@ users.command("enable")(command(service_commands.users_enable))
 users.command("tokens")(command(service_commands.users_tokens))
 users.command("revoke-token")(command(service_commands.users_revoke_token))
 app.add_typer(users, name="users")
+keys = typer.Typer(help="Keys of the data at rest.", no_args_is_help=True)
+keys.command("rotate-text")(command(service_commands.keys_rotate_text))
+app.add_typer(keys, name="keys")
 app.command("export")(command(service_commands.export))
 
 

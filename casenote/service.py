@@ -25,6 +25,7 @@ from api.routes.recordings import UPLOAD_PATH
 from api.security_headers import SecurityHeaders
 from api.services.background import JobWorker, RetentionSweeper
 from api.services.context import ServiceContext, build_context
+from api.services.data_dir import make_private, remove_orphan_uploads
 from api.services.jobs import requeue_interrupted
 from models.settings import Settings, get_settings
 from review_ui import routes as review_screen
@@ -36,8 +37,12 @@ API_ROUTERS = (auth.router, recordings.router, jobs.router, drafts.router, notes
 
 
 def open_database(ctx: ServiceContext) -> None:
-    """Make or upgrade the schema (only ever by migrations), and put back in the queue
-    the jobs a crash or kill cut off."""
+    """Start-up checks, then make or upgrade the schema (only ever by migrations), and
+    put back in the queue the jobs a crash or kill cut off. The checks: the data folder
+    and everything in it owner-only (fixed, with a warning), and no upload a killed
+    process left half-received."""
+    make_private(ctx.settings.data_dir)
+    remove_orphan_uploads(ctx.settings.data_dir)
     upgrade(ctx.engine)
     with ctx.session_factory() as db:
         requeue_interrupted(db)

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: str = Field("", description="Session signing key; empty = key file in data_dir")
     audio_key: str = Field("", description="Base64 AES-256 key for audio at rest; empty = key file")
+    text_key: str = Field("", description="AES-256 key(s) for note text at rest: 'ID:BASE64,...' (the first "
+                          "encrypts) or one base64 key; empty = data_dir/text.key")
     audio_retention_days: int = Field(30, description="Audio is deleted this many days after its note is confirmed")
     retention_sweep_interval_s: float = Field(3600.0, description="How often expired audio is looked for")
     max_upload_bytes: int = 500 * 1024 * 1024

@@ -63,8 +63,8 @@ def read_manifest(folder: Path) -> list[dict]:
         try:
             entries.append(json.loads(line))
         except ValueError:
-            raise ManifestUnreadable(f"drop folder {folder}: line {number} of {MANIFEST} is not valid JSON; "
-                                     "fix or move the file") from None
+            raise ManifestUnreadable(f"drop folder {folder}: {MANIFEST} is not valid JSON lines (line {number}); "
+                                     "fix or move it") from None
     return entries
 
 

@@ -44,7 +44,7 @@ class ServiceContext:
 
 
 def build_context(settings: Settings) -> ServiceContext:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = make_engine(settings)
     return ServiceContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                           read_session_factory=make_read_session_factory(engine),

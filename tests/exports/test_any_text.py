@@ -117,4 +117,4 @@ def test_a_damaged_manifest_is_named_as_the_cause(tmp_path, settings):
     connector = DropFolderConnector(kind="drop_folder", name="lcs", path=folder, formats=["json"])
     outcome = deliver_to_folder(make_note(), connector, settings)
     assert not outcome.delivered and not outcome.retryable
-    assert f"line 2 of {MANIFEST} is not valid JSON" in outcome.detail
+    assert f"{MANIFEST} is not valid JSON lines (line 2)" in outcome.detail
