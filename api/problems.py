@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -145,7 +145,8 @@ RefusalHook = Callable[[Request, Problem], None]
 def storage_unavailable(exc: BaseException) -> StorageUnavailable | None:
     """The domain error for a database or disk that cannot be written (full, read-only,
     gone), or None for any other error."""
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, OperationalError) or (
+            isinstance(exc, DBAPIError) and _unavailable_sqlstate(getattr(exc.orig, "sqlstate", None) or "")):
         return StorageUnavailable("the service cannot write to its database right now (disk full, read-only, "
                                   "or the database is unreachable); nothing was changed. Try again later")
     if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
@@ -155,6 +156,14 @@ def storage_unavailable(exc: BaseException) -> StorageUnavailable | None:
 
 
 STORAGE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
+
+
+def _unavailable_sqlstate(sqlstate: str) -> bool:
+    """PostgreSQL's codes for a server that cannot take the work now: insufficient
+    resources (53: disk full, out of memory), connection (08), operator intervention
+    (57: shutting down), a read-only transaction (25006: a read-only standby or
+    default_transaction_read_only)."""
+    return sqlstate[:2] in ("53", "08", "57") or sqlstate == "25006"
 
 
 def install_problem_handlers(app: FastAPI, on_refusal: RefusalHook | None = None) -> None:
@@ -179,10 +188,14 @@ def install_problem_handlers(app: FastAPI, on_refusal: RefusalHook | None = None
             await refused(request, problem)
         return problem_response(problem)
 
-    @app.exception_handler(OperationalError)
-    async def on_database_error(request: Request, exc: OperationalError):
+    @app.exception_handler(DBAPIError)
+    async def on_database_error(request: Request, exc: DBAPIError):
+        unavailable = storage_unavailable(exc)
+        if unavailable is None:
+            _log_unexpected(request, exc)
+            return problem_response(Problem(500, UNEXPECTED))
         logger.error("database unavailable in %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
-        return problem_response(problem_for(storage_unavailable(exc)))
+        return problem_response(problem_for(unavailable))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_exception(_request: Request, exc: StarletteHTTPException):

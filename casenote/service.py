@@ -11,6 +11,7 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api import docs_page
@@ -18,7 +19,7 @@ from api.db.audit import record_refusal
 from api.db.migrate import upgrade
 from api.delivery.config import load_connectors
 from api.delivery.worker import DeliveryWorker
-from api.problems import Problem, install_problem_handlers
+from api.problems import Problem, install_problem_handlers, problem_response
 from api.routes import admin, auth, deliveries, drafts, exports, jobs, notes, recordings
 from api.request_limits import RequestLimits
 from api.routes.recordings import UPLOAD_PATH
@@ -26,6 +27,7 @@ from api.security_headers import SecurityHeaders
 from api.services.background import JobWorker, RetentionSweeper
 from api.services.context import ServiceContext, build_context
 from api.services.data_dir import make_private, remove_orphan_uploads
+from api.services.readiness import readiness
 from api.services.jobs import requeue_interrupted
 from models.settings import Settings, get_settings
 from review_ui import routes as review_screen
@@ -110,7 +112,17 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
-        return {"status": "ok"}  # no data: the one route that needs no sign-in
+        return {"status": "ok"}  # liveness: the process answers. No data: it needs no sign-in
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        """Readiness: the database takes writes and the disk has room (no sign-in; names
+        and states of the checks only)."""
+        checks = readiness(ctx)
+        if all(check.ok for check in checks):
+            return JSONResponse({"status": "ready", "checks": [c.model_dump() for c in checks]})
+        return problem_response(Problem(503, "; ".join(c.detail for c in checks if not c.ok), type_="not-ready",
+                                        headers={"Retry-After": "30"}, checks=[c.model_dump() for c in checks]))
 
     app.include_router(review_screen.router)
     app.mount("/static", StaticFiles(directory=review_screen.STATIC_DIR, check_dir=False), name="static")

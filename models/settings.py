@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     sign_in_max_failures: int = Field(
         5, ge=1, description="Failed sign-ins for one user name within sign_in_window_s; further tries get 429")
     sign_in_window_s: int = Field(900, ge=1, description="The sign-in throttle's window (seconds)")
+    min_free_disk_mb: int = Field(
+        1024, ge=0, description="/readyz answers 503 when the data folder's disk has less free space than this")
     cookie_secure: bool = False
     sqlite_fsync_commits: bool = Field(
         True, description="Every commit is on disk before the reply; false: faster, a power cut may lose the last saves")

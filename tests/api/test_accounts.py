@@ -15,7 +15,6 @@ from sqlalchemy import update
 
 from api.db.models import ApiToken, Delivery, User
 from api.db.types import utcnow
-from api.services.accounts import set_active
 from models.errors import Conflict
 from tests.api.helpers import PASSWORD, Client, add_user, seed_recording
 from tests.conftest import AUDIO
@@ -69,6 +68,8 @@ def test_the_last_admin_and_oneself_cannot_be_disabled(server):
     assert admin.post(f"/api/users/{root.id}/disable").status_code == 409
     assert admin.post(f"/api/users/{other.id}/disable").status_code == 200
     # 'root' is now the only active admin: nobody may disable them (the CLI neither).
+    from api.services.accounts import set_active
+
     with app.state.ctx.session_factory() as db, pytest.raises(Conflict, match="last active admin"):
         set_active(db, None, db.get(User, root.id), False)
     assert admin.get("/api/users").status_code == 200

@@ -15,9 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from api.db.migrate import upgrade
-from api.db.text_cipher import TEXT_KEY_FILE, read_key_file
 from api.services.context import build_context
-from api.services.text_keys import rotate_text_key
 from casenote.service import open_database
 from models.record import canonical_json
 from tests.api.helpers import Client, add_user, sample_note, seed_recording
@@ -107,6 +105,9 @@ def test_the_migration_encrypts_rows_stored_before_it_and_signed_notes_stay_appe
 
 
 def test_the_text_key_rotates_and_every_text_follows_it(server):
+    from api.db.text_cipher import TEXT_KEY_FILE, read_key_file
+    from api.services.text_keys import rotate_text_key
+
     url, app = server
     ada = add_user(app, "ada", "worker", "north")
     add_user(app, "root", "admin")
