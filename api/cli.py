@@ -10,14 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from sqlalchemy.orm import Session
 
-from api.services.context import ServiceContext
 from models.errors import ConfigurationError, ExportError, InvalidRequest, NotFound
 from models.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # the database's libraries load only when a command needs them
+    from sqlalchemy.orm import Session
+
+    from api.services.context import ServiceContext
 
 # docx and pdf are files, not text for a terminal.
 BINARY_FORMATS = {"docx", "pdf"}

@@ -20,15 +20,15 @@ from api.db.migrate import upgrade
 from api.delivery.config import load_connectors
 from api.delivery.worker import DeliveryWorker
 from api.problems import Problem, install_problem_handlers, problem_response
-from api.routes import admin, auth, deliveries, drafts, exports, jobs, notes, recordings
 from api.request_limits import RequestLimits
+from api.routes import admin, auth, deliveries, drafts, exports, jobs, notes, recordings
 from api.routes.recordings import UPLOAD_PATH
 from api.security_headers import SecurityHeaders
 from api.services.background import JobWorker, RetentionSweeper
 from api.services.context import ServiceContext, build_context
 from api.services.data_dir import make_private, remove_orphan_uploads
-from api.services.readiness import readiness
 from api.services.jobs import requeue_interrupted
+from api.services.readiness import readiness
 from models.settings import Settings, get_settings
 from review_ui import routes as review_screen
 
@@ -38,7 +38,7 @@ API_ROUTERS = (auth.router, recordings.router, jobs.router, drafts.router, notes
                exports.router, deliveries.router)
 
 
-def open_database(ctx: ServiceContext) -> None:
+def prepare_database(ctx: ServiceContext) -> None:
     """Start-up checks, then make or upgrade the schema (only ever by migrations), and
     put back in the queue the jobs a crash or kill cut off. The checks: the data folder
     and everything in it owner-only (fixed, with a warning), and no upload a killed
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        open_database(ctx)
+        prepare_database(ctx)
         if background:
             start_background(ctx)
         try:

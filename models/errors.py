@@ -5,7 +5,8 @@ where it can, what to do. Two places turn them into what their reader gets, and
 nothing else translates them: ``casenote.cli`` prints ``casenote: error: <message>``
 and exits with code 2; ``api.problems`` answers with an RFC 9457 problem (its status,
 type and extra members are chosen there, by class). ``code`` is a stable machine
-name (a failed job stores it); ``details`` are the extra facts a client may need
+name (a failed job stores it): the class name in snake case, or a code kept from
+before (``KEPT_CODES``); ``details`` are the extra facts a client may need
 (the reasons a sign-off is refused, the version saved meanwhile...).
 
     CasenoteError
@@ -75,13 +76,33 @@ name (a failed job stores it); ``details`` are the extra facts a client may need
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
+
+
+# Codes kept from before the errors were one tree: failed jobs store them, so they stay.
+KEPT_CODES = {
+    "AudioFileMissing": "file_not_found", "AudioFileEmpty": "empty_file", "AudioCorrupt": "corrupt_audio",
+    "TextFileError": "bad_text_file", "TemplateError": "bad_template", "ModelSetupError": "model_setup",
+    "ConnectorConfigError": "bad_connector_config", "UnknownFormat": "unknown_export_format",
+    "UnknownPreset": "unknown_export_preset", "PresetInvalid": "bad_export_preset", "ExportSetupError": "export_setup",
+    "PortAudioMissing": "portaudio_missing", "AudioIntegrityError": "audio_unreadable",
+}
+
+
+def _code_of(name: str) -> str:
+    """A kept code, or the class name in snake case: NoAudioToRetry -> no_audio_to_retry."""
+    return KEPT_CODES.get(name) or re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 class CasenoteError(Exception):
     """Base of every error that is the input's, the request's or the set-up's fault, not a bug."""
 
     code = "casenote_error"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code = _code_of(cls.__name__)
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -100,59 +121,51 @@ class AudioError(InputError):
 
 
 class AudioFileMissing(AudioError):
-    code = "file_not_found"
+    """No such file, a folder, or a file that cannot be read."""
 
 
 class AudioFileEmpty(AudioError):
-    code = "empty_file"
+    """A file of 0 bytes."""
 
 
 class NotAudio(AudioError):
-    code = "not_audio"
+    """Text, a picture or unknown bytes: judged by the content, not the name."""
 
 
 class AudioCorrupt(AudioError):
-    code = "corrupt_audio"
+    """Truncated or damaged: the container's bookkeeping or the decoder says so."""
 
 
 class AudioTooLong(AudioError):
-    code = "audio_too_long"
+    """Longer than ``CASENOTE_MAX_AUDIO_SECONDS``."""
 
 
 class SilentAudio(AudioError):
     """The whole recording is (near) digital silence: a muted or unplugged microphone."""
 
-    code = "silent_audio"
-
 
 class NoSpeech(AudioError):
-    code = "no_speech"
+    """Sound, but the voice-activity detector heard no speech in it."""
 
 
 class TextFileError(InputError):
-    code = "bad_text_file"
+    """A transcript, glossary or annotated-notes file that cannot be read as one."""
 
 
 class TemplateError(InputError):
-    code = "bad_template"
+    """A case-note template that cannot be read or is not valid (bad YAML, a key used twice...)."""
 
 
 class InvalidRequest(InputError):
     """A request (an API call or a command) that cannot be carried out as sent."""
 
-    code = "invalid_request"
-
 
 class InvalidEdit(InvalidRequest):
     """An autosave that names something the draft does not have (or a retired code)."""
 
-    code = "invalid_edit"
-
 
 class ConfirmRefused(InvalidRequest):
     """The draft cannot be signed yet; ``reasons`` says why, one line each."""
-
-    code = "confirm_refused"
 
     def __init__(self, reasons: list[str]) -> None:
         super().__init__("the draft cannot be confirmed yet: " + "; ".join(reasons), reasons=reasons)
@@ -162,8 +175,6 @@ class ConfirmRefused(InvalidRequest):
 class IdempotencyKeyReused(InvalidRequest):
     """The same key with other audio or another case: a client's mistake, not a retry."""
 
-    code = "idempotency_key_reused"
-
     def __init__(self, recording_id: int) -> None:
         super().__init__(f"the Idempotency-Key was already used for recording {recording_id}, with other "
                          "audio or another case reference; send a new key for a new recording",
@@ -171,7 +182,7 @@ class IdempotencyKeyReused(InvalidRequest):
 
 
 class UploadTooLarge(InvalidRequest):
-    code = "upload_too_large"
+    """Over ``CASENOTE_MAX_UPLOAD_BYTES`` (checked while it streams in), or a form field too long."""
 
 
 class FormTooLarge(UploadTooLarge):
@@ -199,19 +210,15 @@ class PasswordRejected(InvalidRequest):
 
 
 class UnsupportedUpload(InvalidRequest):
-    """The upload is not sent the way the service reads uploads (multipart/form-data)."""
-
-    code = "unsupported_upload"
+    """Not sent the way the service reads uploads (multipart/form-data)."""
 
 
 class MalformedUpload(InvalidRequest):
-    code = "malformed_upload"
+    """A multipart body that cannot be parsed."""
 
 
 class RangeNotSatisfiable(InvalidRequest):
     """A byte range outside the ``size`` bytes there are."""
-
-    code = "range_not_satisfiable"
 
     def __init__(self, size: int) -> None:
         super().__init__(f"the range is outside the {size} bytes of audio")
@@ -224,29 +231,25 @@ class RangeNotSatisfiable(InvalidRequest):
 class NotFound(CasenoteError):
     """No such thing, or none this person may see: both get the same answer, so ids leak nothing."""
 
-    code = "not_found"
-
     def __init__(self, what: str, message: str | None = None) -> None:
         super().__init__(message or f"no {what} with that id")
         self.what = what
 
 
 class PermissionDenied(CasenoteError):
-    code = "permission_denied"
+    """Seen, but not this person's to do (an admin looks and does not edit)."""
 
 
 class NotEditable(PermissionDenied):
-    code = "not_editable"
+    """Only the worker who recorded a draft, or their team's manager, changes it."""
 
 
 class Conflict(CasenoteError):
     """The thing's current state forbids the request."""
 
-    code = "conflict"
-
 
 class DraftConfirmed(Conflict):
-    code = "draft_confirmed"
+    """A confirmed draft is read-only."""
 
     def __init__(self) -> None:
         super().__init__("this draft has been confirmed and is read-only")
@@ -255,8 +258,6 @@ class DraftConfirmed(Conflict):
 class VersionConflict(Conflict):
     """Someone saved the draft since the version this edit was made on; nothing was overwritten.
     The details carry the current version and state, so a client can show both."""
-
-    code = "version_conflict"
 
     def __init__(self, *, sent: int, current_version: int, current: dict, updated_at: str,
                  updated_by: str | None) -> None:
@@ -267,35 +268,31 @@ class VersionConflict(Conflict):
 
 
 class JobNotFailed(Conflict):
-    code = "job_not_failed"
+    """Only a failed job is run again."""
 
 
 class NoAudioToRetry(Conflict):
-    code = "no_audio_to_retry"
+    """A failed job whose audio has been deleted cannot run again."""
 
 
 class AlreadyDelivered(Conflict):
-    code = "already_delivered"
+    """A delivery that succeeded is not tried again."""
 
 
 class ConnectorGone(Conflict):
-    code = "connector_gone"
+    """The delivery's connector is no longer configured."""
 
 
 class Gone(CasenoteError):
     """Deleted on purpose (retention), and it stays deleted."""
 
-    code = "gone"
-
 
 class AudioDeleted(Gone):
-    code = "audio_deleted"
+    """The recording's audio, after its retention period; the confirmed note is kept."""
 
 
 class RateLimited(CasenoteError):
     """Too many tries: wait ``retry_after_s`` seconds."""
-
-    code = "rate_limited"
 
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message, retry_after_s=retry_after_s)
@@ -304,8 +301,6 @@ class RateLimited(CasenoteError):
 
 class SignInThrottled(RateLimited):
     """Too many failed sign-ins for one user name (the name is not in the message)."""
-
-    code = "sign_in_throttled"
 
     def __init__(self, retry_after_s: int) -> None:
         self.retry_after_s = retry_after_s
@@ -351,90 +346,76 @@ class StorageUnavailable(Unavailable):
 class ConfigurationError(CasenoteError):
     """A setting, file or resource the deployment provides cannot be used."""
 
-    code = "configuration"
-
 
 class ModelNotFound(ConfigurationError):
-    code = "model_not_found"
+    """A speech model that is not a local folder: names are refused, never downloaded."""
 
 
 class ModelSetupError(ConfigurationError):
     """The configured device or compute type cannot run here."""
 
-    code = "model_setup"
-
 
 class KeyFileError(ConfigurationError):
     """A configured key, or a key file, that cannot be used (wrong length, not base64)."""
 
-    code = "bad_key"
-
 
 class ConnectorConfigError(ConfigurationError):
-    code = "bad_connector_config"
+    """The delivery connectors (``CASENOTE_DELIVERY_CONNECTORS``) cannot be read or are not valid."""
 
 
 # --- exports, dictation, storage ---------------------------------------------------------
 
 
 class ExportError(CasenoteError):
-    code = "export_error"
+    """A confirmed note cannot be exported as asked."""
 
 
 class UnknownFormat(ExportError):
-    code = "unknown_export_format"
+    """Not one of the export formats."""
 
 
 class UnknownPreset(ExportError):
-    code = "unknown_export_preset"
+    """Not one of the case-system presets (built in or the deployment's own)."""
 
 
 class NotExportable(ExportError):
     """The note cannot be expressed in this format (e.g. census rules broken)."""
 
-    code = "not_exportable"
-
 
 class PresetInvalid(ExportError):
     """An export preset file of the deployment cannot be read."""
-
-    code = "bad_export_preset"
 
 
 class ExportSetupError(ExportError):
     """Something the deployment must provide is missing (a font, a schema file)."""
 
-    code = "export_setup"
-
 
 class CaptureError(CasenoteError):
-    code = "capture_error"
+    """Dictating on the worker's machine went wrong; what was recorded is kept."""
 
 
 class PortAudioMissing(CaptureError):
-    code = "portaudio_missing"
+    """The PortAudio library, which records from the microphone, is not installed."""
 
 
 class NoInputDevice(CaptureError):
-    code = "no_input_device"
+    """No microphone, or none with that number."""
 
 
 class DeviceBusy(CaptureError):
-    code = "device_busy"
+    """Another program holds the microphone."""
 
 
 class DeviceFailed(CaptureError):
-    code = "device_failed"
+    """The microphone stopped or refused the recording's format."""
 
 
 class DiskFull(CaptureError):
-    code = "disk_full"
+    """The disk filled up while recording; what was recorded is kept."""
 
 
 class UploadRefused(CaptureError):
     """The server answered, and said no (bad token, bad field): retrying will not help."""
-
-    code = "upload_refused"
 
     def __init__(self, message: str, *, token_refused: bool = False, maybe_stored: bool = False) -> None:
         super().__init__(message)
@@ -445,8 +426,6 @@ class UploadRefused(CaptureError):
 class ServerUnreachable(CaptureError):
     """Not the worker's fault and not fatal: the recording waits in the outbox."""
 
-    code = "server_unreachable"
-
     def __init__(self, message: str, *, maybe_stored: bool = False) -> None:
         super().__init__(message)
         self.maybe_stored = maybe_stored  # False only when no connection was made at all
@@ -455,10 +434,6 @@ class ServerUnreachable(CaptureError):
 class StorageError(CasenoteError):
     """What the service stored cannot be read back."""
 
-    code = "storage_error"
-
 
 class AudioIntegrityError(StorageError):
     """The stored audio does not decrypt: damaged, cut short, or the wrong key."""
-
-    code = "audio_unreadable"

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from api.db.migrate import upgrade
 from api.services.context import build_context
-from casenote.service import open_database
+from casenote.service import prepare_database
 from models.record import canonical_json
 from tests.api.helpers import Client, add_user, sample_note, seed_recording
 from tests.conftest import AUDIO
@@ -143,7 +143,7 @@ def test_the_cli_rotates_a_key_given_in_the_environment(tmp_path):
     old, new = "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=", "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI="
     settings = make_settings(tmp_path / "data", text_key=f"a:{old}")
     ctx = build_context(settings)
-    open_database(ctx)
+    prepare_database(ctx)
     with ctx.session_factory() as db:
         from api.services.users import create_user
 
@@ -164,7 +164,7 @@ def test_the_data_folder_is_private_and_fixed_at_start(tmp_path, caplog):
 
     settings = make_settings(tmp_path / "data")
     ctx = build_context(settings)
-    open_database(ctx)
+    prepare_database(ctx)
     data = settings.data_dir
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [data, *data.iterdir()]}
     assert modes["data"] == 0o700
@@ -181,7 +181,7 @@ def test_the_data_folder_is_private_and_fixed_at_start(tmp_path, caplog):
     caplog.set_level(logging.WARNING)
     again = build_context(settings)
     try:
-        open_database(again)
+        prepare_database(again)
     finally:
         again.engine.dispose()
     assert all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in [data, *data.iterdir()])

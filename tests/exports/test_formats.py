@@ -21,6 +21,8 @@ from models.errors import NotExportable, UnknownFormat
 from tests.conftest import SHARED
 from tests.exports.conftest import SECTIONS, make_note
 
+pytestmark = pytest.mark.unit
+
 CIN_XSD = SHARED / "reference" / "CIN_schema_2024.xsd"
 
 

@@ -13,6 +13,8 @@ from api.exports.presets import load_preset, preset_names
 from api.exports.registry import export_note
 from models.errors import PresetInvalid, UnknownPreset
 
+pytestmark = pytest.mark.unit
+
 
 def test_built_in_presets(settings):
     assert preset_names(settings) == ["casenote", "eclipse", "lcs", "mosaic"]
