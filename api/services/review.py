@@ -40,7 +40,11 @@ class Changes:
         return bool(self.sections or self.visit or self.visit_date or self.decisions)
 
 
-def apply_edits(state: ReviewState, edits: DraftEdits, *, max_section_chars: int) -> tuple[ReviewState, Changes]:
+DEFAULT_MAX_SECTION_CHARS = Settings.model_fields["max_section_chars"].default
+
+
+def apply_edits(state: ReviewState, edits: DraftEdits, *,
+                max_section_chars: int = DEFAULT_MAX_SECTION_CHARS) -> tuple[ReviewState, Changes]:
     """The state after ``edits``. Texts are cleaned as they are saved (``models.text``:
     line breaks as newlines, no control characters, NFC), so that every export can
     carry them; a section longer than ``max_section_chars`` is refused."""
