@@ -15,10 +15,8 @@ from pathlib import Path
 import httpx
 
 _SCRIPT = Path(sys.executable).parent / "casenote"
-# The installed command (the project is installed editable into the interpreter's environment),
-# unless it was installed from an older tree whose entry point is elsewhere.
-CASENOTE = [str(_SCRIPT)] if _SCRIPT.exists() and "casenote.cli" in _SCRIPT.read_text(errors="replace") \
-    else [sys.executable, "-c", "from casenote.cli import main; main()"]
+# The installed command (the project is installed editable into the interpreter's environment).
+CASENOTE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from casenote.cli import main; main()"]
 
 
 def free_port() -> int:

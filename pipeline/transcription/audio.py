@@ -34,6 +34,9 @@ _ESTIMATED_LENGTH_FORMATS = {"mp3", "aac", "wav"}
 _GUESSED_LENGTH_FORMATS = {"mp3", "aac"}
 # More undecodable packets than this share of the stream is damage, not a glitch.
 _MAX_BAD_PACKET_SHARE = 0.01
+# A decoded frame whose loudest sample reaches this counts as sound (room noise peaks
+# around -50 dBFS and speech near -20; the dither of a silent recording near -90).
+SOUND_DBFS = -45.0
 # Samples gathered before each resampler call (as faster-whisper's own decoder does).
 _RESAMPLE_CHUNK = 500_000
 
@@ -61,6 +64,7 @@ class CheckedAudio:
     probe: AudioProbe
     duration_s: float  # of the audio decoded
     peak_dbfs: float  # the loudest sample, in dB below full scale (-inf for all zeros)
+    sound_s: float = 0.0  # seconds of decoded frames whose loudest sample reaches SOUND_DBFS
 
 
 @dataclass
@@ -70,6 +74,7 @@ class _DecodeTally:
     bad: int = 0  # packets the decoder could not decode
     bad_at_end: bool = False  # the last packet was one of them (a cut-off end)
     peak: float = 0.0  # loudest sample seen, as a fraction of full scale
+    sound_s: float = 0.0  # seconds of frames whose peak reaches SOUND_DBFS
 
 
 def _fmt_duration(seconds: float) -> str:
@@ -171,11 +176,15 @@ def check_audio(path: Path, *, max_seconds: float, opener: Opener | None = None)
     probe = _check_container(path, max_seconds, opener)
     tally = _DecodeTally()
     with _decode_errors(path), closing(_decoded_frames(path, max_seconds, tally, opener)) as frames:
+        sound_level = 10 ** (SOUND_DBFS / 20)
         for frame in frames:
-            tally.peak = max(tally.peak, _frame_peak(frame))
+            peak = _frame_peak(frame)
+            tally.peak = max(tally.peak, peak)
+            if peak >= sound_level:
+                tally.sound_s += frame.samples / frame.sample_rate
     _check_decode(path, probe, tally)
     peak_dbfs = 20 * math.log10(tally.peak) if tally.peak > 0 else -math.inf
-    return CheckedAudio(probe=probe, duration_s=tally.seconds, peak_dbfs=peak_dbfs)
+    return CheckedAudio(probe=probe, duration_s=tally.seconds, peak_dbfs=peak_dbfs, sound_s=tally.sound_s)
 
 
 def _frame_peak(frame: av.AudioFrame) -> float:
