@@ -176,7 +176,8 @@ class ChildEdit(BaseModel):
     key: str = Field(pattern=CHILD_KEY_PATTERN)
     name: str | None = Field(None, max_length=100)
     age: int | None = Field(None, ge=0, le=25)
-    case_reference: str | None = Field(None, max_length=64, pattern=r"^[^\x00-\x1f]*$")
+    case_reference: str | None = Field(None, max_length=64, description="Control characters are refused "
+                                                                         "(an identifier is never cleaned)")
     child_seen: bool | None = None
     child_seen_alone: bool | None = None
     bedroom_seen: bool | None = None

@@ -11,9 +11,10 @@ from api.db.audit import record_event
 from api.db.models import Delivery
 from api.delivery.config import connector_named
 from api.delivery.outbox import DELIVERED, FAILED, DeliveryStatus, deliveries_for, delivery_status, retry_delivery
-from api.deps import ContextDep, CurrentUser, SessionDep, SettingsDep
+from api.deps import CaseWorker, ContextDep, CurrentUser, SessionDep, SettingsDep
 from api.services.notes import find_note
-from models.errors import AlreadyDelivered, ConnectorGone, NotFound
+from api.services.scope import may_edit
+from models.errors import AlreadyDelivered, ConnectorGone, NotEditable, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,13 @@ def note_deliveries(note_id: int, db: SessionDep, user: CurrentUser, settings: S
 
 
 @router.post("/api/notes/{note_id}/deliveries/{delivery_id}/retry")
-def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: CurrentUser,
+def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: CaseWorker,
                         ctx: ContextDep) -> DeliveryStatus:
-    """Try a failed (or waiting) delivery again now, with a fresh round of attempts."""
-    find_note(db, user, note_id)
+    """Try a failed (or waiting) delivery again now, with a fresh round of attempts. The
+    note's worker or their team's manager; an admin gets 403 (admins look only)."""
+    note = find_note(db, user, note_id)
+    if not may_edit(user, note.owner_id, note.team):
+        raise NotEditable("only the note's worker, or their team's manager, can retry its delivery")
     row = db.scalar(select(Delivery).where(Delivery.id == delivery_id, Delivery.note_id == note_id))
     if row is None:
         raise NotFound("delivery")

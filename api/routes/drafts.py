@@ -47,6 +47,9 @@ def draft(draft_id: int, response: Response, db: SessionDep, user: CurrentUser, 
 
 
 @router.patch("/{draft_id}", responses={409: {"description": "Stale version; the body has the current one"},
+                                        413: {"description": "The request is larger than CASENOTE_MAX_REQUEST_BYTES"},
+                                        422: {"description": "A section longer than CASENOTE_MAX_SECTION_CHARS, or "
+                                                             "broken text (a lone surrogate)"},
                                         428: {"description": "If-Match missing"}})
 def autosave(draft_id: int, edits: DraftEdits, response: Response, db: SessionDep, user: CurrentUser,
              ctx: ContextDep, if_match: Annotated[str | None, Header()] = None) -> DraftSaved:

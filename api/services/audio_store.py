@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import os
 import secrets
@@ -99,6 +100,11 @@ class AudioStore:
         except Exception:  # InvalidTag: damaged, truncated or a different key
             raise AudioIntegrityError(f"chunk {index} does not decrypt") from None
 
+    def open_plain(self, name: str) -> io.BufferedReader:
+        """The plain audio as a seekable stream, decrypted a chunk at a time as it is
+        read: neither the whole plain file nor its decrypted copy is ever held."""
+        return io.BufferedReader(_PlainReader(self, name), buffer_size=CHUNK)
+
     @contextlib.contextmanager
     def decrypted_file(self, name: str) -> Iterator[Path]:
         """The plain audio as a path for the decoder. In memory (memfd) where the
@@ -118,6 +124,56 @@ class AudioStore:
                 for block in self.read_all(name):
                     handle.write(block)
             yield plain
+
+
+class _PlainReader(io.RawIOBase):
+    """Random access to the plain bytes of a sealed file (one decrypted chunk cached)."""
+
+    def __init__(self, store: AudioStore, name: str) -> None:
+        self._store = store
+        self._handle = open(store.path(name), "rb")
+        sealed_size = os.fstat(self._handle.fileno()).st_size
+        self._file_id = store._read_header(self._handle)
+        self._chunks = (sealed_size - HEADER + SEALED_CHUNK - 1) // SEALED_CHUNK
+        self._size = plain_size(sealed_size)
+        self._pos = 0
+        self._cached: tuple[int, bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        if self._pos >= self._size:
+            return 0
+        index, offset = divmod(self._pos, CHUNK)
+        plain = self._chunk(index)
+        count = min(len(buffer), len(plain) - offset)
+        buffer[:count] = plain[offset:offset + count]
+        self._pos += count
+        return count
+
+    def _chunk(self, index: int) -> bytes:
+        if self._cached is None or self._cached[0] != index:
+            self._handle.seek(HEADER + index * SEALED_CHUNK)
+            plain = self._store._open_chunk(self._handle.read(SEALED_CHUNK), self._file_id, index,
+                                            index == self._chunks - 1)
+            self._cached = (index, plain)
+        return self._cached[1]
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
 
 
 class SealedWriter:

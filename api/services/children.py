@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from models.draft import DraftNote, shared_value
 from models.errors import InvalidEdit
 from models.record import ChildEdit, Decision, FactorDecision, ReviewChild, ReviewState
+from models.text import check_identifier, clean_prose
 
 UNNAMED_CHILD = "the child"  # a draft that names no child is about one child all the same
 CHILD_FIELDS = ("child_seen", "child_seen_alone", "bedroom_seen")
@@ -32,10 +33,10 @@ def parse_child_references(text: str | None) -> dict[str, str]:
         if match is None:
             raise ValueError(f"entry {number} cannot be read: write each child as 'name: case reference', "
                              "like Mia: CIN-1001; Tyler: CIN-1002")
-        name, reference = match["name"], match["reference"]
-        if len(reference) > 64 or any(ord(c) < 32 for c in reference):
-            raise ValueError(f"the case reference of entry {number} is not valid (at most 64 characters, no "
-                             "control characters)")
+        name = clean_prose(match["name"]).strip()
+        reference = check_identifier(match["reference"], f"case reference of entry {number}")
+        if len(reference) > 64:
+            raise ValueError(f"the case reference of entry {number} is longer than 64 characters")
         if any(same_child(name, known) for known in references):
             raise ValueError(f"entry {number} names a child named before")
         references[name] = reference
@@ -134,7 +135,7 @@ def apply_child_edits(state: ReviewState, edits: list[ChildEdit]) -> list[str]:
         sent = edit.model_fields_set - {"key"}
         child = by_key.get(edit.key)
         if child is None:
-            name = (edit.name or "").strip()
+            name = clean_prose(edit.name or "").strip()
             if not name:
                 raise InvalidEdit(f"the draft has no child {edit.key}; to add one, send its name")
             child = by_key[edit.key] = ReviewChild(key=edit.key, name=name)
@@ -143,11 +144,11 @@ def apply_child_edits(state: ReviewState, edits: list[ChildEdit]) -> list[str]:
         for field in sorted(sent):
             value = getattr(edit, field)
             if field == "name":
-                value = (value or "").strip()
+                value = clean_prose(value or "").strip()
                 if not value:
                     raise InvalidEdit("a child's name cannot be empty: remove the child instead")
             elif field == "case_reference":
-                value = (value or "").strip() or None
+                value = check_identifier(value or "", "case reference") or None
             elif field == "removed":
                 value = bool(value)
             if getattr(child, field) != value:

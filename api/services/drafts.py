@@ -120,7 +120,8 @@ def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expect
     if draft.version != expected_version:
         raise version_conflict(db, draft_id, expected_version, settings)
     state = review_state(draft.state_json, lambda: _drafted_note(db, draft_id), settings)
-    new_state, changes = apply_edits(state, edits, zone=display_zone(settings.export_timezone))
+    new_state, changes = apply_edits(state, edits, max_section_chars=settings.max_section_chars,
+                                     zone=display_zone(settings.export_timezone))
     if not changes:
         return _saved(draft.id, draft.version, draft.updated_at, state, draft.required_sections,
                       draft.case_reference)

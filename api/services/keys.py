@@ -21,7 +21,7 @@ SECRET_KEY_FILE = "secret.key"
 
 
 def _load_or_create(path: Path, nbytes: int) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         # O_EXCL: two processes starting together cannot both write a key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

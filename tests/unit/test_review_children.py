@@ -14,7 +14,7 @@ from api.services.children import (initial_visit_moment, parse_child_references,
                                    upgrade_state)
 from api.services.review import apply_edits, census_problems, chosen_codes, confirm_problems, initial_state
 from models.draft import ChildVisit, DraftNote, FactorSuggestion, Section, Subject, VisitFields, VisitWhen
-from models.errors import InvalidEdit
+from models.errors import InvalidEdit, InvalidText
 from models.record import ConfirmedSection, Decision, DraftEdits, FactorDecision, ReviewState
 
 pytestmark = pytest.mark.unit
@@ -60,12 +60,13 @@ def test_child_references_as_typed_at_upload(text, expected):
 
 
 @pytest.mark.parametrize("text,message", [
+    ("Mia: CN\x0b1", "the case reference of entry 1 holds U+000B (vertical tab)"),
     ("Mia: 1; Mia CIN-1001", "entry 2 cannot be read: write each child as 'name: case reference'"),
     ("Mia: 1; mia price: 2", "entry 2 names a child named before"),
-    ("Mia: " + "x" * 65, "the case reference of entry 1 is not valid"),
+    ("Mia: " + "x" * 65, "the case reference of entry 1 is longer than 64 characters"),
 ])
 def test_child_references_that_cannot_be_read_say_why(text, message):
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises((ValueError, InvalidText)) as refused:
         parse_child_references(text)
     assert message in str(refused.value)
 

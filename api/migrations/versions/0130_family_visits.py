@@ -1,10 +1,11 @@
 """One note per child: a draft of a family visit signs several confirmed notes, so
 ``confirmed_notes.draft_id`` is no longer unique; ``child_key`` names the child each
 note is for (UNIQUE (draft_id, child_key)); ``recordings.child_references`` keeps each
-child's case reference given at upload.
+child's case reference given at upload (encrypted, like the recording's names: it
+holds children's names; nothing to encrypt yet, every row starts empty).
 
 Revision ID: 0130_family_visits
-Revises: 0110_upload_keys_sign_in
+Revises: 0120_text_at_rest
 Create Date: 2025-12-02
 """
 
@@ -14,14 +15,14 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0130_family_visits"
-down_revision = "0110_upload_keys_sign_in"
+down_revision = "0120_text_at_rest"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("recordings") as batch:
-        batch.add_column(sa.Column("child_references", sa.JSON))
+        batch.add_column(sa.Column("child_references", sa.Text))
     sqlite = op.get_bind().dialect.name == "sqlite"
     # SQLite cannot drop a constraint: batch mode rebuilds the table (copy, drop, rename),
     # and a dropped table takes its triggers with it, so the append-only triggers are made
