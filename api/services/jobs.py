@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api.db.audit import record_event
 from api.db.models import Draft, Job, Recording, User
 from api.db.types import utcnow
+from api.exports.record import display_zone
 from api.services.context import ServiceContext
 from api.services.drafts import create_draft
 from api.services.scope import may_edit
@@ -101,6 +102,8 @@ def run_job(ctx: ServiceContext, job_id: int, stop: threading.Event) -> None:
         recording = db.get(Job, job_id).recording
         audio_file, names, filename = recording.audio_file, list(recording.names or []), recording.original_filename
         recording_id, duration_s = recording.id, recording.duration_s
+        # The day of the recording where it was made: a visit day said without a year resolves against it.
+        recorded_on = recording.recorded_at.astimezone(display_zone(ctx.settings.export_timezone)).date()
     progress = ProgressWriter(ctx, job_id, stop)
     started = time.perf_counter()
     try:
@@ -116,7 +119,8 @@ def run_job(ctx: ServiceContext, job_id: int, stop: threading.Event) -> None:
         progress.set(stage="drafting", progress=TRANSCRIBE_SHARE)
         from pipeline.draft import draft_note  # imported here: spaCy loads only when a draft is made
 
-        note = draft_note(transcript, ctx.settings, names=names)  # the names help it tell people apart
+        # The names help it tell people apart.
+        note = draft_note(transcript, ctx.settings, names=names, recorded_on=recorded_on)
         with ctx.session_factory() as db:
             draft = create_draft(db, db.get(Recording, recording_id), note, ctx.settings)
             db.execute(update(Job).where(Job.id == job_id).values(

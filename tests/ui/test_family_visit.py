@@ -5,6 +5,7 @@ different fields and factors, and each note is exported and delivered to its own
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import shutil
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.browser
 # Two children, each with their own answers and factors: Mia seen alone in her bedroom
 # and caring for her brother (7A); Tyler not seen alone; mum's drinking (1B) on both.
 DICTATION = (
-    "Statutory visit to see Mia and her brother Tyler at home. Present were mum Leanne, Mia and Tyler. "
+    "Statutory visit to see Mia and her brother Tyler at home on Tuesday at 4 pm. "
+    "Present were mum Leanne, Mia and Tyler. "
     "Mia, who is nine, was seen alone in her bedroom. Tyler, aged four, was seen, but he was not seen alone "
     "because he was asleep. Mum said she has been drinking every night. "
     "Mia told me she looks after Tyler when mum stays in bed. I will refer mum to the alcohol service."
@@ -131,9 +133,15 @@ def test_a_two_child_visit_signs_two_notes_each_delivered_to_its_own_record(
             for key in keys.values() for field in ("child_seen", "child_seen_alone")]
     assert said.count("From the recording: check it") >= 2, said
 
-    # --- the visit: type, time, announced, people present ------------------------------
+    # --- the visit: when (as said, against the recording's day), type, announced, people
+    assert "The recording says" in page.inner_text("#visit-date-hint")
+    day = datetime.date(*(int(page.input_value(f"#visit-date-{part}")) for part in ("year", "month", "day")))
+    assert day.weekday() == 1 and 0 <= (datetime.date.today() - day).days < 7  # the latest Tuesday
+    assert page.input_value("#visit-time") == "16:00"
+    with ApiClient(url) as api:
+        drafted = api.get(f"/api/drafts/{page.url.rsplit('/', 1)[1]}").json()["note"]["visit"]["when"]
+    assert drafted["date"] == day.isoformat()  # the job gave the drafting stage the recording's day
     page.fill("#visit-contact_type", "statutory visit")
-    page.fill("#visit-time", "16:00")
     page.check("#visit-announced-no")
     page.fill("#visit-people", "Leanne (mother)\nMia (child)\nTyler (child)")
     # --- each child's answers and factors -----------------------------------------------
@@ -295,3 +303,35 @@ def test_children_are_added_renamed_taken_off_and_decided_from_the_keyboard(fami
     # Reload: the added child is there, from the server.
     page.reload()
     assert page.input_value(f"#child-{key}-name") == "Oscar Price"
+
+
+def test_two_tabs_answering_the_same_childs_question_show_a_conflict(family_service, context, family_draft):
+    """Autosave's conflict handling for the new fields: a child's answer and the visit's time."""
+    pages = []
+    for _ in range(2):
+        page = context.new_page()
+        if not pages:
+            sign_in(page, family_service.url)
+        page.goto(f"{family_service.url}/drafts/{family_draft}")
+        wait_saved(page)
+        pages.append(page)
+    first, second = pages
+    # Whatever the answer is now, one tab gives another and the other tab a third.
+    words = {"yes": "Yes", "no": "No", "unknown": "Not recorded"}
+    now = first.locator("input[name='child-c2-child_seen_alone']:checked").get_attribute("value")
+    theirs, mine = [value for value in words if value != now]
+    first.check(f"#child-c2-child_seen_alone-{theirs}")
+    first.fill("#visit-time", "10:15")
+    wait_saved(first)
+    second.check(f"#child-c2-child_seen_alone-{mine}")
+    second.wait_for_selector("#conflict:not([hidden])")
+    panel = second.inner_text("#conflict")
+    assert "Tyler: seen alone" in panel and words[theirs] in panel and words[mine] in panel
+    assert second.input_value("#visit-time") == "10:15"  # the other tab's time, merged without asking
+    second.click("#conflict-items button[data-choice='mine']")
+    wait_saved(second)
+    with ApiClient(family_service.url) as api:
+        review = api.get(f"/api/drafts/{family_draft}").json()["review"]
+    tyler = next(c for c in review["children"] if c["key"] == "c2")
+    assert tyler["child_seen_alone"] is {"yes": True, "no": False, "unknown": None}[mine]
+    assert review["visit_time"] == "10:15:00"
