@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from pipeline.drafting.person_words import Lexicon, number
+from pipeline.drafting.ages import age_after, age_before, list_ages
+from pipeline.drafting.person_words import Lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
@@ -97,8 +98,13 @@ class Names:
                 i += 2
                 continue
             if self._is_name_candidate(i, known):
-                self.name_of[i] = text[i]
-                self.names.setdefault(text[i], NameInfo(text=text[i]))
+                end = self._hyphenated_end(i)  # "Ellie-Mae", "Tia-Lou": one name
+                key = "".join(text[i:end])
+                for j in range(i, end):
+                    self.name_of[j] = key
+                self.names.setdefault(key, NameInfo(text=key))
+                i = end
+                continue
             i += 1
         # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
         for i, word in enumerate(text):
@@ -106,13 +112,22 @@ class Names:
                     (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = word
 
+    def _hyphenated_end(self, i: int) -> int:
+        """The end of a name joined by hyphens without spaces ('Ellie-Mae')."""
+        tokens, text = self.t.tokens, self.t.text
+        end = i + 1
+        while end + 1 < len(text) and text[end] == "-" and not tokens[end - 1].whitespace_ \
+                and not tokens[end].whitespace_ and text[end + 1][:1].isupper() and text[end + 1].isalpha():
+            end += 2
+        return end
+
     def _name_roles_and_ages(self) -> None:
         for i, key in sorted(self.name_of.items()):  # in order: a list inherits from its first name
             name = self.names[key]
             if name.age is None:
                 name.age = self.age_after(i + 1) if self._last_of_name(i) else None
-            if name.age is None and i >= 1 and self.t.tokens[i - 1].like_num and self._years_before(i - 1):
-                name.age = number(self.t.text[i - 1])
+            if name.age is None and self._first_of_name(i):
+                name.age = age_before(self.t, i)
             if name.role is None:
                 role_i = self._role_next_to(i)
                 if role_i is not None:
@@ -143,36 +158,14 @@ class Names:
         self._parents_of_parents()
 
     def _ages_of_lists(self) -> None:
-        """'Sophie and Ella, who are 12 and 9' (in turn); 'Lily and Rose, who are 9 months old'."""
-        lower, count = self.t.lower, len(self.t.lower)
-        for j in range(2, count - 2):
-            if lower[j] != "who" or lower[j + 1] != "are":
-                continue
-            values, k = [], j + 2
-            while k < count and self.t.tokens[k].like_num:
-                values.append(number(self.t.text[k]))
-                k += 2 if k + 1 < count and lower[k + 1] in ("and", ",") else 1
-            if not values or None in values:
-                continue
-            unit = lower[k] if k < count else ""
-            if unit.startswith("month"):
-                values = [v // 12 for v in values]
-            elif unit.startswith(("week", "day")):
-                values = [0 for _ in values]
-            listed, i = [], j - 1
-            while i >= 0 and lower[i] in (",", "and") or i in self.name_of:
-                if i in self.name_of and self.name_of[i] not in listed:
-                    listed.insert(0, self.name_of[i])
-                i -= 1
-            if len(values) == 1:
-                values = values * len(listed)
-            if len(listed) >= 2 and len(values) == len(listed):
-                for key, value in zip(listed, values):
-                    name = self.names[key]
-                    if name.age is None:
-                        name.age = value
-                        if name.role is None and value < self.lex.adult_age:
-                            name.role, name.kind = "child", "child"
+        """'Sophie and Ella, who are 12 and 9', 'the twins, Kai and Kobe, who are 15'."""
+        plural = {i for entry, start, end in self.roles.values() if entry.get("plural") for i in range(start, end)}
+        for key, value in list_ages(self.t, self.name_of, plural).items():
+            name = self.names[key]
+            if name.age is None:
+                name.age = value
+                if name.role is None and value < self.lex.adult_age:
+                    name.role, name.kind = "child", "child"
 
     def _listed_child(self, i: int) -> bool:
         """A name in a list after a child's name: 'the children Kayden, Lacey and Ruby'."""
@@ -197,6 +190,8 @@ class Names:
                 continue
             role, start, _ = entry
             owner = self.t.lower[start - 1] if start > 0 else ""
+            if owner == "," or owner == "the" and start > 1 and self.t.lower[start - 2] == ",":
+                continue  # "Kai and Kobe, the twins,": the list named again, not its parent's children
             if not (role.get("plural") or owner in ("her", "his", "their")):
                 continue
             if any(j in self.name_of and self.names[self.name_of[j]].age is not None for j in range(i + 1, start)):
@@ -236,6 +231,9 @@ class Names:
     def _last_of_name(self, i: int) -> bool:
         return self.name_of.get(i + 1) != self.name_of[i]
 
+    def _first_of_name(self, i: int) -> bool:
+        return self.name_of.get(i - 1) != self.name_of[i]
+
     def _role_next_to(self, i: int) -> int | None:
         """'mum Sarah', 'Mum, Leanne', 'her partner Craig'; or 'Leanne, mum,'."""
         j = i - 1
@@ -264,26 +262,7 @@ class Names:
         return None
 
     def age_after(self, k: int) -> int | None:
-        text, lower, count = self.t.text, self.t.lower, len(self.t.text)
-        j = k
-        if j < count and text[j] in (",", "("):
-            j += 1
-        while j < count and lower[j] in ("who", "is", "was", "'s", "aged", "age", "now", "just"):
-            j += 1
-        if j < count and j - k <= 4 and self.t.tokens[j].like_num:
-            value = number(text[j])
-            nxt = lower[j + 1] if j + 1 < count else ""
-            if nxt in ("months", "month"):
-                return (value or 0) // 12  # "eighteen months" is 1
-            if nxt in ("weeks", "week", "days"):
-                return 0
-            if value is not None and value < 100 and nxt not in ("pounds", "percent", "%", "times", "o'clock", "am", "pm"):
-                return value
-        return None
-
-    def _years_before(self, j: int) -> bool:
-        return j + 2 < len(self.t.lower) and self.t.lower[j + 1] in ("year", "years") and \
-            self.t.lower[j + 2].startswith("old")
+        return age_after(self.t, k)
 
     def _visited(self, text: str) -> bool:
         """The person the visit was to: 'visit to Kayden', 'visited Amelia'."""

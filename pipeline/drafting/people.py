@@ -10,8 +10,9 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.drafting.ages import age_before
 from pipeline.drafting.names import NameInfo, Names
-from pipeline.drafting.person_words import WORKER, PersonRef, lexicon, number
+from pipeline.drafting.person_words import WORKER, PersonRef, lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 REPORTING_HEADS = {"said", "says", "say", "told", "tells", "tell", "explained", "reported", "stated",
@@ -116,10 +117,8 @@ class People:
         role, kind = entry["role"], entry["kind"]
         gender = "plural" if entry.get("plural") else entry.get("gender")
         age = self._names.age_after(i + 1)
-        lower = self.t.lower
-        if age is None and start >= 3 and lower[start - 1].startswith("old") \
-                and lower[start - 2] in ("year", "years") and self.t.tokens[start - 3].like_num:
-            age = number(self.t.text[start - 3])  # "her 15 year old cousin"
+        if age is None:
+            age = age_before(self.t, start)  # "her 15 year old cousin"
         if role == "partner":
             owner = self._owner_of(self.t.tokens[i], start)
             if owner is not None and owner.is_child:

@@ -1,7 +1,7 @@
 """The drafting stage scored on the annotated notes (tests/devset). Thresholds sit a little
 below the figures measured when they were set (README, "Evaluation"): a drop below them is
-a regression. The held-out notes (heldout/, family-heldout/) were never used to tune the
-rules; family-heldout's figures are from its first run."""
+a regression. The held-out notes (heldout/, phenomena-heldout/) were never used to tune the
+rules; family-seen/ was held out in issue 14's first round and is tuned on since."""
 
 from __future__ import annotations
 
@@ -29,11 +29,11 @@ THRESHOLDS = {
     "family": {"code_f1": 0.96, "code_precision": 0.96, "code_recall": 0.96, "family_f1": 0.96,
                "section_accuracy": 0.96, "visit_accuracy": 0.94,
                "children.field_accuracy": 0.96, "children.code_f1": 0.96, "children.when_accuracy": 0.95},
-    "family-heldout": {"code_f1": 0.82, "code_precision": 0.85, "code_recall": 0.78, "family_f1": 0.89,
+    "family-seen": {"code_f1": 0.82, "code_precision": 0.85, "code_recall": 0.78, "family_f1": 0.89,
                        "section_accuracy": 0.95, "visit_accuracy": 0.84,
                        "children.field_accuracy": 0.84, "children.code_f1": 0.78, "children.when_accuracy": 0.95},
 }
-MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-heldout": 12}
+MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12}
 
 
 def _figure(report, metric: str) -> float:
@@ -60,17 +60,17 @@ def test_sets_are_big_enough(report):
     assert result.notes >= MINIMUM_NOTES[name]
 
 
-def test_a_third_of_the_family_notes_are_held_out():
+def test_a_third_of_the_round_two_notes_are_held_out():
     from pipeline.drafting.evaluation import load_gold
 
-    tuned, held = len(load_gold(DEVSET / "family")), len(load_gold(DEVSET / "family-heldout"))
-    assert held >= 12 and held * 3 >= tuned + held
+    tuned, held = len(load_gold(DEVSET / "phenomena")), len(load_gold(DEVSET / "phenomena-heldout"))
+    assert held >= 8 and held * 3 >= tuned + held
 
 
 def test_family_sets_have_several_children_per_note():
     from pipeline.drafting.evaluation import load_gold
 
-    for folder in ("family", "family-heldout"):
+    for folder in ("family", "family-seen", "phenomena", "phenomena-heldout"):
         notes = load_gold(DEVSET / folder)
         several = [n for n in notes if len(n.children) >= 2]
         assert len(several) * 4 >= len(notes) * 3, folder  # most notes are about 2-4 children
