@@ -29,6 +29,8 @@ from spacy.tokens import Span, Token
 
 from models.draft import CHILD_FIELDS, ChildVisit, Evidence, Person
 from pipeline.drafting.children import GROUP_WORDS, Children
+from pipeline.drafting.field_clauses import negated, seen_with_adult
+from pipeline.drafting.form_answers import form_answers
 from pipeline.drafting.people import People
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
@@ -101,16 +103,21 @@ class _Sentence:
     def statements(self) -> list[_Said]:
         if not len(self.children):
             return []
-        if self._form_answers():
-            return self.found  # a sentence dictated as a form says nothing else
+        answers = form_answers(self.span, self.sentence.text, self.children)
+        if answers is not None:  # a sentence dictated as a form says nothing else
+            for child, field, value in answers:
+                self._add(child, field, value, SAID)
+            return self.found
         alone_not = self._each("seen_alone", "not", False, seen_follows=True)
         too_young = self._each("seen_alone", "too_young", False, seen_follows=False, skip=alone_not)
-        self._each("seen_alone", "seen", True, seen_follows=True, skip=alone_not + too_young)
+        alone = self._each("seen_alone", "seen", True, seen_follows=True, skip=alone_not + too_young)
         room_not = self._each("bedroom", "not", False, rooms=True)
+        room_not += self._elided_rooms(room_not)
         self._each("bedroom", "seen", True, rooms=True, skip=room_not)
         self._each("bedroom", "described", True, rooms=True, skip=room_not)
-        seen_not = self._each("child_seen", "not", False)
-        self._each("child_seen", "seen", True, skip=seen_not)
+        # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides that
+        seen_not = self._each("child_seen", "not", False, skip=alone_not + too_young + alone)
+        self._each("child_seen", "seen", True, skip=seen_not + alone_not + too_young + alone)
         for match in self._matches(self.rules["child_away"]):
             for child in self._subject_of_was(match):
                 self._add(child, "child_seen", False, WHERE)
@@ -135,39 +142,50 @@ class _Sentence:
         for match in self._matches(self.rules[group][name]):
             if any(match.start < other.end and other.start < match.end for other in skip):
                 continue
+            said = value
+            verb = self._verb_of(match)
+            if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
+                said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
             about = self._room_owners(match) if rooms else self._about(match)
             for child in about:
-                self._add(child, field, value, SAID)
+                self._add(child, field, said, SAID)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
+            if group == "child_seen" and said and verb is not None and self.people.parsed:
+                arguments = self._arguments(verb) or []
+                for child in self._children_of(seen_with_adult(arguments, verb, self.people)):
+                    self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
 
-    def _form_answers(self) -> bool:
-        answers = [(field, m) for field, pattern in self.rules["form"].items()
-                   for m in pattern.finditer(self.sentence.text)]
-        if not answers:
-            return False
-        mentioned = self.children.mentioned_in(self.span)
-        about = mentioned[:1] if len(mentioned) <= 1 or not self._starts_with_group() else mentioned
-        for field, m in answers:
-            for child in about:
-                self._add(child, field, m.group(m.lastindex).lower() == "yes", SAID)
-        return True
+    def _elided_rooms(self, rooms: list[Span]) -> list[Span]:
+        """'Worker did not see Kayla's bedroom, and did not see Jayden's or Summer's either':
+        the owners named after a room was spoken of."""
+        if not rooms and not any(t.lower_ in _ROOMS for t in self.span):
+            return []
+        used = []
+        for match in self._matches(self.rules["bedroom"]["elided_not"]):
+            owners = [t.nbor(-1) for t in match if t.lower_ in ("'s", "’s") and t.i > 0]
+            for child in self._children_of(owners):
+                self._add(child, "bedroom_seen", False, SAID)
+            used.append(match)
+        return used
 
-    def _starts_with_group(self) -> bool:
-        return self.span[0].lower_ in GROUP_WORDS
+    @staticmethod
+    def _verb_of(match: Span) -> Token | None:
+        """The verb of seeing nearest the end ("I saw the bedrooms and spoke to Lily alone": spoke)."""
+        return next((t for t in reversed(match) if t.lower_ in _VERBS), None)
 
     def _add(self, child: int, field: str, value: bool, strength: int) -> None:
         self.found.append(_Said(child, field, value, strength, self.index))
 
     # -- who a phrase is about -------------------------------------------------------------
     def _about(self, match: Span) -> list[int]:
-        # the verb nearest the end ("I saw the bedrooms and spoke to Lily alone": spoke)
-        verb = next((t for t in reversed(match) if t.lower_ in _VERBS), None)
+        verb = self._verb_of(match)
         arguments = self._arguments(verb) if self.people.parsed and verb is not None else None
         if arguments is not None:
-            return self._children_of(arguments)
+            # "I did not see Jayden's or Summer's either": something of theirs, not them
+            return self._children_of([a for a in arguments if not _possessor(a)])
         return self._in_chunk(match)
 
     def _arguments(self, verb: Token) -> list[Token] | None:
@@ -181,8 +199,8 @@ class _Sentence:
         if not found:
             found = self._objects(verb)
         current = verb
-        for _ in range(3):  # "Ella did not want to talk to me on her own": Ella
-            if found or current.dep_ not in ("xcomp", "acomp", "conj") or current.head.i == current.i:
+        for _ in range(3):  # "Ella did not want to talk to me on her own": Ella; "... so was not seen"
+            if found or current.dep_ not in ("xcomp", "acomp", "conj", "advcl") or current.head.i == current.i:
                 break
             current = current.head
             found = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass") and not self._is_worker(c)]
@@ -214,7 +232,12 @@ class _Sentence:
             words = [token] + list(token.conjuncts)
             words += [c for w in words for c in w.children if c.dep_ == "compound"]
             for t in words:
-                if any(c.lower_ in GROUP_WORDS for c in t.children) and t.lower_ not in ("them", "they"):
+                antecedent = _relative_antecedent(t)
+                if antecedent is not None:
+                    meant = self._children_of([antecedent])  # "Mia and the baby, neither of whom was"
+                elif self.children.in_group(t) or t.i in self.people.name_of:
+                    meant = self.children.meant_by(t)
+                elif any(c.lower_ in GROUP_WORDS for c in t.children) and t.lower_ not in ("them", "they"):
                     meant = self.children.group_before(t)  # "neither child", "each of them"
                 elif t.lower_ in GROUP_WORDS:
                     meant = self.children.group_before(t)
@@ -276,3 +299,16 @@ class _Sentence:
             if subjects:
                 return self._children_of(subjects)
         return self._in_chunk(match)
+
+
+def _possessor(token: Token) -> bool:
+    return any(c.dep_ == "case" for c in token.children) or \
+        token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in ("'s", "’s")
+
+
+def _relative_antecedent(token: Token) -> Token | None:
+    """'Mia and the baby, neither of whom was seen alone': 'neither of whom' means Mia and the baby."""
+    if token.lower_ not in GROUP_WORDS or token.head.dep_ != "relcl":
+        return None
+    relative = any(g.lower_ in ("whom", "which") for p in token.children if p.dep_ == "prep" for g in p.children)
+    return token.head.head if relative else None

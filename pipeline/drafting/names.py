@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from pipeline.drafting.ages import age_after, age_before, list_ages
-from pipeline.drafting.person_words import Lexicon
+from pipeline.drafting.person_words import REPORTING_HEADS, Lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
@@ -271,6 +271,25 @@ class Names:
         first = parser_sentences(self.doc)[0] if len(self.doc) else None
         return bool(first is not None and pattern.search(first.text))
 
+    def _vote_reported_speakers(self) -> None:
+        """'Sophie told me her boyfriend Callum checks her phone': the first pronoun of what a
+        named speaker reports, before anyone else is named, is the speaker."""
+        for i, key in list(self.name_of.items()):
+            token = self.t.tokens[i]
+            if token.dep_ != "nsubj" or token.head.lower_ not in REPORTING_HEADS:
+                continue
+            said = next((c for c in token.head.children if c.dep_ == "ccomp"), None)
+            if said is None:
+                continue
+            for j in range(said.left_edge.i, said.right_edge.i + 1):
+                if j in self.name_of or j in self.roles:
+                    break  # someone else is named first: the pronoun may be theirs
+                gender = self.lex.pronouns.get(self.t.lower[j])
+                if gender in ("f", "m") and self.t.tokens[j].dep_ in ("nsubj", "nsubjpass", "poss"):
+                    votes = self.names[key].votes
+                    votes[gender] = votes.get(gender, 0) + 1
+                    break
+
     def _vote_genders(self) -> None:
         """'Kayden said he...' / 'Kayden showed me his room': a name's gender from its pronouns."""
         for sent in parser_sentences(self.doc):
@@ -293,6 +312,8 @@ class Names:
                     votes = self.names[key].votes
                     votes[gender] = votes.get(gender, 0) + 1
                     break
+        if self.parsed:
+            self._vote_reported_speakers()
         for i, key in self.name_of.items():  # "Leanne, her partner Darren": Leanne is a she
             j = i + 1
             if j + 1 < len(self.t.lower) and self.t.lower[j] == "," and j + 1 in self.roles_start:

@@ -12,12 +12,9 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.drafting.ages import age_before
 from pipeline.drafting.names import NameInfo, Names
-from pipeline.drafting.person_words import WORKER, PersonRef, lexicon
+from pipeline.drafting.person_words import REPORTING_HEADS, WORKER, PersonRef, lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
-REPORTING_HEADS = {"said", "says", "say", "told", "tells", "tell", "explained", "reported", "stated",
-                   "shared", "disclosed", "admitted", "denied", "confirmed", "thinks", "thought", "feels",
-                   "felt", "believes", "believed", "knows", "added", "accepted", "agreed", "worries"}
 
 
 class People:

@@ -10,6 +10,9 @@ from pathlib import Path
 import yaml
 
 _DATA = Path(__file__).parent / "data" / "people.yaml"
+REPORTING_HEADS = {"said", "says", "say", "told", "tells", "tell", "explained", "reported", "stated",
+                   "shared", "disclosed", "admitted", "denied", "confirmed", "thinks", "thought", "feels",
+                   "felt", "believes", "believed", "knows", "added", "accepted", "agreed", "worries"}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import pytest
     ("Home visit. Kayden, 7, was seen alone in his bedroom.", True, True, True),
     ("Home visit. Kayden, 7, was not seen alone because he was upset, and I did not see his bedroom.",
      True, False, False),
-    ("Home visit. I did not see her bedroom. Mia, 4, was seen with mum in the lounge.", True, None, False),
+    # seen with a parent is not seen alone (tests/devset/README.md: "with mum" = false)
+    ("Home visit. I did not see her bedroom. Mia, 4, was seen with mum in the lounge.", True, False, False),
     ("Home visit to mum. Kayden was at school so he was not seen today.", False, None, None),
     ("Home visit to mum to talk about the housing application.", None, None, None),
     ("I spoke to Ruby, 14, on her own in the kitchen; she did not want me to go up to her bedroom.",
