@@ -41,6 +41,11 @@ _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "m
 _ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots"}
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
+_ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
+_SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
+          "staying"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+_PLANS = {"going", "plan", "plans", "planned", "arrange", "arranged", "hope", "aim", "need", "needs", "is", "are"}
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,10 @@ class _Sentence:
         self._each("bedroom", "described", True, rooms=True, skip=room_not)
         # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides that
         seen_not = self._each("child_seen", "not", False, skip=alone_not + too_young + alone)
-        self._each("child_seen", "seen", True, skip=seen_not + alone_not + too_young + alone)
+        seen = self._each("child_seen", "seen", True, skip=seen_not + alone_not + too_young + alone)
+        if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
+            for child in self._children_of(self._named_with_adult()):
+                self._add(child, "child_seen_alone", False, FOLLOWS)
         for match in self._matches(self.rules["child_away"]):
             for child in self._subject_of_was(match):
                 self._add(child, "child_seen", False, WHERE)
@@ -144,6 +152,8 @@ class _Sentence:
                 continue
             said = value
             verb = self._verb_of(match)
+            if name == "seen" and verb is not None and self.people.parsed and _later(verb):
+                continue  # "Worker will see Tyler alone at school next week": not this visit
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
             about = self._room_owners(match) if rooms else self._about(match)
@@ -152,7 +162,7 @@ class _Sentence:
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
             if group == "child_seen" and said and verb is not None and self.people.parsed:
-                arguments = self._arguments(verb) or []
+                arguments = self._people_arguments(verb) or []
                 for child in self._children_of(seen_with_adult(arguments, verb, self.people)):
                     self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
@@ -171,6 +181,19 @@ class _Sentence:
             used.append(match)
         return used
 
+    def _named_with_adult(self) -> list[Token]:
+        """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult."""
+        doc, found = self.span.doc, []
+        for token in self.span[:-2]:
+            if token.i in self.people.name_of and doc[token.i + 1].lower_ == "with":
+                nxt = doc[token.i + 2]
+                if nxt.lower_ in ("his", "her", "their") and token.i + 3 < self.span.end:
+                    nxt = doc[token.i + 3]
+                ref = self.people.ref(nxt)
+                if ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child:
+                    found.append(token)
+        return found
+
     @staticmethod
     def _verb_of(match: Span) -> Token | None:
         """The verb of seeing nearest the end ("I saw the bedrooms and spoke to Lily alone": spoke)."""
@@ -182,11 +205,35 @@ class _Sentence:
     # -- who a phrase is about -------------------------------------------------------------
     def _about(self, match: Span) -> list[int]:
         verb = self._verb_of(match)
-        arguments = self._arguments(verb) if self.people.parsed and verb is not None else None
+        arguments = self._people_arguments(verb) if self.people.parsed and verb is not None else None
         if arguments is not None:
-            # "I did not see Jayden's or Summer's either": something of theirs, not them
-            return self._children_of([a for a in arguments if not _possessor(a)])
+            apart = self._named_before_alone(match, arguments)
+            return self._children_of(apart or arguments)
         return self._in_chunk(match)
+
+    def _people_arguments(self, verb: Token) -> list[Token] | None:
+        """The verb's arguments that can be children: not "Jayden's" in "I did not see
+        Jayden's or Summer's either" (something of theirs), not a room."""
+        arguments = self._arguments(verb)
+        if arguments is None:
+            return None
+        return [a for a in arguments if not _possessor(a) and a.lower_ not in _ROOMS]
+
+    def _named_before_alone(self, match: Span, arguments: list[Token]) -> list[Token]:
+        """'Both children were seen, Ruby on her own in her bedroom and Alfie with his mum':
+        a child named just before the words for alone, apart from the verb's arguments, is
+        the one seen alone."""
+        alone = next((t for t in match if t.lower_ in _ALONE_WORDS), None)
+        if alone is None:
+            return []
+        j = alone.i - 1
+        while j > match.start and match.doc[j].lower_ in ("on", "his", "her", "their", "by"):
+            j -= 1
+        named = match.doc[j]
+        if named.i not in self.people.name_of:
+            return []
+        joined = {a.i for a in arguments} | {c.i for a in arguments for c in a.conjuncts}
+        return [] if named.i in joined else [named]
 
     def _arguments(self, verb: Token) -> list[Token] | None:
         """The people a verb of seeing or speaking is about; None when the parse gives none."""
@@ -248,24 +295,19 @@ class _Sentence:
 
     def _room_owners(self, match: Span) -> list[int]:
         """Whose room: its owner ('his room', "Lacey's room or Mason's"), who shares or sleeps
-        in it ('the bedroom they share'), else the children the sentence says were in it."""
-        room = next((t for t in match if t.lower_ in _ROOMS), None)
+        in it ('the bedroom they share', 'sleep in nan's bedroom'), else the children the
+        sentence says were in it."""
+        rooms = self._rooms_of(match)
         owners: list[int] = []
-        if room is not None and self.people.parsed:
-            for child in room.children:
-                if child.dep_ == "poss":
-                    owners += self._children_of([child])
-                elif child.dep_ == "relcl":
-                    sharers = [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
-                    sharers += [g for p in child.children if p.dep_ == "prep" and p.lower_ == "with"
-                                for g in p.children if g.dep_ == "pobj"]
-                    owners += self._children_of(sharers)
-            for t in self.span.doc[room.i + 1:self.span.end]:
+        if rooms and self.people.parsed:
+            for room in rooms:
+                owners += self._owners_of(room)
+            for t in self.span.doc[rooms[-1].i + 1:self.span.end]:
                 if t.lower_ in ("'s", "’s") and t.i > 0:
                     owners += self.children.meant_by(t.nbor(-1))  # "Lacey's room or Mason's"
                 if t.lower_ in (",", ";", "but", "which", "where"):
                     break
-        elif room is not None:
+        elif rooms:
             owners = self._in_chunk(match)
         owners = list(dict.fromkeys(owners))
         if owners:
@@ -274,7 +316,54 @@ class _Sentence:
         if about:
             return about
         everyone = self.children.everyone
-        return everyone if room is None or room.lower_.endswith("s") or len(everyone) == 1 else []
+        plural = not rooms or any(r.lower_.endswith("s") for r in rooms)
+        return everyone if plural or len(everyone) == 1 else []
+
+    def _rooms_of(self, match: Span) -> list[Token]:
+        """The rooms a phrase speaks of: the one its verb is about ("the twins' bedroom was
+        seen but Reece's room..." is the twins'), with the rooms said together with it
+        ("Macy's bedroom and the room Kyle shares")."""
+        in_match = [t for t in match if t.lower_ in _ROOMS]
+        verb = self._verb_of(match)
+        chosen = in_match[:1]
+        if self.people.parsed and verb is not None:
+            arguments = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj", "nsubj", "attr")]
+            arguments += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+            if verb.dep_ in ("acl", "relcl"):
+                arguments.append(verb.head)  # "either bedroom seen", "bedroom, which the worker was shown"
+            found = [a for a in arguments if a.lower_ in _ROOMS]
+            chosen = found[:1] or chosen
+        if chosen and self.people.parsed:
+            chosen += [c for c in chosen[0].conjuncts if c.lower_ in _ROOMS]
+        if chosen:  # "Macy's bedroom and the room Kyle shares", however the parse joins them
+            doc, first = match.doc, chosen[0]
+            after = [t for t in doc[first.i + 1:min(self.span.end, first.i + 5)]]
+            if after and after[0].lower_ == "and":
+                chosen += [t for t in after[1:] if t.lower_ in _ROOMS and t not in chosen][:1]
+        return chosen
+
+    def _owners_of(self, room: Token) -> list[int]:
+        owners: list[int] = []
+        for child in room.children:
+            if child.dep_ == "poss":
+                owners += self._children_of([child])
+            elif child.dep_ == "relcl":
+                sharers = [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
+                sharers += [g for p in child.children if p.dep_ == "prep" and p.lower_ == "with"
+                            for g in p.children if g.dep_ == "pobj"]
+                owners += self._children_of(sharers)
+        if not owners and room.dep_ == "pobj" and room.head.lower_ in ("in", "on"):
+            verb = room.head
+            for _ in range(4):  # "The children sleep on a mattress in nan's bedroom"
+                verb = verb.head
+                if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                    break
+            if verb.lower_ in _SLEEP:
+                owners += self._children_of([c for c in verb.children if c.dep_ == "nsubj"])
+        doc = room.doc
+        if not owners and room.i + 1 < len(doc) and doc[room.i + 1].i in self.people.name_of:
+            owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
+        return owners
 
     def _in_chunk(self, match: Span) -> list[int]:
         """The children named in the part of the sentence the phrase is in; the only child of
@@ -284,9 +373,10 @@ class _Sentence:
             start -= 1
         while end < self.span.end and self.span.doc[end].lower_ not in _CHUNK_BREAKS:
             end += 1
-        found = self.children.mentioned_in(self.span.doc[start:end])
+        found = [i for at, kids in self.children.mentions(self.span.doc[start:end])
+                 if not _possessor(self.span.doc[at]) for i in kids]
         if found:
-            return found
+            return list(dict.fromkeys(found))
         everyone = self.children.everyone
         return everyone if len(everyone) == 1 else []
 
@@ -312,3 +402,16 @@ def _relative_antecedent(token: Token) -> Token | None:
         return None
     relative = any(g.lower_ in ("whom", "which") for p in token.children if p.dep_ == "prep" for g in p.children)
     return token.head.head if relative else None
+
+
+def _later(verb: Token) -> bool:
+    """A plan, not this visit: 'will see Tyler alone', 'Harley to be seen at school tomorrow'."""
+    for current in (verb, verb.head):
+        aux = [c.lower_ for c in current.children if c.dep_ in ("aux", "auxpass")]
+        if any(a in _FUTURE_AUX for a in aux):
+            return True
+        if "to" in aux and (current.dep_ == "ROOT" or current.head.lower_ in _PLANS):
+            return True
+        if current.dep_ not in ("xcomp", "conj"):
+            break
+    return False

@@ -150,6 +150,10 @@ class Children:
         if head is not None:
             return self._by_role(head)
         low = token.lower_
+        if self.parsed and token.dep_ == "poss" and low in people.lex.pronouns:
+            bound = self._bound_to_subject(token, people.lex.pronouns[low])
+            if bound:
+                return bound  # "The eldest was seen alone in her bedroom": her is the eldest
         if low in ("who", "whom"):  # "Daniel, who was seen alone": the parse's noun, else the word before
             before = i - 2 if i >= 2 and self.doc[i - 1].text == "," else i - 1
             heads = [token.head.head.i] if self.parsed and token.head.dep_ == "relcl" else []
@@ -170,6 +174,25 @@ class Children:
             found = self.of_ref(people.ref(token))
             return found or self._nearest_child(token, people.lex.pronouns[low])
         return []
+
+    def _bound_to_subject(self, token: Token, gender: str) -> list[int]:
+        """A possessive in a clause whose subject is a child of the visit (named or by a
+        group phrase) means that subject when number and gender fit."""
+        verb = token.head
+        for _ in range(6):
+            if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.i == token.i or subject.lower_ in self.people.lex.pronouns:
+            return []
+        if not (subject.i in self.people.name_of or subject.i in self._group_at or subject.i in self.people.roles):
+            return []
+        meant = self.meant_by(subject)
+        if gender == "plural":
+            return meant if len(meant) >= 2 else []
+        fits = len(meant) == 1 and self.children[meant[0]].gender in (gender, None)
+        return meant if fits else []
 
     def _names_people(self, token: Token) -> bool:
         i = token.i

@@ -68,7 +68,7 @@ def seen_with_adult(arguments: list[Token], verb: Token, people: People) -> list
     """The arguments seen together with an adult ('Tyler was seen with his dad', 'I saw
     Chloe on her own and Ellie with mum'): not seen alone."""
     found = []
-    for argument in arguments:
+    for argument in arguments + [c for a in arguments for c in a.conjuncts if c not in arguments]:
         for holder in (argument, verb):
             if any(_adult(g, people) for p in holder.children if p.dep_ == "prep" and p.lower_ == "with"
                    for g in p.children if g.dep_ == "pobj"):

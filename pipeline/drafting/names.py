@@ -44,6 +44,7 @@ class Names:
         self.roles_start = {start - 1 for _, start, _ in roles.values() if start > 0}
         self._find_names(known)
         self._name_roles_and_ages()
+        self._known_people_everywhere()
         self._vote_genders()
 
     def _is_name_candidate(self, i: int, known: set[str]) -> bool:
@@ -62,7 +63,20 @@ class Names:
                 return False
         elif i in self.sentence_starts:
             return False
-        return not self._is_place(self.t.tokens[i])
+        return self._listed_person(i) or not self._is_place(self.t.tokens[i])
+
+    def _listed_person(self, i: int) -> bool:
+        """'to see Lily, 7, and Jack, 5, at home': a name said with an age, or listed after a
+        name, is a person even where the parse takes it for a place."""
+        if age_after(self.t, i + 1) is not None:
+            return True
+        j = i - 1
+        if j < 1 or self.t.lower[j] not in (",", "and"):
+            return False
+        j -= 1
+        while j >= 0 and (self.t.tokens[j].like_num or self.t.lower[j] in (",", "(", ")")):
+            j -= 1
+        return j in self.name_of
 
     def _named_here(self, token: Token) -> bool:
         """A capitalised first word the tagger took for a common noun, but said like a name:
@@ -112,6 +126,19 @@ class Names:
                     (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = word
 
+    def _known_people_everywhere(self) -> None:
+        """A name known to be a child or a parent is that person wherever it is said, even
+        where the parse hangs it on a noun ('the room Kyle shares' parsed as a compound)."""
+        lower = self.t.lower
+        for i, word in enumerate(self.t.text):
+            name = self.names.get(word)
+            if name is None or i in self.name_of or name.kind not in ("child", "parent_carer"):
+                continue
+            token = self.t.tokens[i]
+            if token.tag_ in ("NNP", "NNPS") and not (token.dep_ == "pobj" and token.head.lower_ in self.lex.place_prepositions
+                                                      and lower[i - 1] != "at"):
+                self.name_of[i] = word
+
     def _hyphenated_end(self, i: int) -> int:
         """The end of a name joined by hyphens without spaces ('Ellie-Mae')."""
         tokens, text = self.t.tokens, self.t.text
@@ -138,6 +165,9 @@ class Names:
                     name.gender = name.gender or (None if entry.get("plural") else entry.get("gender"))
             if name.role is None and self._listed_child(i):
                 name.role, name.kind = "child", "child"  # "the children Kayden, Lacey and Ruby"
+            listed_parent = self._listed_parent(i) if name.role is None else None
+            if listed_parent is not None:  # "their parents Claire and Dean"
+                name.role, name.kind = listed_parent.role, listed_parent.kind
             if name.role is None and name.age is not None and name.age < self.lex.adult_age:
                 name.role, name.kind = "child", "child"
             if name.role is None and self._lives_with(i):
@@ -166,6 +196,16 @@ class Names:
                 name.age = value
                 if name.role is None and value < self.lex.adult_age:
                     name.role, name.kind = "child", "child"
+
+    def _listed_parent(self, i: int) -> NameInfo | None:
+        """'their parents Claire and Dean': a name listed after one a plural parent word named."""
+        j = i - 1
+        if j < 1 or self.t.lower[j] not in (",", "and"):
+            return None
+        before = self.names.get(self.name_of.get(j - 1, ""))
+        if before is None or before.kind != "parent_carer" or before.role_token is None:
+            return None
+        return before if self.roles[before.role_token][0].get("plural") else None
 
     def _listed_child(self, i: int) -> bool:
         """A name in a list after a child's name: 'the children Kayden, Lacey and Ruby'."""
