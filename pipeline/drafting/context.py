@@ -205,12 +205,25 @@ def clause_head(token: Token) -> Token:
 
 
 def _clause_text(token: Token) -> str:
+    """The words of the factor word's own clause: its head's subtree without the clauses
+    joined to it that hold other verbs ("Shannon has multiple sclerosis and ... can no
+    longer manage the stairs": 'no longer' is about the stairs)."""
     head = clause_head(token)
     cache = clause_texts(token.doc)
-    text = cache.get(head.i)
+    key = (head.i, token.i)
+    text = cache.get(key)
     if text is None:
-        text = cache[head.i] = " ".join(t.text for t in head.subtree)
+        inside = token.i
+        skipped = [c for c in head.children if _own_clause(c) and not (c.left_edge.i <= inside <= c.right_edge.i)]
+        cut = {t.i for c in skipped for t in c.subtree}
+        text = cache[key] = " ".join(t.text for t in head.subtree if t.i not in cut)
     return text
+
+
+def _own_clause(token: Token) -> bool:
+    """A verb joined on with 'and'/'but' (or none): another thing said. Not a 'when'/'since'
+    clause, which says when the factor's own clause holds ("when he was younger")."""
+    return token.dep_ in ("conj", "parataxis") and token.tag_.startswith("VB")
 
 
 def _hypothetical(token: Token, rules: _Rules) -> bool:

@@ -15,6 +15,7 @@ from pipeline.drafting.doc_views import parser_sentences, token_table
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
 _POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
+_NAMED_CONDITIONS = {(s, w) for s in ("'s", "’s") for w in ("disease", "syndrome", "palsy", "disorder", "law")}
 _AGE_WORDS = {"who", "is", "aged", "age", "years", "year", "old", "months", "month", "weeks", ",", "("}
 
 
@@ -57,6 +58,8 @@ class Names:
             return False
         if i > 0 and self.t.lower[i - 1] in _POSSESSIVES:
             return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
+        if tuple(self.t.lower[i + 1:i + 3]) in _NAMED_CONDITIONS:
+            return False  # "Crohn's disease", "Down's syndrome": a condition named after someone
         if self.parsed:
             if self.t.tag[i] not in ("NNP", "NNPS") and \
                     not (i in self.sentence_starts and self._named_here(self.t.tokens[i])):
@@ -127,12 +130,13 @@ class Names:
                 self.name_of[i] = word
 
     def _known_people_everywhere(self) -> None:
-        """A name known to be a child or a parent is that person wherever it is said, even
-        where the parse hangs it on a noun ('the room Kyle shares' parsed as a compound)."""
+        """A name known to be a child or an adult of the family is that person wherever it is
+        said, even where the parse hangs it on a noun ('the room Kyle shares', 'Ricky smokes
+        weed' parsed as compounds)."""
         lower = self.t.lower
         for i, word in enumerate(self.t.text):
             name = self.names.get(word)
-            if name is None or i in self.name_of or name.kind not in ("child", "parent_carer"):
+            if name is None or i in self.name_of or name.kind in (None, "unknown", "professional"):
                 continue
             token = self.t.tokens[i]
             if token.tag_ in ("NNP", "NNPS") and not (token.dep_ == "pobj" and token.head.lower_ in self.lex.place_prepositions
@@ -172,6 +176,11 @@ class Names:
                 name.role, name.kind = "child", "child"
             if name.role is None and self._lives_with(i):
                 name.role, name.kind = "carer", "parent_carer"
+        for i, key in sorted(self.name_of.items()):
+            name = self.names[key]
+            if name.kind in (None, "household_member") and name.age is None and self._cares_for_children(i):
+                name.kind = "parent_carer"  # kinship carers are the children's carers
+                name.role = name.role or "carer"
         self._ages_of_lists()
         for i, key in sorted(self.name_of.items()):
             name = self.names[key]
@@ -198,14 +207,25 @@ class Names:
                     name.role, name.kind = "child", "child"
 
     def _listed_parent(self, i: int) -> NameInfo | None:
-        """'their parents Claire and Dean': a name listed after one a plural parent word named."""
+        """'their parents Claire and Dean', 'maternal grandparents Pauline and Dave': a name
+        listed after one that a plural adult role word named."""
         j = i - 1
         if j < 1 or self.t.lower[j] not in (",", "and"):
             return None
         before = self.names.get(self.name_of.get(j - 1, ""))
-        if before is None or before.kind != "parent_carer" or before.role_token is None:
+        if before is None or before.kind not in ("parent_carer", "household_member") or before.role_token is None:
             return None
         return before if self.roles[before.role_token][0].get("plural") else None
+
+    def _cares_for_children(self, i: int) -> bool:
+        """'Pauline and Dave, who care for Ellie-Mae, Ryan and Theo': the children's carers."""
+        lower = self.t.lower
+        j = i + 1
+        while j < len(lower) and (lower[j] in (",", "and") or j in self.name_of):
+            j += 1
+        words = " ".join(lower[j:j + 4])
+        return words.startswith(("who care for", "who cares for", "who look after", "who looks after",
+                                 "who have cared for", "who has cared for"))
 
     def _listed_child(self, i: int) -> bool:
         """A name in a list after a child's name: 'the children Kayden, Lacey and Ruby'."""

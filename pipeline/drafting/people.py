@@ -17,6 +17,9 @@ from pipeline.drafting.doc_views import parser_sentences, token_table
 
 
 
+HOUSEHOLD_ADULTS = "household adults"  # the role of "both adults", "the adults" (data/people.yaml)
+
+
 class People:
     """Person mentions of one parsed note."""
 
@@ -66,6 +69,10 @@ class People:
                 found.append((token, ref))
         return found
 
+    def alternatives(self, token: Token) -> list[PersonRef]:
+        """Whom a pronoun may mean, most likely first ([] for other words)."""
+        return list(self._alternatives.get(token.i, []))
+
     def ref_other_than(self, token: Token, other: PersonRef) -> PersonRef | None:
         """A pronoun's next most likely person when the first cannot be right
         ('her cousin touched her': the one touched is not the cousin)."""
@@ -73,6 +80,17 @@ class People:
             ref = self.ref(token)
             return ref if ref is not None and ref.key != other.key else None
         return next((r for r in self._alternatives[token.i] if r.key != other.key), None)
+
+    def household_adult_kinds(self) -> list[str]:
+        """The kinds of household adult the note names ("mum Stacey and her partner Ricky":
+        parent_carer and household_member), for "both adults"."""
+        kinds: list[str] = []
+        refs = [self.named_ref(key) for key in self.names] + [self._role_ref(head) for head in self.roles]
+        for ref in refs:
+            if ref.kind in ("parent_carer", "household_member") and not ref.is_child and \
+                    ref.role != HOUSEHOLD_ADULTS and ref.kind not in kinds:
+                kinds.append(ref.kind)
+        return kinds
 
     def role_at(self, token: Token) -> PersonRef | None:
         """The role word itself, even where it modifies a noun ("partner drinks")."""
@@ -244,6 +262,8 @@ class People:
             if speaker is not None and fits(speaker):
                 first = [speaker]
         same_verb_subject = self._same_clause_subject(token) if self.parsed else None
+        subject_ref = self.ref(same_verb_subject) if same_verb_subject is not None else None
+        subject_key = subject_ref.key if subject_ref is not None else None  # "boyfriend Steve hits him": not Steve
         window_start = sent.start
         candidates = []
         for back, (mention, ref) in enumerate(reversed(history)):
@@ -251,7 +271,7 @@ class People:
                 break
             if not fits(ref):
                 continue
-            if same_verb_subject is not None and mention.i == same_verb_subject.i:
+            if same_verb_subject is not None and (mention.i == same_verb_subject.i or ref.key == subject_key):
                 continue  # 'Dean hit him': him is not Dean
             candidates.append(ref)
         # someone known to be 'she' beats a role word of unknown gender mentioned later
@@ -264,10 +284,15 @@ class People:
         return ranked
 
     def _governing_subject(self, token: Token) -> PersonRef | None:
-        """'Mum said she...': the subject of the reporting verb above the pronoun's clause."""
-        if token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+        """'Mum said she...': the subject of the reporting verb above the pronoun's clause.
+        Also an object there: 'Logan said ... Steve hits him' (him: Logan), unless the
+        speaker is the subject of that clause."""
+        if token.dep_ not in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "dative"):
             return None
-        verb = token.head if token.dep_ != "poss" else token.head.head
+        verb = token.head if token.dep_ not in ("poss", "pobj") else token.head.head
+        if token.dep_ == "poss" and self._own_subject_fits(verb, token):
+            return None  # "Maryam said Aisha has been cutting her arms": Aisha's arms
+        own_verb = verb
         while verb.dep_ in ("conj", "xcomp") and verb.head != verb:
             verb = verb.head
         if verb.dep_ not in ("ccomp",) or verb.head.lower_ not in REPORTING_HEADS:
@@ -275,9 +300,44 @@ class People:
         for child in verb.head.children:
             if child.dep_ == "nsubj" and child.i < token.i:
                 ref = self.ref(child)
-                if ref is not None and ref.kind not in ("worker",):
-                    return ref
+                if ref is None or ref.kind in ("worker",):
+                    return None
+                if token.dep_ in ("dobj", "pobj", "dative"):
+                    subject = next((c for c in own_verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subject is None or (self.ref(subject) or WORKER).key == ref.key:
+                        return None
+                    if self._object_between(child.i, token, subject):
+                        return None  # "Lily told me Jason shouted at mummy and pushed her": mummy
+                return ref
         return None
+
+    def _own_subject_fits(self, verb: Token, pronoun: Token) -> bool:
+        gender = self.lex.pronouns.get(pronoun.lower_) or ""
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.i == pronoun.i or subject.lower_ in self.lex.pronouns:
+            return False
+        ref = self.ref(subject)
+        if ref is None or ref.kind in ("worker", "professional"):
+            return False
+        ref = self._gendered(ref)
+        return ref.gender == gender or ref.gender is None and ref.name is not None and gender in ("f", "m")
+
+    def _object_between(self, start: int, pronoun: Token, subject: Token) -> bool:
+        """Someone the pronoun could mean, named as an object between the speaker and it
+        (not inside the subject of the pronoun's own clause)."""
+        gender = self.lex.pronouns.get(pronoun.lower_)
+        inside_subject = range(subject.left_edge.i, subject.right_edge.i + 1)
+        for i in range(start + 1, pronoun.i):
+            other = self.t.tokens[i]
+            if other.dep_ not in ("dobj", "pobj", "dative", "conj", "appos") or i in inside_subject:
+                continue
+            ref = self.ref(other)
+            if ref is not None and ref.key == (self.ref(subject) or WORKER).key:
+                continue  # "mum's boyfriend Steve hits him": the boyfriend is Steve, the subject
+            if ref is not None and ref.kind not in ("worker", "professional") and \
+                    self._fits(self._gendered(ref), gender or ""):
+                return True
+        return False
 
     def _same_clause_subject(self, token: Token) -> Token | None:
         if token.dep_ not in ("dobj", "pobj", "iobj"):
