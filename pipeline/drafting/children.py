@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.drafting.doc_views import parser_sentences, sentence_of
-from pipeline.drafting.groups import GroupPhrase, find_groups
+from pipeline.drafting.groups import GroupPhrase, group_at
 from pipeline.drafting.people import People, PersonRef
 
 BABY_WORDS = {"baby", "newborn", "infant", "toddler"}
@@ -51,9 +51,7 @@ class Children:
         self.children: list[VisitChild] = []
         self._index: dict[str, int] = {}
         self._unnamed_heads: dict[int, int] = {}  # role word -> the unnamed child it names
-        self._group_at: dict[int, GroupPhrase] = {}  # every word of a group phrase -> the phrase
-        for group in find_groups(people.t):
-            self._group_at.update({i: group for i in range(group.start, group.end)})
+        self._group_at: dict[int, GroupPhrase] = group_at(doc)  # every word of a group phrase -> the phrase
         self._find_named()
         self._find_unnamed()
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.drafting.doc_views import TokenTable
+from spacy.tokens import Doc
+
+from pipeline.drafting.doc_views import TokenTable, token_table
 from pipeline.drafting.person_words import number
 
 _DATA = Path(__file__).parent / "data" / "groups.yaml"
@@ -56,6 +58,15 @@ def group_words() -> GroupWords:
         singular=dict(data["singular_nouns"]), order=dict(data["order_words"]),
         determiners={tuple(w.split()): len(w.split()) for w in data["determiners"]},
         everyone={tuple(w.split()) for w in data["everyone_words"]})
+
+
+def group_at(doc: Doc) -> dict[int, GroupPhrase]:
+    """Every word of a group phrase of the note -> the phrase (found once per note)."""
+    found = doc.user_data.get("casenote_groups")
+    if found is None:
+        found = doc.user_data["casenote_groups"] = {i: g for g in find_groups(token_table(doc))
+                                                    for i in range(g.start, g.end)}
+    return found
 
 
 def find_groups(t: TokenTable) -> list[GroupPhrase]:

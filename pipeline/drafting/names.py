@@ -60,6 +60,8 @@ class Names:
             return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
         if tuple(self.t.lower[i + 1:i + 3]) in _NAMED_CONDITIONS:
             return False  # "Crohn's disease", "Down's syndrome": a condition named after someone
+        if self._in_organisation_name(i):
+            return False  # "the Freedom Programme"
         if self.parsed:
             if self.t.tag[i] not in ("NNP", "NNPS") and \
                     not (i in self.sentence_starts and self._named_here(self.t.tokens[i])):
@@ -67,6 +69,18 @@ class Names:
         elif i in self.sentence_starts:
             return False
         return self._listed_person(i) or not self._is_place(self.t.tokens[i])
+
+    def _in_organisation_name(self, i: int) -> bool:
+        """A run of capitalised words ending in an organisation word ('Freedom Programme')."""
+        text, lower = self.t.text, self.t.lower
+        if lower[i] in self.lex.organisation_words and i > 0 and text[i - 1][:1].isupper() and text[i - 1].isalpha():
+            return True  # "Programme" in "Freedom Programme"
+        j = i
+        while j < len(text) and text[j][:1].isupper() and text[j].isalpha():
+            if lower[j] in self.lex.organisation_words and j > i:
+                return True
+            j += 1
+        return False
 
     def _listed_person(self, i: int) -> bool:
         """'to see Lily, 7, and Jack, 5, at home': a name said with an age, or listed after a

@@ -138,6 +138,10 @@ class People:
             owner = self._owner_of(self.t.tokens[i], start)
             if owner is not None and owner.is_child:
                 kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
+        elif role in ("mother", "father") and self.parsed and start > 0 and self.t.lower[start - 1] in ("his", "her"):
+            owner = self._owner_of(self.t.tokens[i], start)
+            if owner is not None and owner.kind == "parent_carer" and owner.role in ("mother", "father", "parent"):
+                role, kind = "grandparent", "household_member"  # "dad Jamie and his mum": the children's nan
         if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
             kind = "household_member"
         if role == "sibling" and self._has_word_before(start, {"adult"}):
@@ -205,7 +209,8 @@ class People:
                     opens = not seen_person and token.dep_ in ("nsubj", "nsubjpass") if self.parsed \
                         else not seen_person
                     ranked = self._antecedents(token, gender, history, sent)
-                    if opens and topic is not None and self._fits(self._gendered(topic), gender, exact=True):
+                    if opens and topic is not None and (self._fits(self._gendered(topic), gender, exact=True) or
+                                                        self._speaker_goes_on(topic, token, sent, gender)):
                         ranked = [topic] + [r for r in ranked if r != topic]
                     ref = ranked[0] if ranked else None
                     self.resolved[token.i] = ref
@@ -222,6 +227,18 @@ class People:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+
+    def _speaker_goes_on(self, topic: PersonRef, pronoun: Token, sent: Span, gender: str) -> bool:
+        """'Kayla said Ricky smokes weed ... She said she has to get Jayden and Summer their tea':
+        a named speaker of unknown gender goes on speaking when the next sentence opens with
+        a pronoun saying something."""
+        if not self.parsed or topic.name is None or self._gendered(topic).gender is not None:
+            return False
+        if gender not in ("f", "m") or pronoun.head.lower_ not in REPORTING_HEADS:
+            return False
+        before = parser_sentences(self.doc)
+        k = next((n for n, s in enumerate(before) if s.start == sent.start), 0)
+        return k > 0 and before[k - 1].root.lower_ in REPORTING_HEADS
 
     def _topic(self, sent: Span) -> PersonRef | None:
         """The subject of a sentence's main verb: 'Kacey said she ran away' -> Kacey."""
