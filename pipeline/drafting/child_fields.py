@@ -104,6 +104,7 @@ class _Sentence:
         self.people, self.children = people, children
         self.span = sentence.span
         self.found: list[_Said] = []
+        self.said_at: list[tuple[int, str, bool]] = []  # (end of the phrase, field, value) in order
 
     def statements(self) -> list[_Said]:
         if not len(self.children):
@@ -126,6 +127,7 @@ class _Sentence:
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
             for child in self._children_of(self._named_with_adult()):
                 self._add(child, "child_seen_alone", False, FOLLOWS)
+        self._elided()
         for match in self._matches(self.rules["child_away"]):
             for child in self._subject_of_was(match):
                 self._add(child, "child_seen", False, WHERE)
@@ -161,6 +163,8 @@ class _Sentence:
                 self._add(child, field, said, SAID)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
+            if about:
+                self.said_at.append((match.end, field, said))
             if group == "child_seen" and said and verb is not None and self.people.parsed:
                 arguments = self._people_arguments(verb) or []
                 for child in self._children_of(seen_with_adult(arguments, verb, self.people)):
@@ -180,6 +184,25 @@ class _Sentence:
                 self._add(child, "bedroom_seen", False, SAID)
             used.append(match)
         return used
+
+    def _elided(self) -> None:
+        """'Ava was seen alone but Leo was not': a child named again with the verb left out
+        gets the field of the statement before it in the sentence ('not': no; 'same':
+        as said)."""
+        if not self.said_at:
+            return
+        for name, value in (("not", False), ("same", None)):
+            for match in self._matches(self.rules["elided"][name]):
+                before = [s for s in self.said_at if s[0] <= match.start]
+                if not before:
+                    continue
+                _, field, said = before[-1]
+                who = [t for t in match if t.i in self.people.name_of or self.children.in_group(t)
+                       or t.i in self.people.roles or t.lower_ in self.people.lex.pronouns]
+                for child in self._children_of(who[:1]):
+                    self._add(child, field, said if value is None else value, SAID)
+                    if field == "child_seen_alone":
+                        self._add(child, "child_seen", True, FOLLOWS)
 
     def _named_with_adult(self) -> list[Token]:
         """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult."""
@@ -316,7 +339,7 @@ class _Sentence:
         if about:
             return about
         everyone = self.children.everyone
-        plural = not rooms or any(r.lower_.endswith("s") for r in rooms)
+        plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
 
     def _rooms_of(self, match: Span) -> list[Token]:
@@ -360,6 +383,8 @@ class _Sentence:
                     break
             if verb.lower_ in _SLEEP:
                 owners += self._children_of([c for c in verb.children if c.dep_ == "nsubj"])
+        if not owners and room.dep_ == "dobj" and room.head.lower_ in _SLEEP:  # "The children share a room"
+            owners += self._children_of([c for c in room.head.children if c.dep_ == "nsubj"])
         doc = room.doc
         if not owners and room.i + 1 < len(doc) and doc[room.i + 1].i in self.people.name_of:
             owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
@@ -415,3 +440,8 @@ def _later(verb: Token) -> bool:
         if current.dep_ not in ("xcomp", "conj"):
             break
     return False
+
+
+def _several(room: Token) -> bool:
+    doc = room.doc
+    return room.i > 0 and doc[room.i - 1].lower_ in ("neither", "either", "both", "each", "all")

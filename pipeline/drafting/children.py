@@ -243,7 +243,13 @@ class Children:
             known = [i for i in pool if self.children[i].gender == group.gender]
             unknown = [i for i in pool if self.children[i].gender is None]
             wanted = group.count or (1 if group.singular else 2)  # a plural is at least two
-            pool = known if len(known) >= wanted else known + unknown
+            other = any(self.children[i].gender not in (None, group.gender) for i in pool)
+            if len(known) >= wanted:
+                pool = known
+            elif known or other or group.count == len(unknown):
+                pool = known + unknown  # the girls whose gender the note does not say
+            else:
+                return []  # nobody's gender is said: "the girls" cannot be told apart
         if group.order is not None:
             if any(self.children[i].age is None for i in pool):
                 return pool if len(pool) == (group.count or 0) else []

@@ -163,7 +163,7 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None)
         if owner is None and rules.owner_is_doer:
             owner = _doer(match.span, people, rules.codes, parsed=parsed)
-            cared_for = [people.ref(t) for t in match.span]
+            cared_for = [people.ref(t) for t in match.span if t.dep_ in ("dobj", "pobj", "dative")]
             if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)

@@ -38,6 +38,8 @@ def form_answers(span: Span, text: str, children: Children) -> list[tuple[int, s
     found: list[tuple[int, str, bool]] = []
     before = _span(doc, offset, offset + labels[0].start())
     prefix = [i for _, kids in children.mentions(before, named_only=True) for i in kids] if before is not None else []
+    if not prefix and not children.mentions(span, named_only=True):
+        prefix = children.group_before(span[0])  # "Seen alone: no." for the children just spoken of
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
         part = _span(doc, offset + m.end(), offset + end)

@@ -18,6 +18,7 @@ from pipeline.drafting.doc_views import TokenTable, token_table
 from pipeline.drafting.person_words import number
 
 _DATA = Path(__file__).parent / "data" / "groups.yaml"
+_CLAUSE_ENDS = {".", ",", ";", ":", "and", "but"}
 _OF_GROUP = (("of", "them"), ("of", "the", "children"), ("of", "the", "kids"), ("of", "us"))
 
 
@@ -123,6 +124,8 @@ def _phrase_at(lower: list[str], i: int, words: GroupWords) -> GroupPhrase | Non
     if determiner is None or j == i + len(determiner.split()):
         if determiner in ("both", "each", "neither", "none", "all", "either") and _of_group(lower, j)[0]:
             return GroupPhrase(start=i, end=_of_group(lower, j)[1], count=count, recent=True)  # "both of them"
+        if determiner in ("both", "all") and (j >= len(lower) or lower[j] in _CLAUSE_ENDS):
+            return GroupPhrase(start=i, end=j, count=count, recent=True)  # "Bedroom seen: yes for both."
         return None
     if order is None and count is None:
         return None

@@ -158,9 +158,9 @@ class People:
             if named is not None:
                 holders.append(named)
             for holder in holders:
-                for child in holder.children:
-                    if child.dep_ == "poss" and child.i != token.i:
-                        return self.ref(child)
+                owners = [c for c in holder.children if c.dep_ == "poss" and c.i != token.i]
+                if owners:  # "her dad's girlfriend": the nearest one, dad
+                    return self.ref(max(owners, key=lambda c: c.i))
             return None
         if start > 0:
             before = self.t.tokens[start - 1]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", ".", "as", "because"}
 _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shares its presence
+_LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
@@ -91,10 +92,11 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
         before = ""
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
-            absent = bool(rules["absence"].search(chunk_text))
+            absent = bool(rules["absence"].search(chunk_text)) or _listed_away(chunk, sentence.span, rules["absence"])
             # "Joint visit with a police officer": who the visit was made with was there
             with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
-            present = key == "present" or bool(rules["presence"].search(chunk_text)) or \
+            said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text)  # "too young to be seen alone": not seen
+            present = key == "present" or bool(rules["presence"].search(said_seen)) or \
                 _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
             before = chunk_text
@@ -182,8 +184,14 @@ def _chunks(span: Span) -> list[tuple[Span, bool]]:
 def _listed(chunk: Span, sentence: Span) -> bool:
     """'Mum Dawn, Millie and her brother Ben were at home': the list shares one verb."""
     rest = sentence.doc[chunk.end:sentence.end].text
-    return bool(re.match(r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b(were|was) (all |both |also )?"
-                         r"(at home|home|present|there|in)\b", rest))
+    return bool(re.match(_LIST + r"(were|was) (all |both |also )?(at home|home|present|there|in)\b", rest))
+
+
+def _listed_away(chunk: Span, sentence: Span, absence: re.Pattern) -> bool:
+    """'Brooke and Tyler were at school': the list shares being away."""
+    rest = sentence.doc[chunk.end:sentence.end].text
+    listed = re.match(_LIST + r"(?=were )", rest)  # a list shares "were", not "his sister was"
+    return listed is not None and absence.match(rest, listed.end()) is not None
 
 
 def _came_along(token, chunk_text: str) -> bool:
