@@ -35,7 +35,7 @@ from pipeline.drafting.people import People
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
 
-SAID, FOLLOWS, WHERE = 3, 2, 1
+SAID, FOLLOWS, AWAY, WHERE = 3, 2, 1.5, 1  # where the child was, said of them, beats a list of who was there
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
           "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been"}
 _ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots"}
@@ -130,7 +130,7 @@ class _Sentence:
         self._elided()
         for match in self._matches(self.rules["child_away"]):
             for child in self._subject_of_was(match):
-                self._add(child, "child_seen", False, WHERE)
+                self._add(child, "child_seen", False, AWAY)
         return self.found
 
     # -- phrases ---------------------------------------------------------------------------
@@ -191,7 +191,7 @@ class _Sentence:
         as said)."""
         if not self.said_at:
             return
-        for name, value in (("not", False), ("same", None)):
+        for name, value in (("not", False), ("same", None), ("contrast", "other")):
             for match in self._matches(self.rules["elided"][name]):
                 before = [s for s in self.said_at if s[0] <= match.start]
                 if not before:
@@ -199,8 +199,9 @@ class _Sentence:
                 _, field, said = before[-1]
                 who = [t for t in match if t.i in self.people.name_of or self.children.in_group(t)
                        or t.i in self.people.roles or t.lower_ in self.people.lex.pronouns]
+                answer = said if value is None else (not said) if value == "other" else value
                 for child in self._children_of(who[:1]):
-                    self._add(child, field, said if value is None else value, SAID)
+                    self._add(child, field, answer, SAID)
                     if field == "child_seen_alone":
                         self._add(child, "child_seen", True, FOLLOWS)
 

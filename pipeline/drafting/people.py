@@ -138,10 +138,8 @@ class People:
             owner = self._owner_of(self.t.tokens[i], start)
             if owner is not None and owner.is_child:
                 kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
-        elif role in ("mother", "father") and self.parsed and start > 0 and self.t.lower[start - 1] in ("his", "her"):
-            owner = self._owner_of(self.t.tokens[i], start)
-            if owner is not None and owner.kind == "parent_carer" and owner.role in ("mother", "father", "parent"):
-                role, kind = "grandparent", "household_member"  # "dad Jamie and his mum": the children's nan
+        elif role in ("mother", "father") and self._parent_of_parent_listed(i, start):
+            role, kind = "grandparent", "household_member"  # "dad Jamie and his mum": the children's nan
         if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
             kind = "household_member"
         if role == "sibling" and self._has_word_before(start, {"adult"}):
@@ -168,6 +166,17 @@ class People:
                 return self.ref(self.t.tokens[start - 2])
             return self.ref(before)
         return None
+
+    def _parent_of_parent_listed(self, i: int, start: int) -> bool:
+        """'dad Jamie and his mum': a mum listed with a parent, whose 'his' is that parent."""
+        if not self.parsed or start == 0 or self.t.lower[start - 1] not in ("his", "her"):
+            return False
+        token = self.t.tokens[i]
+        if token.dep_ not in ("conj", "appos") or token.head.i == token.i:
+            return False
+        listed = self.ref(token.head)
+        return listed is not None and listed.kind == "parent_carer" and listed.role in ("mother", "father", "parent") \
+            and self.lex.pronouns.get(self.t.lower[start - 1]) == listed.gender
 
     def _has_word_before(self, start: int, words: set[str]) -> bool:
         return any(self.t.lower[j] in words for j in range(max(0, start - 2), start))
