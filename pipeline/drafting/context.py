@@ -210,12 +210,12 @@ def _clause_text(token: Token) -> str:
     longer manage the stairs": 'no longer' is about the stairs)."""
     head = clause_head(token)
     cache = clause_texts(token.doc)
-    key = (head.i, token.i)
+    joined = [c for c in head.children if _own_clause(c)]
+    holder = next((c.i for c in joined if c.left_edge.i <= token.i <= c.right_edge.i), -1)
+    key = (head.i, holder)  # factor words in the same part of a clause share its text
     text = cache.get(key)
     if text is None:
-        inside = token.i
-        skipped = [c for c in head.children if _own_clause(c) and not (c.left_edge.i <= inside <= c.right_edge.i)]
-        cut = {t.i for c in skipped for t in c.subtree}
+        cut = {t.i for c in joined if c.i != holder for t in c.subtree}
         text = cache[key] = " ".join(t.text for t in head.subtree if t.i not in cut)
     return text
 

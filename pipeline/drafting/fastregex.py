@@ -17,10 +17,10 @@ from collections.abc import Iterator
 
 try:  # Python 3.11+
     import re._parser as sre_parse  # type: ignore[import-not-found]
-    from re._constants import AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[import-not-found]
+    from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
-    from sre_constants import AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[no-redef]
+    from sre_constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[no-redef]
 
 _MAX_PREFIXES = 400
 _KEY = 3  # letters of a pattern's possible beginnings looked up in SearchText.word_starts
@@ -71,13 +71,13 @@ class FastPattern:
             return
         if self.required is not None and not any(w in lowered for w in self.required):
             return
-        if self.beginnings is None:  # can begin with anything: run over the whole note
+        candidates = self.possible_starts(searched)
+        if candidates is None:  # can begin with anything, or not only at a word start: the whole note
             for found in self.fast.finditer(lowered):
                 start = found.start()
                 if start == 0 or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
                     yield found.span()
             return
-        candidates = self.possible_starts(searched)
         end = 0
         for start in candidates:
             if start < end:  # inside the previous match: non-overlapping, as finditer
@@ -167,8 +167,8 @@ def _walk(items: list) -> tuple[list[str], bool]:
     """(possible literal starts, whether they cover the whole of ``items``)."""
     prefixes = [""]
     for op, value in items:
-        if op is AT:
-            continue
+        if op is AT or op is ASSERT or op is ASSERT_NOT:
+            continue  # zero-width ("(?<!will )"): the match still starts with what follows
         if op is LITERAL:
             prefixes = [p + chr(value) for p in prefixes]
             continue

@@ -30,6 +30,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
 def form_answers(span: Span, text: str, children: Children) -> list[tuple[int, str, bool]] | None:
     """(child, field, value) for each answer of a sentence dictated as a form; None when
     the sentence is not one."""
+    low = text.lower()
+    if "seen" not in low and "room" not in low and "alone" not in low:
+        return None  # every label speaks of seeing or a room; most sentences do neither
     label, answer = _patterns()
     labels = list(label.finditer(text))
     if not labels:

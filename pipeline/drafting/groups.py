@@ -41,6 +41,7 @@ class GroupWords:
     order: dict[str, str]
     determiners: dict[tuple[str, ...], int]  # words -> length
     everyone: set[tuple[str, ...]]
+    first_words: frozenset[str]  # a group phrase can start only with one of these (or a number)
 
 
 @lru_cache
@@ -54,11 +55,12 @@ def group_words() -> GroupWords:
     for key in ("determiners", "everyone_words"):
         if not all(isinstance(w, str) for w in data[key]):
             raise ValueError(f"{_DATA.name}: {key} holds a non-word (quote yes/no in YAML)")
-    return GroupWords(
-        plural={tuple(k.split()): v for k, v in data["plural_nouns"].items()},
-        singular=dict(data["singular_nouns"]), order=dict(data["order_words"]),
-        determiners={tuple(w.split()): len(w.split()) for w in data["determiners"]},
-        everyone={tuple(w.split()) for w in data["everyone_words"]})
+    plural = {tuple(k.split()): v for k, v in data["plural_nouns"].items()}
+    determiners = {tuple(w.split()): len(w.split()) for w in data["determiners"]}
+    everyone = {tuple(w.split()) for w in data["everyone_words"]}
+    first = {w[0] for w in list(plural) + list(determiners) + list(everyone)} | set(data["order_words"])
+    return GroupWords(plural=plural, singular=dict(data["singular_nouns"]), order=dict(data["order_words"]),
+                      determiners=determiners, everyone=everyone, first_words=frozenset(first))
 
 
 def group_at(doc: Doc) -> dict[int, GroupPhrase]:
@@ -77,6 +79,9 @@ def find_groups(t: TokenTable) -> list[GroupPhrase]:
     found: list[GroupPhrase] = []
     i = 0
     while i < len(lower):
+        if lower[i] not in words.first_words and not t.tokens[i].like_num:
+            i += 1  # most words of a note start no group phrase
+            continue
         phrase = _everyone_at(lower, i, words) or _phrase_at(lower, i, words)
         if phrase is None:
             i += 1

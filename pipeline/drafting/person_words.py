@@ -76,15 +76,17 @@ def lexicon() -> Lexicon:
                    travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
 
 
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+                 "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+
+
 def number(text: str) -> int | None:
     """'7' -> 7, 'seven' -> 7."""
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
     text = text.lower().replace(",", "")
     if text.isdigit():
         return int(text)
-    return words.get(text)
+    return _NUMBER_WORDS.get(text)
 
 
 def _all_strings(data: dict, where: str) -> None:

@@ -95,7 +95,8 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
             absent = bool(rules["absence"].search(chunk_text)) or _listed_away(chunk, sentence.span, rules["absence"])
             # "Joint visit with a police officer": who the visit was made with was there
             with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
-            said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text)  # "too young to be seen alone": not seen
+            said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
+                else chunk_text  # "too young to be seen alone": not seen
             present = key == "present" or bool(rules["presence"].search(said_seen)) or \
                 _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
