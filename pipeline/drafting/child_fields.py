@@ -119,11 +119,13 @@ class _Sentence:
         alone = self._each("seen_alone", "seen", True, seen_follows=True, skip=alone_not + too_young)
         room_not = self._each("bedroom", "not", False, rooms=True)
         room_not += self._elided_rooms(room_not)
-        self._each("bedroom", "seen", True, rooms=True, skip=room_not)
+        room_seen = self._each("bedroom", "seen", True, rooms=True, skip=room_not)
         self._each("bedroom", "described", True, rooms=True, skip=room_not)
-        # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides that
-        seen_not = self._each("child_seen", "not", False, skip=alone_not + too_young + alone)
-        seen = self._each("child_seen", "seen", True, skip=seen_not + alone_not + too_young + alone)
+        # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides
+        # that; "I did not see her bedroom" is about the room
+        said = alone_not + too_young + alone + room_not + room_seen
+        seen_not = self._each("child_seen", "not", False, skip=said)
+        seen = self._each("child_seen", "seen", True, skip=seen_not + said)
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
             for child in self._children_of(self._named_with_adult()):
                 self._add(child, "child_seen_alone", False, FOLLOWS)
@@ -332,7 +334,7 @@ class _Sentence:
                 if t.lower_ in (",", ";", "but", "which", "where"):
                     break
         elif rooms:
-            owners = self._in_chunk(match)
+            owners = self._in_chunk(match, owners=True)
         owners = list(dict.fromkeys(owners))
         if owners:
             return owners
@@ -391,7 +393,7 @@ class _Sentence:
             owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
         return owners
 
-    def _in_chunk(self, match: Span) -> list[int]:
+    def _in_chunk(self, match: Span, *, owners: bool = False) -> list[int]:
         """The children named in the part of the sentence the phrase is in; the only child of
         the visit when none is named there."""
         start, end = match.start, match.end
@@ -399,8 +401,9 @@ class _Sentence:
             start -= 1
         while end < self.span.end and self.span.doc[end].lower_ not in _CHUNK_BREAKS:
             end += 1
+        # "I did not see Jayden's or Summer's": not them (unless the room is what is asked about)
         found = [i for at, kids in self.children.mentions(self.span.doc[start:end])
-                 if not _possessor(self.span.doc[at]) for i in kids]
+                 if owners or not _possessor(self.span.doc[at]) for i in kids]
         if found:
             return list(dict.fromkeys(found))
         everyone = self.children.everyone
