@@ -129,6 +129,7 @@ class _Sentence:
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
             for child in self._children_of(self._named_with_adult()):
                 self._add(child, "child_seen_alone", False, FOLLOWS)
+                self._add(child, "child_seen", True, FOLLOWS)
         self._elided()
         for match in self._matches(self.rules["child_away"]):
             for child in self._subject_of_was(match):

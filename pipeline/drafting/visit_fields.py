@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", ".", "as", "because"}
 _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shares its presence
 _LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
+_PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
@@ -67,8 +68,10 @@ def _with_children_seen(present: list[Person], children: list[ChildVisit]) -> li
 
 def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str | None:
     for contact_type, pattern in types:
-        if any(pattern.search(text) for text in texts):
-            return contact_type
+        for text in texts:
+            found = pattern.search(text)
+            if found is not None and not _PLANNED.match(text, found.end()):
+                return contact_type  # not "a return home interview will be offered": a plan for later
     return None
 
 
@@ -145,8 +148,16 @@ def _speakers(span: Span, people: People) -> list[PersonRef]:
 
 def _in_a_thing(token: Token) -> bool:
     """'the room Kyle shares with his uncle Bradley': a person in the words for a room is not
-    said to be there."""
-    return any(a.lower_ in _THINGS for a in list(token.ancestors)[:6])
+    said to be there (on the parse, or just after the room with no verb between)."""
+    if any(a.lower_ in _THINGS for a in list(token.ancestors)[:6]):
+        return True
+    doc = token.doc
+    for j in range(token.i - 1, max(-1, token.i - 7), -1):
+        if doc[j].lower_ in _THINGS:
+            return True
+        if doc[j].tag_.startswith("VB") or doc[j].text in (",", ";", "."):
+            return False
+    return False
 
 
 def _expand(ref: PersonRef, people: People) -> list[PersonRef]:
