@@ -2,20 +2,22 @@
 what the note says about that child.
 
 Every phrase of ``data/visit.yaml`` found in a sentence is given to the children it is
-about: the subject of a passive ("Tyler was not seen alone"), the object when the worker
-is the subject ("I saw Jayden and Amelia alone", "I spoke to Yusuf and Aisha on their
-own"), the subject of the verb above an infinitive ("Ella did not want to talk to me on
-her own"), the owner of a room ("I did not see his room", "the bedroom they share"), or
-the child named in the same part of the sentence. What a statement says:
+about (``phrase_about.py``: the subject of a passive, the object when the worker is the
+subject, the owner of a room...). What a statement says:
 
 - strength 3, said outright: "was seen alone" (seen alone yes), "was not seen alone",
   "too young to be seen alone", "did not want to be seen on her own" (seen alone no),
   "neither child was seen", "I did not see her" (seen no), "I saw Zara" (seen yes), a room
-  seen or not, and fields dictated as a form ("Max, seen, yes, seen alone, no").
+  seen or not, fields dictated as a form (``form_answers.py``), and a child named again
+  with the verb left out ("Ava was seen alone but Leo was not"). A 'seen' phrase whose
+  verb the parse finds negated says no (``field_clauses.py``: "Neither Lily nor Jack was
+  seen alone", "None of the children", "nor was either bedroom seen"); one about a later
+  visit ("will see Tyler alone at school") says nothing.
 - strength 2, follows from one: seen alone yes or no means the child was seen ("Tyler was
-  not seen alone because he was asleep": seen yes), except "too young to be seen alone".
-- strength 1, from where the child was: at the visit (people present) means seen; "at
-  school", "at her dad's" means not seen.
+  not seen alone because he was asleep": seen yes), except "too young to be seen alone";
+  seen with a parent ("Tyler was seen with his dad") means not seen alone.
+- strength 1.5, where the child was said to be: "at school", "at her dad's", "in hospital"
+  means not seen; strength 1, the people present: a child at the visit was seen.
 
 The strongest statements decide; statements of the same strength that disagree leave the
 field null for the worker to answer. Nothing else is filled in: unsaid stays null."""
