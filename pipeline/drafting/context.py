@@ -160,6 +160,9 @@ def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
             head = current.head
             if head.lower_ in rules.denial_verbs:
                 return True  # "she denied that she drinks"
+            if dep == "relcl" and (head.lower_ in rules.negating_subjects or
+                                   any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)):
+                return True  # "there is nobody who hurts her", "no one who drinks"
             return head.lower_ in _OPINION_VERBS and any(c.dep_ == "neg" for c in head.children)
         current = current.head
     return False

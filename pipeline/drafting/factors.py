@@ -167,6 +167,10 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
             if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
+        if owner is not None and not owner.likely_child and set(rules.codes) == {"child"} and not rules.owner_is_doer:
+            # only a child can have it: "older men online who ask her for pictures" is hers
+            owner = next((r for t in match.span for r in [people.ref(t)] + people.alternatives(t)
+                          if r is not None and r.is_child), owner)
         return _by_person(owner, rules.codes, weight, base | {"about": owner})
     victim, perpetrator = victim_and_perpetrator(match.span, people, parsed=parsed)
     base["about"] = victim

@@ -87,6 +87,9 @@ def test_missing_phrasings(draft_text, text):
     ("Sarah said Leo's respite was cut last month.", "22A"),  # cut back, not cut
     ("Ava pushed Leo and he hurt his arm.", "15A"),  # an injury, not self-harm
     ("By the time we arrived, Ava was alone in her room.", "9A"),  # the worker arriving
+    ("Ava said she feels safe at home and there is nobody who hurts her.", "18C"),  # nobody: negated
+    ("Sarah said Leo went missing in the supermarket for five minutes when he was three.", "10A"),  # long ago
+    ("The school nurse will check Ava's asthma plan.", "6A"),  # a plan for a condition, no concern said
 ])
 def test_look_alikes_are_not_factors(draft_text, text, absent):
     assert absent not in on_records(draft_text(TWO + text))
@@ -107,3 +110,13 @@ def test_historical_words_count_only_in_the_factors_own_clause(draft_text):
     """'...has multiple sclerosis and ... can no longer manage the stairs': 'no longer' is the stairs'."""
     note = draft_text(TWO + "Sarah has multiple sclerosis and said she can no longer manage the stairs.")
     assert on_records(note).get("6B") == BOTH
+
+
+@pytest.mark.parametrize("text,code,expected", [
+    # only a child can have it: the child the adults' words are about
+    ("Sarah said she is worried that Ava has been talking to older men online who ask her for pictures.",
+     "11A", ["Ava"]),
+    ("Leo has been excluded from school for hitting other children and swearing at teachers.", "14A", ["Leo"]),
+])
+def test_a_childs_factor_said_through_adults_words(draft_text, text, code, expected):
+    assert on_records(draft_text(TWO + text)).get(code) == expected
