@@ -39,6 +39,7 @@ from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
 
 SAID, FOLLOWS, AWAY, WHERE = 3, 2, 1.5, 1  # where the child was, said of them, beats a list of who was there
+_STAYED = {"stayed", "stays", "remained", "sat", "was", "were", "stuck"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _PLANS = {"going", "plan", "plans", "planned", "arrange", "arranged", "hope", "aim", "need", "needs", "is", "are"}
 
@@ -208,10 +209,13 @@ class _Sentence:
         """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult."""
         doc, found = self.span.doc, []
         for token in self.span[:-2]:
-            if token.i in self.people.name_of and doc[token.i + 1].lower_ == "with":
-                nxt = doc[token.i + 2]
-                if nxt.lower_ in ("his", "her", "their") and token.i + 3 < self.span.end:
-                    nxt = doc[token.i + 3]
+            at = token.i + 1
+            if at < self.span.end - 1 and doc[at].lower_ in _STAYED:
+                at += 1  # "and Mollie stayed with mum"
+            if token.i in self.people.name_of and doc[at].lower_ == "with" and at + 1 < self.span.end:
+                nxt = doc[at + 1]
+                if nxt.lower_ in ("his", "her", "their") and at + 2 < self.span.end:
+                    nxt = doc[at + 2]
                 ref = self.people.ref(nxt)
                 if ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child:
                     found.append(token)

@@ -63,6 +63,7 @@ class _Rules:
     hypothetical_modals: frozenset[str]
     concern_words: frozenset[str]
     discussion: re.Pattern
+    not_household: re.Pattern
 
 
 @lru_cache
@@ -84,6 +85,7 @@ def _rules() -> _Rules:
         hypothetical_marks=frozenset(data["hypothetical_marks"]),
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
+        not_household=compiled(data["not_household"]),
     )
 
 
@@ -266,3 +268,24 @@ def _hypothetical_by_words(span: Span, rules: _Rules) -> bool:
     window = [t.lower_ for t in span.doc[max(sent.start, span.start - 8):span.start]]
     return any(w in rules.hypothetical_marks for w in window) or \
         any(w in rules.hypothetical_modals for w in window[-3:])
+
+
+def lives_elsewhere(sentence: Span, person_key: str, ref_of) -> bool:
+    """Does the sentence say this person lives apart from the child ("dad lives in Cardiff",
+    "has not seen them for a year")? ``ref_of`` maps a token to its person (People.ref)."""
+    pattern = _rules().not_household
+    text, offset = sentence.text, sentence.start_char
+    for found in pattern.finditer(text):
+        words = sentence.doc.char_span(offset + found.start(), offset + found.end(), alignment_mode="expand")
+        if words is None:
+            continue
+        verb = words[0]
+        for _ in range(4):  # the subject of the verb, or of the verb it is joined to
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None or verb.dep_ not in ("conj", "xcomp", "aux") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        ref = ref_of(subject) if subject is not None else None
+        if ref is not None and ref.key == person_key:
+            return True
+    return False

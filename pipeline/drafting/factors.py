@@ -29,12 +29,12 @@ from models.cin_codes import cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
 from pipeline.drafting.children import Children
-from pipeline.drafting.context import context_of, negex_marks
+from pipeline.drafting.context import context_of, lives_elsewhere, negex_marks
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
-from pipeline.drafting.doc_views import doc_text, search_text
+from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.subjects import (doer_of, doer_token, owner_of, person_of, person_of_phrase,
                                        victim_and_perpetrator)
@@ -167,6 +167,9 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
             if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
+        if owner is not None and owner.kind in ("parent_carer", "household_member") and parsed and \
+                lives_elsewhere(sentence_of(match.span), owner.key, people.ref):
+            return None  # "the children's dad lives in Cardiff and drinks": not the household's
         if owner is not None and not owner.likely_child and set(rules.codes) == {"child"} and not rules.owner_is_doer:
             # only a child can have it: "older men online who ask her for pictures" is hers
             owner = next((r for t in match.span for r in [people.ref(t)] + people.alternatives(t)

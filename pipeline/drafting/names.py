@@ -62,6 +62,8 @@ class Names:
             return False  # "Crohn's disease", "Down's syndrome": a condition named after someone
         if self._in_organisation_name(i):
             return False  # "the Freedom Programme"
+        if i > 0 and self.t.lower[i - 1] in self.lex.animal_words:
+            return False  # "their dog Max"
         if self.parsed:
             if self.t.tag[i] not in ("NNP", "NNPS") and \
                     not (i in self.sentence_starts and self._named_here(self.t.tokens[i])):

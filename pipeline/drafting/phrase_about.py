@@ -71,6 +71,8 @@ class PhraseAbout:
         heads = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
         found = [c for h in heads for c in h.children if c.dep_ == "nsubjpass"]
         subject = next((c for h in heads for c in h.children if c.dep_ == "nsubj"), None)
+        if not found and self._someone_else_sees(verb, subject):
+            return []  # "dad ... has not seen them for a year": not the worker's seeing
         if not found and subject is not None and not self._is_worker(subject):
             found = [subject]
         if not found:
@@ -95,6 +97,18 @@ class PhraseAbout:
             elif child.dep_ == "prep" and child.lower_ in ("to", "with"):
                 found += [g for g in child.children if g.dep_ == "pobj" and not self._is_worker(g)]
         return found
+
+    def _someone_else_sees(self, verb: Token, subject: Token | None) -> bool:
+        """An adult other than the worker is the one seeing (the subject, or a conjoined
+        verb's subject)."""
+        current = verb
+        while subject is None and current.dep_ == "conj" and current.head.i != current.i:
+            current = current.head
+            subject = next((c for c in current.children if c.dep_ == "nsubj"), None)
+        if subject is None or self._is_worker(subject):
+            return False
+        ref = self.people.ref(subject)
+        return ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child
 
     def _is_worker(self, token: Token) -> bool:
         if token.lower_ in _WORKER_WORDS:

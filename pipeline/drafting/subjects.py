@@ -72,8 +72,8 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
         return _nearest_person(span, people)
     root = span.root
     for token in [root] + [t for t in span if t.i != root.i]:
-        for child in token.children:  # "mum's partner drinks" misparsed as a compound noun
-            ref = people.role_at(child) if child.dep_ == "compound" else None
+        for child in token.children:  # "mum's partner drinks", "Ryan drinks" misparsed as a compound
+            ref = (people.role_at(child) or people.ref(child)) if child.dep_ == "compound" else None
             if ref is not None and ref.kind not in _NOT_SUBJECTS:
                 return ref
     for token in [t for t in span if t.i != root.i] + _noun_chain(root):

@@ -127,3 +127,15 @@ def test_children_away_from_home(draft_text, text, expected):
 def test_too_young_to_be_seen_alone_does_not_say_the_child_was_there(draft_text):
     note = draft_text(THREE + "Ellie was spoken to on her own in the garden; Sam is too young to be seen alone.")
     assert fields(note)["Sam"] == (N, F, N)
+
+
+def test_someone_else_seeing_the_children_says_nothing_of_the_visit(draft_text):
+    note = draft_text(TWO + "I saw Ava on her own in her room, and Leo stayed with mum. Sarah said the children's "
+                            "dad lives in Cardiff and has not seen them for a year.")
+    assert fields(note) == {"Ava": (T, T, T), "Leo": (T, F, N)}
+
+
+def test_a_pet_is_not_a_child(draft_text):
+    note = draft_text("Visit to Jordan, 11, and Mollie, 7. Their dog Max barked the whole time.")
+    assert [c.name for c in note.visit.children] == ["Jordan", "Mollie"]
+    assert "Max" not in {p.name for p in note.visit.people_present}

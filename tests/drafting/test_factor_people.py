@@ -120,3 +120,16 @@ def test_historical_words_count_only_in_the_factors_own_clause(draft_text):
 ])
 def test_a_childs_factor_said_through_adults_words(draft_text, text, code, expected):
     assert on_records(draft_text(TWO + text)).get(code) == expected
+
+
+def test_a_parent_who_lives_elsewhere_is_not_the_households(draft_text):
+    note = draft_text(TWO + "Sarah said the children's dad lives in Cardiff and drinks a lot but has not seen "
+                            "them for a year.")
+    assert "1B" not in on_records(note)
+
+
+def test_a_name_said_with_a_compound_misparse_owns_the_factor(draft_text):
+    """'Liam said Ryan drinks every day': Ryan, their half-brother of 19, is household (C)."""
+    note = draft_text("Visit to Liam, 13, and Chloe, 11. Their half-brother Ryan, who is 19, lives with them. "
+                      "Liam said Ryan drinks every day and gets into fights in town.")
+    assert on_records(note).get("1C") == ["Liam", "Chloe"]
