@@ -20,7 +20,7 @@ from tests.drafting.conftest import DEVSET
 
 @pytest.fixture(scope="module")
 def note_texts():
-    return [note.text for folder in ("dev", "heldout", "family", "family-seen") for note in load_gold(DEVSET / folder)]
+    return [note.text for folder in ("dev", "heldout", "family", "family-seen", "phenomena", "phenomena-heldout") for note in load_gold(DEVSET / folder)]
 
 
 def _word_start(text: str, at: int) -> bool:
