@@ -38,6 +38,9 @@ class Word(BaseModel):
     # Span of this word in Transcript.text (None for a spoken command that became punctuation).
     start_char: int | None = None
     end_char: int | None = None
+    # What the recogniser wrote, when a correction against the glossary or the case's
+    # names replaced it with ``text`` (never changed silently).
+    heard: str | None = None
 
 
 class Segment(BaseModel):
@@ -68,6 +71,8 @@ class TranscriptionOptions(BaseModel):
     hallucination_silence_threshold: float | None
     hotwords: str | None
     dictation_commands: bool
+    # Speech the recogniser skipped was recognised again, or marked as a gap (older transcripts: False).
+    coverage_guard: bool = False
 
 
 class Timings(BaseModel):

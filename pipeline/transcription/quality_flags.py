@@ -66,6 +66,7 @@ def segment_flags(
     thresholds: FlagThresholds,
     prompt: str | None = None,
     prompt_scaffolding: frozenset[str] = frozenset(),
+    speech_share: float | None = None,
 ) -> list[Flag]:
     flags: list[Flag] = []
     if no_speech_prob > thresholds.no_speech_prob:

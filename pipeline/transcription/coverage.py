@@ -1,0 +1,114 @@
+"""The coverage guard: no speech leaves the transcript silently.
+
+Whisper sometimes skips speech: it ends a 30-second window early and the next one
+starts after the hole (measured: often with the hot-words prompt), or it judges a
+window silent. After recognition the guard compares where the voice-activity
+detector heard speech with where words were placed. Every stretch between two words
+that holds more than ``min_speech_s`` of speech is recognised again on its own, and
+its words are put back in place. What still holds speech without words becomes a
+gap piece: a visible marker in the text with an ``untranscribed_speech`` flag."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.transcription.recognition import Piece, TimedWord
+from pipeline.transcription.speech_activity import SpeechMap
+
+logger = logging.getLogger(__name__)
+
+Recogniser = Callable[[float, float], list[Piece]]  # (start_s, end_s) -> pieces in absolute time
+
+
+@dataclass(frozen=True)
+class CoverageOptions:
+    min_speech_s: float = 1.0  # more speech than this without a word is a hole
+    # Word timings are approximate (about a tenth of a second, more at a window's
+    # edge): speech this close to a word counts as that word's.
+    edge_s: float = 0.3
+    # Audio either side of a hole given with it when it is recognised again: a hole
+    # often starts mid-sentence, and Whisper hears a stretch cut out of a sentence
+    # badly without the words around it. Only the words inside the hole are kept.
+    context_s: float = 2.0
+    rounds: int = 2  # recognition attempts of what is left of a hole before it is marked
+
+
+@dataclass(frozen=True)
+class Hole:
+    start: float  # end of the word before (or the block's start)
+    end: float  # start of the word after (or the block's end)
+    piece: int  # the hole lies before word ``word`` of piece ``piece``
+    word: int
+    speech: tuple[float, float]  # first and last moment of speech in it
+
+
+def find_holes(pieces: list[Piece], speech: SpeechMap, start_s: float, end_s: float,
+               options: CoverageOptions) -> list[Hole]:
+    """Stretches between consecutive words (and before the first, after the last,
+    within ``start_s``..``end_s``) that hold more than ``min_speech_s`` of speech."""
+    holes = []
+    left = start_s  # the end of the previous word; speech right at the block's edge counts in full
+    left_margin = 0.0
+    places = [(i, j, word) for i, piece in enumerate(pieces) for j, word in enumerate(piece.words)]
+    for i, j, word in places + [(len(pieces), 0, None)]:
+        right = word.start if word else end_s
+        right_margin = options.edge_s if word else 0.0
+        inner_start, inner_end = left + left_margin, right - right_margin
+        if inner_end - inner_start > options.min_speech_s \
+                and speech.speech_s(inner_start, inner_end) > options.min_speech_s:
+            extent = speech.speech_extent(left, right)
+            if extent:
+                holes.append(Hole(start=left, end=right, piece=i, word=j, speech=extent))
+        if word:
+            left, left_margin = max(left, word.end), options.edge_s
+    return holes
+
+
+def guard_coverage(pieces: list[Piece], speech: SpeechMap, recognise: Recogniser, *,
+                   start_s: float, end_s: float, options: CoverageOptions) -> list[Piece]:
+    """``pieces`` of one block (in time order, times absolute) with every hole
+    recognised again, and what stays unrecognised marked as gap pieces."""
+    pieces = [piece for piece in pieces if piece.words]
+    for _ in range(options.rounds):
+        holes = find_holes(pieces, speech, start_s, end_s, options)
+        if not holes:
+            return pieces
+        for hole in reversed(holes):  # from the end, so earlier holes' places stay valid
+            found = _words_inside(recognise(max(start_s, hole.start - options.context_s),
+                                            min(end_s, hole.end + options.context_s)), hole)
+            logger.info("recognised a %.1f s stretch without words again: %d word(s)",
+                        hole.end - hole.start, sum(len(p.words) for p in found))
+            pieces = _insert(pieces, hole, found)
+    holes = find_holes(pieces, speech, start_s, end_s, options)
+    for hole in reversed(holes):
+        logger.warning("%.1f s of speech could not be transcribed", hole.speech[1] - hole.speech[0])
+        pieces = _insert(pieces, hole, [Piece(start=hole.speech[0], end=hole.speech[1], gap=True)])
+    return pieces
+
+
+def _words_inside(found: list[Piece], hole: Hole) -> list[Piece]:
+    """The recognised pieces cut to the words whose middle lies in the hole, with
+    their times kept inside it (so the timeline stays in order)."""
+    kept = []
+    for piece in found:
+        words = [TimedWord(text=w.text, start=min(max(w.start, hole.start), hole.end),
+                           end=min(max(w.end, hole.start), hole.end), probability=w.probability)
+                 for w in piece.words if hole.start < (w.start + w.end) / 2 < hole.end]
+        if words:
+            kept.append(Piece(start=words[0].start, end=words[-1].end, words=words,
+                              avg_logprob=piece.avg_logprob, no_speech_prob=piece.no_speech_prob,
+                              compression_ratio=piece.compression_ratio, prompt=piece.prompt))
+    return kept
+
+
+def _insert(pieces: list[Piece], hole: Hole, new: list[Piece]) -> list[Piece]:
+    """``new`` put in before word ``hole.word`` of piece ``hole.piece``, cutting that
+    piece in two when the hole lies inside it."""
+    if not new:
+        return pieces
+    if hole.word == 0:
+        return pieces[:hole.piece] + new + pieces[hole.piece:]
+    head, tail = pieces[hole.piece].split_before(hole.word)
+    return pieces[:hole.piece] + [head] + new + [tail] + pieces[hole.piece + 1:]
