@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     asr_vad_filter: bool = True
     asr_hallucination_silence_threshold: float = 2.0
     asr_use_glossary: bool = True
+    asr_vocabulary_prompt: bool = Field(
+        False, description="Give the names and glossary to the recogniser as hot words (makes it drop speech on "
+        "long dictations; the coverage guard then recognises those stretches again)")
+    asr_term_correction: bool = Field(
+        True, description="Correct near-miss words to the names and glossary after recognition")
     asr_block_seconds: float = Field(
         900.0, description="Longer recordings are recognised in equal blocks of at most about this length, "
         "cut at a pause (faster-whisper's features and VAD take ~1 GB per 10 minutes of audio at once)"

@@ -73,6 +73,9 @@ class TranscriptionOptions(BaseModel):
     dictation_commands: bool
     # Speech the recogniser skipped was recognised again, or marked as a gap (older transcripts: False).
     coverage_guard: bool = False
+    # Names and glossary terms that near-miss words were corrected to after recognition
+    # (each correction keeps what was heard on its word).
+    corrected_terms: list[str] = []
 
 
 class Timings(BaseModel):

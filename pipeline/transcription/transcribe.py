@@ -24,7 +24,8 @@ from pipeline.transcription.coverage import CoverageOptions, guard_coverage
 from pipeline.transcription.quality_flags import FlagThresholds
 from pipeline.transcription.recognition import Piece, pieces_from, recognise_again
 from pipeline.transcription.speech_activity import speech_map
-from pipeline.transcription.vocabulary import build_hotwords
+from pipeline.transcription.term_correction import correct_terms, make_terms
+from pipeline.transcription.vocabulary import build_hotwords, glossary_terms
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,12 @@ def transcription_options(settings: Settings, names: list[str] | None = None,
         word_timestamps=True,
         hallucination_silence_threshold=settings.asr_hallucination_silence_threshold,
         hotwords=build_hotwords(names or [], use_glossary=settings.asr_use_glossary,
-                                extra_glossary=settings.glossary_file),
+                                extra_glossary=settings.glossary_file) if settings.asr_vocabulary_prompt else None,
         dictation_commands=settings.dictation_commands,
         coverage_guard=settings.asr_coverage_guard,
+        corrected_terms=list(dict.fromkeys(
+            (names or []) + glossary_terms(use_glossary=settings.asr_use_glossary, extra_glossary=settings.glossary_file)
+        )) if settings.asr_term_correction else [],
     )
 
 
@@ -119,6 +123,9 @@ def transcribe_file(
     if on_progress:
         on_progress(1.0)
 
+    names = names or []
+    terms = options.corrected_terms
+    pieces = correct_terms(pieces, make_terms([n for n in names if n in terms], [t for t in terms if t not in names]))
     if not any(piece.words for piece in pieces):
         raise NoSpeech(f"{path}: no speech was detected in the recording ({audio.duration_s:.1f} s of audio)")
 
