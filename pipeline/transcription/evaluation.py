@@ -98,7 +98,13 @@ class InventedFlagCheck(BaseModel):
     start: float
     end: float
     text: str
-    words_in_reference: bool = Field(description="every word of the segment was said: the flag is a false alarm")
+    words: int
+    said_words: int = Field(description="its words aligned to the reference as correct or near-correct")
+
+    @property
+    def words_in_reference(self) -> bool:
+        """Every word of the segment was said: the flag is a false alarm."""
+        return self.said_words == self.words
 
 
 class RecordingScore(BaseModel):
@@ -175,34 +181,20 @@ def _score(reference: Sequence[ReferenceSentence], pieces: list[_Piece], options
         hyp_words += words
         hyp_owner += [index] * len(words)
 
-    ref_missing = [True] * len(ref_words)
-    hyp_said = [False] * len(hyp_words)
-    counts = {"equal": 0, "substitute": 0, "delete": 0, "insert": 0}
-    if hyp_words:
-        output = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words))
-        for chunk in output.alignments[0]:
-            counts[chunk.type] += max(chunk.ref_end_idx - chunk.ref_start_idx, chunk.hyp_end_idx - chunk.hyp_start_idx)
-            if chunk.type == "equal":
-                ref_missing[chunk.ref_start_idx:chunk.ref_end_idx] = [False] * (chunk.ref_end_idx - chunk.ref_start_idx)
-                hyp_said[chunk.hyp_start_idx:chunk.hyp_end_idx] = [True] * (chunk.hyp_end_idx - chunk.hyp_start_idx)
-            elif chunk.type == "substitute":
-                for r, h in zip(range(chunk.ref_start_idx, chunk.ref_end_idx), range(chunk.hyp_start_idx, chunk.hyp_end_idx)):
-                    hyp_said[h] = _near(ref_words[r], hyp_words[h], options.near_correct_ratio)
-    else:
-        counts["delete"] = len(ref_words)
+    ref_missing, hyp_said, counts = _align(ref_words, hyp_words, options.near_correct_ratio)
 
     gaps = [(start, end) for piece in pieces for kind, start, end in piece.flags
             if kind == FlagKind.untranscribed_speech]
     runs = [_missing_run(first, last, ref_words, ref_times, gaps, options.flag_tolerance_s)
             for first, last in _runs(ref_missing)]
     invented = []
-    for index, piece in enumerate(pieces):
+    for index, piece in enumerate(pieces):  # one flag check per flagged segment
         if not any(kind in options.invented_kinds for kind, _, _ in piece.flags):
             continue
         said = [hyp_said[k] for k, owner in enumerate(hyp_owner) if owner == index]
         if said:  # a flagged segment with no words left has nothing to be invented
             invented.append(InventedFlagCheck(segment_id=piece.segment_id, start=piece.start, end=piece.end,
-                                              text=piece.text, words_in_reference=all(said)))
+                                              text=piece.text, words=len(said), said_words=sum(said)))
     return RecordingScore(
         reference_words=len(ref_words), hypothesis_words=len(hyp_words), hits=counts["equal"],
         substitutions=counts["substitute"], deletions=counts["delete"], insertions=counts["insert"],
@@ -210,6 +202,31 @@ def _score(reference: Sequence[ReferenceSentence], pieces: list[_Piece], options
         untranscribed_flags=sum(any(kind == FlagKind.untranscribed_speech for kind, _, _ in piece.flags)
                                 for piece in pieces),
     )
+
+
+def _align(ref_words: list[str], hyp_words: list[str],
+           near_ratio: float) -> tuple[list[bool], list[bool], dict[str, int]]:
+    """Word alignment (jiwer's Levenshtein): which reference words are missing (deleted
+    or substituted), which hypothesis words were said (correct, or a near-correct
+    substitute), and the counts of each kind of edit."""
+    ref_missing = [True] * len(ref_words)
+    hyp_said = [False] * len(hyp_words)
+    counts = {"equal": 0, "substitute": 0, "delete": 0, "insert": 0}
+    if not hyp_words:
+        counts["delete"] = len(ref_words)
+        return ref_missing, hyp_said, counts
+    output = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words))
+    for chunk in output.alignments[0]:
+        refs = range(chunk.ref_start_idx, chunk.ref_end_idx)
+        hyps = range(chunk.hyp_start_idx, chunk.hyp_end_idx)
+        counts[chunk.type] += max(len(refs), len(hyps))
+        if chunk.type == "equal":
+            for r, h in zip(refs, hyps):
+                ref_missing[r], hyp_said[h] = False, True
+        elif chunk.type == "substitute":
+            for r, h in zip(refs, hyps):
+                hyp_said[h] = _near(ref_words[r], hyp_words[h], near_ratio)
+    return ref_missing, hyp_said, counts
 
 
 def _reference_words(reference: Sequence[ReferenceSentence]) -> tuple[list[str], list[tuple[float, float]]]:
