@@ -48,7 +48,7 @@ def check_voice(voice: str) -> tuple[str, str]:
         raise VoiceError(f"unknown festival voice {name!r}: one of {', '.join(_FESTIVAL_VOICES)}")
     if family == "piper" and name != "en_US-joe-medium":
         raise VoiceError(f"unknown piper voice {name!r}: only en_US-joe-medium is installed")
-    if family == "espeak" and not re.fullmatch(r"[A-Za-z-]+(\+[A-Za-z0-9]+)?", name):
+    if family == "espeak" and not re.fullmatch(r"[A-Za-z0-9-]+(\+[A-Za-z0-9]+)?", name):
         raise VoiceError(f"bad espeak-ng voice {name!r}: expected LANGUAGE[+VARIANT]")
     return family, name
 
