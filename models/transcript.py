@@ -81,8 +81,9 @@ class TranscriptionOptions(BaseModel):
 class Timings(BaseModel):
     model_load_s: float
     decode_s: float
-    transcribe_s: float
+    transcribe_s: float  # recognition, the coverage guard's included
     total_s: float
+    coverage_s: float = 0.0  # of transcribe_s: the voice-activity map and recognising skipped speech again
 
 
 class Transcript(BaseModel):

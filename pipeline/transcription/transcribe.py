@@ -108,6 +108,7 @@ def transcribe_file(
     ctranslate2.set_random_seed(RANDOM_SEED)
     kwargs = whisper_kwargs(options)
     pieces: list[Piece] = []
+    coverage_s = 0.0
     for block_start, block_end in block_bounds(audio.samples, settings.asr_block_seconds):
         start_s, end_s = block_start / SAMPLE_RATE, block_end / SAMPLE_RATE
 
@@ -117,8 +118,10 @@ def transcribe_file(
 
         raw_segments, _ = model.transcribe(audio.samples[block_start:block_end], **kwargs)
         block = list(pieces_from(raw_segments, start_s, options.hotwords, on_piece=report))
+        guard_started = time.perf_counter()
         pieces += check_block(block, audio.samples, model, kwargs, start_s=start_s, end_s=end_s,
                               guard=options.coverage_guard)
+        coverage_s += time.perf_counter() - guard_started
     transcribe_s = time.perf_counter() - asr_started
     if on_progress:
         on_progress(1.0)
@@ -132,7 +135,8 @@ def transcribe_file(
     text, segments = assemble(pieces, commands=options.dictation_commands, thresholds=_thresholds(settings),
                               duration_s=audio.duration_s)
     timings = Timings(model_load_s=round(load_s, 3), decode_s=round(decode_s, 3),
-                      transcribe_s=round(transcribe_s, 3), total_s=round(time.perf_counter() - started, 3))
+                      transcribe_s=round(transcribe_s, 3), total_s=round(time.perf_counter() - started, 3),
+                      coverage_s=round(coverage_s, 3))
     logger.info("transcribed %.1f s of audio in %.2f s (%d segments)", audio.duration_s, transcribe_s, len(segments))
     return Transcript(text=text, language="en", duration_s=round(audio.duration_s, 3),
                       model=options.model, options=options, timings=timings, segments=segments)
@@ -188,4 +192,5 @@ def _thresholds(settings: Settings) -> FlagThresholds:
         compression_ratio=settings.flag_compression_ratio,
         word_probability=settings.flag_word_probability,
         repeated_ngram=settings.flag_repeated_ngram,
+        min_speech_share=settings.flag_min_speech_share,
     )

@@ -67,9 +67,25 @@ def test_spoken_commands_are_not_named_as_unsure_words():
 def test_whisper_scores_past_their_thresholds():
     flags = flags_for("Thank you.", avg_logprob=-1.3, no_speech_prob=0.8, compression_ratio=2.9)
     assert set(flags) == {FlagKind.likely_no_speech, FlagKind.low_logprob, FlagKind.high_compression}
-    assert flags[FlagKind.likely_no_speech].endswith("(80% chance)")
+    assert flags[FlagKind.likely_no_speech] == ("possibly invented: the audio here may hold no speech "
+                                                "(80% chance) and the recogniser was unsure")
     # At the thresholds exactly: not flagged (Whisper's own rules use the same strict comparisons).
     assert flags_for("Thank you.", avg_logprob=-1.0, no_speech_prob=0.6, compression_ratio=2.4) == {}
+
+
+def test_no_speech_guess_alone_is_not_called_invented():
+    """Measured on long dictations: Whisper's no-speech probability is over 0.6 on many
+    segments whose words were all said, when it is sure of the words and the detector
+    heard a voice. Invented text needs a second sign."""
+    assert flags_for("Leanne said she is thinking about it.", no_speech_prob=0.78, avg_logprob=-0.25,
+                     speech_share=0.82) == {}
+
+
+def test_text_where_the_detector_heard_no_voice_is_called_invented():
+    flags = flags_for("Thank you for watching.", no_speech_prob=0.2, avg_logprob=-0.4, speech_share=0.31)
+    assert flags == {FlagKind.likely_no_speech: "possibly invented: the recording holds little or no speech "
+                                                "here (voice heard in 31% of it)"}
+    assert flags_for("Thank you for watching.", speech_share=0.5) == {}  # at the threshold: not flagged
 
 
 def test_noisy_recording_is_flagged_and_its_text_kept(transcribe, jfk_samples, tmp_path):
