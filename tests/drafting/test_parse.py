@@ -18,6 +18,7 @@ from pipeline.drafting.nlp_model import load_pipeline
 from pipeline.transcription.transcribe import transcribe_file
 from tests.conftest import AUDIO, REPO
 from tests.drafting.conftest import DEVSET
+from tests.transcription.conftest import references, wer
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,10 @@ def test_drafting_leaves_transcription_as_it_was(loaded, settings, draft_text):
     draft_text("Mum said dad has been drinking. Kayden was seen alone in his bedroom.")
     after = [transcribe_file(clip, Settings(_env_file=None)).text for clip in clips]
     assert after == fresh
-    assert fresh[1] == "He was not an ill-disposed young man."
+    # Real transcripts, not empty ones. Their exact words depend on the CPU ("ill-disposed"
+    # reads "old supposed" with AVX-512 VNNI and with SSE4.1): measured WER 0.067 / 0.033 / 0.100
+    # (VNNI / AVX2 / SSE4.1+GENERIC).
+    assert wer([references()[f"librivox/{clip.name}"] for clip in clips], fresh) <= 0.12
 
 
 def test_batched_parse_keeps_every_token_and_the_text(loaded, note_texts):

@@ -1,9 +1,11 @@
 """Accuracy, timestamps and character spans on real recorded speech (../shared/audio),
 with the default settings (bundled tiny.en, int8, beam 5, VAD, glossary hot words).
 
-Thresholds are the measured word error rates plus a little headroom (figures in
-/work/notes/README-asr.md and the README): they catch a real regression, not noise
-between CPUs."""
+Thresholds are set from the worst word error rate measured under three CPU instruction
+sets (oneDNN unrestricted = AVX-512 VNNI on the Zen 5 development machine, capped at AVX2
+as on a Zen 3, and SSE4.1 with CTranslate2's GENERIC kernels: see
+``scripts/speech-tests-other-isa.sh``), plus a little headroom: they catch a real
+regression, not the few words that differ between CPUs. Figures in the README."""
 
 from __future__ import annotations
 
@@ -18,11 +20,14 @@ from tests.transcription.conftest import fresh_settings, join_clips, read_audio,
 
 pytestmark = pytest.mark.slow
 
-JFK_MAX_WER = 0.0  # measured 0.0: every word right
-LIBRIVOX_MAX_WER = 0.04  # measured 0.014 (1 error in 71 words)
-LJSPEECH_MAX_WER = 0.05  # measured 0.035 over the 32 clips joined into one recording
+# Measured (VNNI / AVX2 / SSE4.1+GENERIC):
+JFK_MAX_WER = 0.0  # 0.0 / 0.0 / 0.0: every word right
+# 0.042 / 0.028 / 0.056 (3 / 2 / 4 errors in 71 words: "ill-disposed" becomes "old supposed"
+# and an "And" is added, on some CPUs only). Was 0.04, set from one CPU's 0.014.
+LIBRIVOX_MAX_WER = 0.06
+LJSPEECH_MAX_WER = 0.05  # 0.039 / 0.035 / 0.035 over the 32 clips joined into one recording
 # (clip by clip, each its own recording, it is 0.056: short clips give Whisper little context)
-BLOCKED_MAX_WER = 0.04  # first 12 clips in 45-second blocks: measured 0.020 (0.010 in one piece)
+BLOCKED_MAX_WER = 0.04  # first 12 clips in 45-second blocks: 0.015 / 0.010 / 0.010
 
 
 @pytest.fixture(scope="module")

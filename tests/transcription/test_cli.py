@@ -41,8 +41,9 @@ def test_no_progress_bar_for_a_short_recording(tmp_path):
     result = run_cli("transcribe", str(AUDIO / "jfk.flac"), cwd=tmp_path, CASENOTE_PROGRESS="1")
     assert result.returncode == 0
     assert result.stderr == ""
-    assert result.stdout == ("And so, my fellow Americans ask not what your country can do for you, "
-                             "ask what you can do for your country.\n")
+    # Every word right on every CPU; the two commas depend on it (AVX2 leaves them out).
+    assert result.stdout.endswith("what you can do for your country.\n")
+    assert wer(references()["jfk.flac"], result.stdout) == 0.0
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(forty_seconds, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from models.transcript import FlagKind, Word
 from pipeline.transcription.quality_flags import FlagThresholds, repeated_ngram, segment_flags
@@ -105,9 +106,16 @@ def test_noisy_recording_is_flagged_and_its_text_kept(transcribe, jfk_samples, t
     assert wer(references()["jfk.flac"], transcript.text) < 0.5
 
 
-def test_clean_recording_has_no_flags(transcribe):
-    transcript = transcribe(AUDIO / "jfk.flac")
-    assert [flag for segment in transcript.segments for flag in segment.flags] == []
+@pytest.mark.parametrize("spoken", [
+    "The boys were at home, full stop. New line. The girls were at school, full stop.",
+    "I spoke to the designated safeguarding lead, full stop.",
+])
+def test_clean_recording_has_no_flags(speak, transcribe, spoken):
+    """Clear dictation gets no flag, under every CPU instruction set checked (unset, AVX2,
+    SSE4.1 + GENERIC). JFK's 1961 broadcast is not clean enough for that: with AVX2 its
+    second "ask" falls below the word-probability threshold."""
+    transcript = transcribe(speak(spoken, f"clean-{len(spoken)}"))
+    assert transcript.text and [flag for segment in transcript.segments for flag in segment.flags] == []
 
 
 def test_flag_thresholds_come_from_settings(transcribe):
