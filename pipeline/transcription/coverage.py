@@ -58,7 +58,7 @@ def find_holes(pieces: list[Piece], speech: SpeechMap, start_s: float, end_s: fl
         inner_start, inner_end = left + left_margin, right - right_margin
         if inner_end - inner_start > options.min_speech_s \
                 and speech.speech_s(inner_start, inner_end) > options.min_speech_s:
-            extent = speech.speech_extent(left, right)
+            extent = speech.speech_extent(inner_start, inner_end)
             if extent:
                 holes.append(Hole(start=left, end=right, piece=i, word=j, speech=extent))
         if word:

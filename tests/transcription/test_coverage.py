@@ -73,7 +73,7 @@ def test_the_hole_is_found_where_the_words_were_taken_out(recording):
     assert len(holes) == 1
     hole = holes[0]
     assert hole.start <= start + 0.3 and hole.end >= end - 0.3
-    assert start - 0.5 <= hole.speech[0] and hole.speech[1] <= end + 0.5
+    assert start - 1.0 <= hole.speech[0] and hole.speech[1] <= end + 1.0
     # Nothing is missing from Whisper's own output: no hole there.
     assert find_holes(recording["pieces"], speech_map(recording["samples"]), 0.0,
                       len(recording["samples"]) / SAMPLE_RATE, CoverageOptions()) == []
@@ -96,7 +96,7 @@ def test_speech_that_stays_unrecognised_is_a_marked_gap(recording):
     start, end = recording["spans"][HOLE_CLIP]
     pieces = guarded(recording, CoverageOptions(rounds=0))
     gaps = [p for p in pieces if p.gap]
-    assert len(gaps) == 1 and start - 0.5 <= gaps[0].start < gaps[0].end <= end + 0.5
+    assert len(gaps) == 1 and start - 1.0 <= gaps[0].start < gaps[0].end <= end + 1.0
     text, segments = assemble(pieces, commands=True, thresholds=THRESHOLDS, duration_s=41.0)
     marker = gap_marker(gaps[0].start, gaps[0].end)
     assert re.fullmatch(r"\[speech not transcribed \d:\d\d–\d:\d\d\]", marker)

@@ -22,12 +22,13 @@ from pipeline.transcription.quality_flags import FlagThresholds, segment_flags
 from pipeline.transcription.vocabulary import build_hotwords, prompt_scaffolding
 from tests.transcription.conftest import normalise, run_cli, wer
 
-# Exact texts are tiny.en's (checked under the three instruction sets), with the hot-words
-# prompt where a test is about it: the default model is base since issue 12, and its exact
-# words on espeak-ng differ ("Yes, here I read."); base is checked by WER and invariants
+# Exact texts are tiny.en's with the hot-words prompt, as checked under the three
+# instruction sets: since issue 12 the default model is base and the prompt is off, and
+# the exact words on espeak-ng differ (base: "Yes, here I read."; tiny.en without the
+# prompt: "Yes, comer, he agreed."). The default is checked by WER and invariants
 # (test_accuracy.py, test_coverage.py, test_dictations.py).
-TINY = {"asr_model": "tiny.en"}
-TINY_ENV = {"CASENOTE_ASR_MODEL": "tiny.en"}
+TINY = {"asr_model": "tiny.en", "asr_vocabulary_prompt": True}
+TINY_ENV = {"CASENOTE_ASR_MODEL": "tiny.en", "CASENOTE_ASR_VOCABULARY_PROMPT": "true"}
 
 DICTATION = ("I visited the family at home, full stop. The house was clean, full stop. New paragraph. "
              "Did the mother agree to the plan, question mark. New line. She said yes, full stop.")
@@ -93,11 +94,11 @@ def test_comma_kept_as_a_word_with_commands_off(speak, transcribe):
 ])
 def test_glossary_terms(speak, transcribe, spoken, expected_terms, missed_without_glossary):
     path = speak(spoken, f"glossary-{expected_terms[0].replace(' ', '-')}")
-    text = transcribe(path, **TINY, asr_vocabulary_prompt=True).text
+    text = transcribe(path, **TINY).text
     for term in expected_terms:
         assert term in text, text
     if missed_without_glossary:  # the same audio with the glossary off: it is the glossary at work
-        plain = transcribe(path, **TINY, asr_vocabulary_prompt=True, asr_use_glossary=False).text
+        plain = transcribe(path, **TINY, asr_use_glossary=False).text
         for term in missed_without_glossary:
             assert term not in plain, plain
 
@@ -105,10 +106,9 @@ def test_glossary_terms(speak, transcribe, spoken, expected_terms, missed_withou
 def test_names_passed_for_the_recording(speak, transcribe, tmp_path):
     path = speak("Kayden Price lives with his mother Leanne, full stop. "
                  "Kayden is on a child protection plan, full stop.", "names")
-    without = transcribe(path, **TINY, asr_term_correction=False).text
+    without = transcribe(path, **TINY).text
     assert "Kayden" not in without  # tiny.en alone writes "Caden"
-    result = run_cli("transcribe", str(path), "--names", "Kayden Price, Leanne", cwd=tmp_path,
-                     CASENOTE_ASR_VOCABULARY_PROMPT="true", **TINY_ENV)
+    result = run_cli("transcribe", str(path), "--names", "Kayden Price, Leanne", cwd=tmp_path, **TINY_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Kayden Price lives with ")
     assert "Leanne." in result.stdout
@@ -144,8 +144,7 @@ def test_echo_of_the_vocabulary_prompt_is_flagged_and_kept():
 def test_prompt_heard_back_is_never_silent(speak, transcribe, sentence):
     """End to end: wherever the recogniser writes the prompt's own words that were not said,
     they stay in the text and their segment carries the prompt_echo flag."""
-    transcript = transcribe(speak(sentence, f"echo-{len(sentence)}", voice="en-us"), **TINY,
-                            asr_vocabulary_prompt=True)
+    transcript = transcribe(speak(sentence, f"echo-{len(sentence)}", voice="en-us"), **TINY)
     assert normalise(sentence) in normalise(transcript.text) or wer(sentence, transcript.text) <= 0.25
     for segment in transcript.segments:
         if "social care visit note" in normalise(segment.text):
