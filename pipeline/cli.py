@@ -100,7 +100,8 @@ def _force_progress() -> bool:
     return os.environ.get("CASENOTE_PROGRESS") == "1"
 
 
-ModelOption = Annotated[Optional[str], typer.Option("--model", help="base (default), tiny.en (faster) or a local CTranslate2 Whisper model folder")]
+ModelOption = Annotated[Optional[str], typer.Option(
+    "--model", help="base (default), tiny.en (faster) or a local CTranslate2 Whisper model folder")]
 NamesOption = Annotated[Optional[str], typer.Option("--names", help='People in the recording: "Kayden Price, Leanne"')]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the full JSON model")]
 

@@ -45,6 +45,8 @@ def model_spec(settings: Settings) -> ModelSpec:
 def transcription_options(settings: Settings, names: list[str] | None = None,
                           spec: ModelSpec | None = None) -> TranscriptionOptions:
     spec = spec or model_spec(settings)
+    names = names or []
+    glossary = glossary_terms(use_glossary=settings.asr_use_glossary, extra_glossary=settings.glossary_file)
     return TranscriptionOptions(
         model=spec.name,
         device=spec.device,
@@ -59,13 +61,13 @@ def transcription_options(settings: Settings, names: list[str] | None = None,
         # speech in between is lost (measured: WER 0.57 instead of 0.013 on 35 s of speech).
         word_timestamps=True,
         hallucination_silence_threshold=settings.asr_hallucination_silence_threshold,
-        hotwords=build_hotwords(names or [], use_glossary=settings.asr_use_glossary,
+        # Off by default: on long dictations the prompt made Whisper skip whole passages
+        # (issue 12); names and terms are put right afterwards instead (term_correction.py).
+        hotwords=build_hotwords(names, use_glossary=settings.asr_use_glossary,
                                 extra_glossary=settings.glossary_file) if settings.asr_vocabulary_prompt else None,
         dictation_commands=settings.dictation_commands,
         coverage_guard=settings.asr_coverage_guard,
-        corrected_terms=list(dict.fromkeys(
-            (names or []) + glossary_terms(use_glossary=settings.asr_use_glossary, extra_glossary=settings.glossary_file)
-        )) if settings.asr_term_correction else [],
+        corrected_terms=list(dict.fromkeys(names + glossary)) if settings.asr_term_correction else [],
     )
 
 
