@@ -1,84 +1,69 @@
-"""``casenote serve`` and ``casenote users ...``: the service's commands."""
+"""``casenote users ...`` and ``casenote export``: the service's commands that work on its
+database directly (registered, with every other command, in ``casenote.cli``, which
+turns the errors raised here into one line on stderr and exit code 2)."""
 
 from __future__ import annotations
 
 import getpass
-import logging
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Optional
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from pipeline.cli import fail
+from models.errors import ConfigurationError, ExportError, InvalidRequest, NotFound
+from models.settings import Settings, get_settings
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:  # the database's libraries load only when a command needs them
+    from sqlalchemy.orm import Session
 
-users_app = typer.Typer(help="Accounts of the review service.", no_args_is_help=True)
+    from api.services.context import ServiceContext
 
-
-def register(app: typer.Typer) -> None:
-    app.command()(serve)
-    app.add_typer(users_app, name="users")
-
-
-def serve(
-    host: Annotated[Optional[str], typer.Option(help="Address to listen on (default CASENOTE_HOST)")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default CASENOTE_PORT)")] = None,
-) -> None:
-    """Run the review service (API, review screen and background transcription)."""
-    import uvicorn
-
-    from api.app import create_app
-    from models.settings import get_settings
-
-    settings = get_settings()
-    host = host or settings.host
-    port = port or settings.port
-    _check_port_free(host, port)
-    _check_delivery_connectors(settings)
-    password = _first_run_admin(settings)
-    for package in ("models", "pipeline", "api", "review_ui"):  # loggers are named by module
-        logging.getLogger(package).setLevel(logging.INFO)
-    app = create_app(settings)
-    url = f"http://{host}:{port}/"
-    if password:
-        # Printed, never logged: it is shown this once.
-        print(f"\nFirst run: an admin account was created.\n  sign in at {url}\n  user name: admin\n"
-              f"  password:  {password}\nChange it after signing in, and add workers with "
-              "'casenote users add'.\n", flush=True)
-    else:
-        print(f"casenote review service: {url} (API docs at {url}docs); sign in with an account made by "
-              "'casenote users add' (lost the admin password? 'casenote users passwd admin')", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)
+# docx and pdf are files, not text for a terminal.
+BINARY_FORMATS = {"docx", "pdf"}
 
 
-def _check_delivery_connectors(settings) -> None:
-    """A bad connector configuration stops the start here, in one line (issue 6)."""
-    from api.delivery.config import load_connectors
-    from pipeline.errors import CasenoteError
+@contextmanager
+def open_database(settings: Settings | None = None) -> Iterator[Session]:
+    """A session on the service's database, made or upgraded by the migrations first;
+    the engine is closed after it."""
+    from sqlalchemy.exc import OperationalError
+
+    from api.db.migrate import upgrade
+
+    ctx = _context(settings or get_settings())
+    try:
+        try:
+            upgrade(ctx.engine)
+        except OperationalError as exc:
+            where = ctx.engine.url.render_as_string(hide_password=True)
+            raise ConfigurationError(f"cannot open the database {where}: "
+                                     f"{str(exc.orig).strip().splitlines()[0]}") from None
+        with ctx.session_factory() as db:
+            yield db
+    finally:
+        ctx.engine.dispose()
+
+
+def _context(settings: Settings) -> ServiceContext:
+    from sqlalchemy.exc import ArgumentError
+
+    from api.services.context import build_context
 
     try:
-        load_connectors(settings)
-    except CasenoteError as exc:
-        fail(str(exc))
+        return build_context(settings)
+    except ArgumentError as exc:  # CASENOTE_DATABASE_URL is not a database URL
+        raise ConfigurationError(str(exc)) from None
 
 
-def _check_port_free(host: str, port: int) -> None:
-    import socket
-
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            fail(f"cannot listen on {host}:{port} ({exc.strerror}); choose another with --port")
-
-
-def _first_run_admin(settings) -> str | None:
+def first_run_admin(settings: Settings) -> str | None:
+    """With no accounts yet, the password of the ``admin`` account just made (to print once)."""
     from api.services.users import ensure_first_admin
 
-    with _database(settings) as db:
+    with open_database(settings) as db:
         password = ensure_first_admin(db)
         db.commit()
     return password
@@ -88,58 +73,23 @@ def _read_password() -> str:
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line.strip():
-            fail("no password on stdin (give it as the first line)")
+            raise InvalidRequest("no password on stdin (give it as the first line)")
         return line.rstrip("\r\n")
     first = getpass.getpass("Password: ")
     if first != getpass.getpass("Repeat password: "):
-        fail("the two passwords differ")
+        raise InvalidRequest("the two passwords differ")
     return first
 
 
-def _session(settings=None):
-    """The service's context with its database migrated; bad configuration ends in one line."""
-    from sqlalchemy.exc import ArgumentError, OperationalError
-
-    from api.context import build_context
-    from api.db.migrate import upgrade
-    from api.services.keys import KeyError_
-    from models.settings import get_settings
-
-    try:
-        ctx = build_context(settings or get_settings())
-    except (KeyError_, ArgumentError) as exc:
-        fail(str(exc))
-    try:
-        upgrade(ctx.engine)
-    except OperationalError as exc:
-        where = ctx.engine.url.render_as_string(hide_password=True)
-        ctx.engine.dispose()
-        fail(f"cannot open the database {where}: {str(exc.orig).strip().splitlines()[0]}")
-    return ctx
-
-
-@contextmanager
-def _database(settings=None):
-    """A session on the migrated database, for one command; the engine is closed after it."""
-    ctx = _session(settings)
-    try:
-        with ctx.session_factory() as db:
-            yield db
-    finally:
-        ctx.engine.dispose()
-
-
-def _existing_user(db, name: str):
-    """The account called ``name``; ends the command in one line when there is none."""
+def _existing_user(db: Session, name: str):
     from api.services.users import find_user
 
     user = find_user(db, name)
     if user is None:
-        fail(f"no user '{name}'")
+        raise NotFound("user", f"no user '{name}'")
     return user
 
 
-@users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="User name to sign in with")],
     role: Annotated[str, typer.Option(help="worker, manager or admin")] = "worker",
@@ -147,19 +97,13 @@ def users_add(
     token: Annotated[bool, typer.Option("--token", help="Also print a bearer token for integrations")] = False,
 ) -> None:
     """Add an account. The password is read from stdin (first line) or prompted."""
-    from api.services.audit import record_event
-    from api.services.users import UserError, check_new_user, create_user, issue_token
+    from api.db.audit import record_event
+    from api.services.users import check_new_user, create_user, issue_token
 
     password = _read_password()
-    try:
-        check_new_user(name, password, role, team)
-    except UserError as exc:
-        fail(str(exc))
-    with _database() as db:
-        try:
-            user = create_user(db, name, password, role, team)
-        except UserError as exc:
-            fail(str(exc))
+    check_new_user(name, password, role, team)
+    with open_database() as db:
+        user = create_user(db, name, password, role, team)
         record_event(db, None, "create_user", "user", user.id, role=role, team=team, via="cli")
         issued = issue_token(db, user, "cli") if token else None
         db.commit()
@@ -168,14 +112,13 @@ def users_add(
         typer.echo(issued)
 
 
-@users_app.command("token")
 def users_token(name: Annotated[str, typer.Argument(help="User name")],
                 label: Annotated[str, typer.Option(help="What the token is for")] = "cli") -> None:
     """Print a new bearer token for an existing account."""
-    from api.services.audit import record_event
+    from api.db.audit import record_event
     from api.services.users import issue_token
 
-    with _database() as db:
+    with open_database() as db:
         user = _existing_user(db, name)
         issued = issue_token(db, user, label)
         record_event(db, None, "issue_token", "user", user.id, name=label, via="cli")
@@ -183,37 +126,108 @@ def users_token(name: Annotated[str, typer.Argument(help="User name")],
     typer.echo(issued)
 
 
-@users_app.command("passwd")
 def users_passwd(name: Annotated[str, typer.Argument(help="User name")]) -> None:
     """Set a new password (stdin or prompted) for an account."""
-    from api.services.audit import record_event
+    from api.db.audit import record_event
     from api.services.sign_in import lift_lock
-    from api.services.users import UserError, check_password_rules, set_password
+    from api.services.users import check_password_rules, set_password
 
     password = _read_password()
-    try:
-        check_password_rules(password)
-    except UserError as exc:
-        fail(str(exc))
-    with _database() as db:
+    check_password_rules(password)
+    with open_database() as db:
         user = _existing_user(db, name)
-        try:
-            set_password(db, user, password)
-        except UserError as exc:
-            fail(str(exc))
+        set_password(db, user, password)
         lift_lock(db, user.username)  # a locked-out person can sign in with the new password at once
         record_event(db, None, "change_password", "user", user.id, via="cli")
         db.commit()
     typer.echo(f"password of '{name}' changed", err=True)
 
 
-@users_app.command("list")
 def users_list() -> None:
     """List the accounts."""
     from sqlalchemy import select
 
     from api.db.models import User
 
-    with _database() as db:
+    with open_database() as db:
         for user in db.scalars(select(User).order_by(User.username)):
             typer.echo(f"{user.username}\t{user.role}\t{user.team or '-'}\t{'active' if user.active else 'disabled'}")
+
+
+def export(
+    note_ids: Annotated[list[int], typer.Argument(metavar="NOTE_ID...", help="Confirmed note id(s); several only for csv")],
+    format_name: Annotated[str, typer.Option("--format", "-f", help="text, docx, pdf, json, csv or cin-xml")] = "text",
+    preset: Annotated[Optional[str], typer.Option("--preset", help="Case-system preset: casenote, lcs, mosaic, eclipse...")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file (else standard output)")] = None,
+    assessment_start: Annotated[Optional[str], typer.Option("--assessment-start", help="cin-xml: YYYY-MM-DD")] = None,
+    assessment_authorised: Annotated[Optional[str], typer.Option("--assessment-authorised", help="cin-xml: YYYY-MM-DD")] = None,
+) -> None:
+    """Export confirmed note(s): text, docx, pdf, json, csv or cin-xml."""
+    # The registry (and its PDF/Word libraries) is imported only when the command runs.
+    from api.exports.context import ExportOptions
+    from api.exports.presets import load_preset
+    from api.exports.registry import export_format, export_note, export_notes_csv
+
+    settings = get_settings()
+    export_format(format_name)
+    load_preset(preset, settings)
+    if len(note_ids) > 1 and format_name != "csv":
+        raise InvalidRequest(f"only csv takes several notes (one row each); {format_name} takes one NOTE_ID")
+    if out is None and format_name in BINARY_FORMATS and sys.stdout.isatty():
+        raise InvalidRequest(f"{format_name} is a binary file: give --out FILE")
+    options = ExportOptions(preset=preset, assessment_start_date=_date(assessment_start, "--assessment-start"),
+                            assessment_authorisation_date=_date(assessment_authorised, "--assessment-authorised"))
+    content = _load_and_audit(note_ids, format_name, options.preset, settings, lambda notes: (
+        export_notes_csv(notes, options, settings) if format_name == "csv"
+        else export_note(notes[0], format_name, options, settings).content))
+    if out is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            out.write_bytes(content)
+        except OSError as exc:
+            raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
+        typer.echo(f"wrote {out} ({len(content)} bytes)", err=True)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _load_and_audit(note_ids: list[int], format_name: str, preset: str | None, settings: Settings, render) -> bytes:
+    """Read the notes, render, and record one audit event per note, in one transaction.
+    The database is not made or upgraded here: exporting needs the service's own."""
+    from api.db.audit import record_event
+    from api.db.migrate import current_revision
+    from api.db.models import ConfirmedNoteRow
+
+    database = settings.data_dir / "casenote.db"
+    if not settings.database_url and not database.exists():
+        raise ConfigurationError(f"no casenote database at {database} (set CASENOTE_DATA_DIR or "
+                                 "CASENOTE_DATABASE_URL)")
+    ctx = _context(settings)
+    try:
+        if current_revision(ctx.engine) is None:
+            raise ConfigurationError("the database has no casenote schema: start the service once (casenote serve)")
+        with ctx.session_factory() as db:
+            notes = []
+            for note_id in note_ids:
+                row = db.get(ConfirmedNoteRow, note_id)
+                if row is None:
+                    raise NotFound("confirmed note", f"no confirmed note {note_id}")
+                notes.append(row.to_note())
+            content = render(notes)
+            for note in notes:
+                # No service account here: the operating-system user is the actor's trace.
+                record_event(db, None, "export", "note", note.id, format=format_name, preset=preset or "casenote",
+                             via="cli", os_user=getpass.getuser())
+            db.commit()
+        return content
+    finally:
+        ctx.engine.dispose()

@@ -9,11 +9,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api.context import ServiceContext
 from api.db.models import User, WebSession
 from api.problems import Problem
+from api.services.context import ServiceContext
 from api.services.sessions import COOKIE_NAME, CSRF_FORM_FIELD, CSRF_HEADER, csrf_matches, session_for_cookie
 from api.services.users import user_for_token
+from models.errors import PermissionDenied
 from models.settings import Settings
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -102,7 +103,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 
 async def admin_user(user: CurrentUser) -> User:
     if user.role != "admin":
-        raise Problem(403, "only an admin can do this", type_="forbidden")
+        raise PermissionDenied("only an admin can do this")
     return user
 
 

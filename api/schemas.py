@@ -7,7 +7,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from api.services.users import UserOut
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    team: str | None
+    active: bool
 
 
 class LoginRequest(BaseModel):

@@ -29,10 +29,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert
 
-from api.context import build_context
 from api.db.migrate import upgrade
 from api.db.models import Draft, DraftVersion, Recording, User
 from api.db.types import utcnow
+from api.services.context import build_context
 from api.services.review import initial_state
 from api.services.users import hash_password
 from models.draft import DraftNote, Section, Sentence, VisitFields

@@ -1,10 +1,10 @@
 """Benchmark of the drafting stage: milliseconds per 400-word note on one CPU core, after
 the spaCy model is loaded. Prints figures; it is not a test.
 
-    python -m benchmarks.drafting [--runs 30] [--words 400]
+    python -m benchmarks.drafting [--runs 30] [--words 400] [--set dev|family]
 
-The notes are the development set's transcripts, joined and cut into 400-word pieces at
-sentence ends. Reported: the whole stage (``draft_from_text``), and the spaCy pass alone."""
+The notes are an annotated set's transcripts (default: the development set), joined and
+cut into 400-word pieces at sentence ends. Reported: the whole stage (``draft_from_text``), and the spaCy pass alone."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-DEVSET = Path(__file__).resolve().parents[2] / "tests" / "devset" / "dev"
+DEVSETS = Path(__file__).resolve().parents[1] / "tests" / "devset"
 
 
-def notes_of(words: int) -> list[str]:
+def notes_of(words: int, folder: str = "dev") -> list[str]:
     from pipeline.drafting.evaluation import load_gold
 
-    sentences = [text for note in load_gold(DEVSET) for _, text in note.sentences]
+    sentences = [text for note in load_gold(DEVSETS / folder) for _, text in note.sentences]
     notes, current, count = [], [], 0
     for sentence in sentences:
         current.append(sentence)
@@ -40,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="passes over all the notes")
     parser.add_argument("--words", type=int, default=400)
+    parser.add_argument("--set", default="dev", help="annotated set under tests/devset (dev, family...)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -52,7 +53,7 @@ def main() -> None:
     started = time.perf_counter()
     loaded = load_pipeline(settings.spacy_model)
     load_s = time.perf_counter() - started
-    notes = notes_of(args.words)
+    notes = notes_of(args.words, args.set)
     for note in notes[:3]:  # warm up caches and lazy rule compilation
         draft_from_text(note, settings)
 
@@ -71,7 +72,7 @@ def main() -> None:
             whole_wall.append((w2 - w1) * 1000 * scale)
 
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else "?"
-    print(f"drafting benchmark: {len(notes)} notes of ~{args.words} words x {args.runs} runs, "
+    print(f"drafting benchmark: {len(notes)} notes of ~{args.words} words from {args.set} x {args.runs} runs, "
           f"model {loaded.name} ({'parsed' if loaded.parsed else 'BLANK fallback'}), cores {sorted(cores)}")
     print(f"model load: {load_s * 1000:.0f} ms (once per process)")
     print(f"spaCy pass only : median {statistics.median(parse):.1f} ms CPU, p90 {_p90(parse):.1f} ms "

@@ -55,11 +55,31 @@ class ConfirmedNote(BaseModel):
     content_sha256: str = Field(description="SHA-256 of the canonical JSON of the content")
 
     def content(self) -> dict:
-        """What is signed: every field except the storage id and the hash itself."""
-        return self.model_dump(mode="json", exclude={"id", "content_sha256"})
+        """What is signed: every field except the storage id and the hash itself. A field
+        added in a later schema version (``added_in`` in its definition) is left out while it
+        holds its default, so a note signed under an earlier schema still hashes to the value
+        it was signed with when it is read back into this model."""
+        return _without_later_defaults(self, self.model_dump(mode="json", exclude={"id", "content_sha256"}))
 
     def compute_sha256(self) -> str:
         return hashlib.sha256(canonical_json(self.content())).hexdigest()
+
+
+def _without_later_defaults(model: BaseModel, data: dict) -> dict:
+    for name, field in type(model).model_fields.items():
+        if name not in data:
+            continue
+        value = getattr(model, name)
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if extra.get("added_in") and value == field.get_default(call_default_factory=True):
+            del data[name]
+        elif isinstance(value, BaseModel):
+            _without_later_defaults(value, data[name])
+        elif isinstance(value, list):
+            for item, dumped in zip(value, data[name]):
+                if isinstance(item, BaseModel):
+                    _without_later_defaults(item, dumped)
+    return data
 
 
 def canonical_json(data: dict) -> bytes:

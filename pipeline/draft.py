@@ -6,6 +6,7 @@ one section. The worker reviews all of it before anything reaches the record."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from models.draft import DraftNote, Section
 from models.settings import Settings
 from models.transcript import FlagKind, Transcript
+from pipeline.drafting.children import Children
 from pipeline.drafting.factors import suggest_factors
 from pipeline.drafting.nlp_model import load_pipeline
 from pipeline.drafting.people import People
@@ -20,7 +22,7 @@ from pipeline.drafting.sections import assign_sections
 from pipeline.drafting.sentences import NoteSentence, split_sentences
 from pipeline.drafting.template import Template, load_template
 from pipeline.drafting.visit_fields import extract_visit_fields
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
 logger = logging.getLogger(__name__)
 
@@ -28,15 +30,18 @@ TemplateArg = Template | Path | str | None
 
 
 def draft_note(transcript: Transcript, settings: Settings, *, template: TemplateArg = None,
-               names: list[str] | None = None) -> DraftNote:
-    """Draft a note from a transcript of a recording (sentences keep their audio times)."""
-    return _draft(transcript.text, settings, transcript=transcript, template=template, names=names)
+               names: list[str] | None = None, recorded_on: dt.date | None = None) -> DraftNote:
+    """Draft a note from a transcript of a recording (sentences keep their audio times).
+    ``recorded_on``: the day of the recording, which turns a visit date said without a
+    year ("Tuesday 3 March", "yesterday") into ``visit.when.date``."""
+    return _draft(transcript.text, settings, transcript=transcript, template=template, names=names,
+                  recorded_on=recorded_on)
 
 
 def draft_from_text(text: str, settings: Settings, *, template: TemplateArg = None,
-                    names: list[str] | None = None) -> DraftNote:
+                    names: list[str] | None = None, recorded_on: dt.date | None = None) -> DraftNote:
     """Draft a note from plain transcript text (no audio times)."""
-    return _draft(text, settings, transcript=None, template=template, names=names)
+    return _draft(text, settings, transcript=None, template=template, names=names, recorded_on=recorded_on)
 
 
 def resolve_template(template: TemplateArg, settings: Settings) -> Template:
@@ -46,7 +51,7 @@ def resolve_template(template: TemplateArg, settings: Settings) -> Template:
 
 
 def _draft(text: str, settings: Settings, *, transcript: Transcript | None, template: TemplateArg,
-           names: list[str] | None) -> DraftNote:
+           names: list[str] | None, recorded_on: dt.date | None) -> DraftNote:
     if not text.strip():
         raise TextFileError("the transcript has no text to draft a note from")
     chosen = resolve_template(template, settings)
@@ -55,12 +60,16 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
     doc = loaded.parse_note(text)
     sentences = split_sentences(doc, transcript)
     people = People(doc, parsed=loaded.parsed, known_names=names)
+    children = Children(doc, people, parsed=loaded.parsed)
     keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed)
+    visit = extract_visit_fields(sentences, keys, people, children)  # settles who the children are
+    if visit.when is not None and recorded_on is not None:
+        visit.when.date = visit.when.resolve(recorded_on)
     note = DraftNote(
         template=chosen.name,
         sections=_sections(chosen, sentences, keys),
-        visit=extract_visit_fields(sentences, keys, people),
-        factor_suggestions=suggest_factors(doc, sentences, people, settings, parsed=loaded.parsed,
+        visit=visit,
+        factor_suggestions=suggest_factors(doc, sentences, people, children, settings, parsed=loaded.parsed,
                                            nlp=loaded.nlp),
         transcript=transcript,
         warnings=([loaded.warning] if loaded.warning else []) + _transcript_warnings(transcript),

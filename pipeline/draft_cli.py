@@ -1,26 +1,22 @@
 """``casenote draft`` and ``casenote evaluate``: thin shells over ``pipeline.draft`` and
-``pipeline.drafting.evaluation``. Bad input ends with one line on stderr, exit code 2."""
+``pipeline.drafting.evaluation`` (registered, with every other command, in ``casenote.cli``,
+which turns bad input into one line on stderr and exit code 2)."""
 
 from __future__ import annotations
 
+import calendar
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from models.draft import DraftNote
+from models.draft import DraftNote, VisitWhen
 from models.settings import get_settings
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
-DEFAULT_DEVSET = Path(__file__).resolve().parents[1] / "tests" / "devset" / "dev"
+# The annotated notes of a checkout, relative to the working folder (the repository's root).
+DEFAULT_DEVSET = Path("tests") / "devset" / "dev"
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # a dictated note is a few kilobytes; more is not a transcript
-
-
-def register(app: typer.Typer) -> None:
-    from pipeline.cli import one_line_errors
-
-    app.command("draft")(one_line_errors(draft))
-    app.command("evaluate")(one_line_errors(evaluate))
 
 
 def draft(
@@ -44,7 +40,7 @@ def draft(
     if text is not None:
         note = draft_from_text(read_transcript_text(text), settings, template=chosen, names=people)
     else:
-        from pipeline.cli import progress_for
+        from pipeline.progress import progress_for
         from pipeline.transcription.transcribe import transcribe_file
 
         transcript = transcribe_file(audio, settings, names=people, on_progress=progress_for(audio))
@@ -55,7 +51,7 @@ def draft(
 
 
 def evaluate(
-    directory: Annotated[Optional[Path], typer.Argument(help="Folder of annotated notes (*.yaml)")] = None,
+    directory: Annotated[Path, typer.Argument(help="Folder of annotated notes (*.yaml)")] = DEFAULT_DEVSET,
     json_output: Annotated[bool, typer.Option("--json", help="Print the full report as JSON")] = False,
     no_misses: Annotated[bool, typer.Option("--no-misses", help="Figures only")] = False,
 ) -> None:
@@ -63,7 +59,7 @@ def evaluate(
     from pipeline.drafting.evaluation import evaluate as run_evaluation
     from pipeline.drafting.evaluation import format_report
 
-    report = run_evaluation(directory or DEFAULT_DEVSET, get_settings())
+    report = run_evaluation(directory, get_settings())
     typer.echo(report.model_dump_json(indent=2) if json_output else format_report(report, misses=not no_misses))
 
 
@@ -92,7 +88,8 @@ def _yes_no(value: bool | None) -> str:
 
 
 def render_note(note: DraftNote) -> str:
-    """The draft as a worker reads it: sections, visit fields, then suggestions to check."""
+    """The draft as a worker reads it: sections, the visit, each child of the visit with
+    their fields and factors, then the suggestions to check."""
     lines: list[str] = []
     for section in note.sections:
         lines.append(section.title)
@@ -102,14 +99,7 @@ def render_note(note: DraftNote) -> str:
             reasons = "; ".join(f.reason for f in sentence.flags)
             lines.append(f"  [check: \"{sentence.text[:60]}\" - {reasons}]")
         lines.append("")
-    visit = note.visit
-    kind = visit.contact_type or "not said"
-    if visit.announced is not None:
-        kind += " (announced)" if visit.announced else " (unannounced)"
-    lines.append(f"Visit: {kind}; child seen: {_yes_no(visit.child_seen)}; seen alone: "
-                 f"{_yes_no(visit.child_seen_alone)}; bedroom seen: {_yes_no(visit.bedroom_seen)}")
-    present = ", ".join(f"{p.name} ({p.role})" if p.name else (p.role or "?") for p in visit.people_present)
-    lines.append(f"Present: {present or 'not said'}")
+    lines += _visit_lines(note)
     lines.append("")
     if note.factor_suggestions:
         lines.append("Suggested CiN factors (confirm or remove each):")
@@ -117,8 +107,56 @@ def render_note(note: DraftNote) -> str:
             by = f", by {factor.by.value.replace('_', ' ')}" if factor.by else ""
             lines.append(f"  {factor.code:<4} {factor.label} (confidence {factor.confidence:.2f}, "
                          f"about: {factor.subject.value.replace('_', ' ')}{by})")
+            if factor.children:
+                lines.append(f"        for: {', '.join(factor.children)}")
             for evidence in factor.evidence:
                 lines.append(f"        \"{evidence.text}\"")
     else:
         lines.append("Suggested CiN factors: none")
     return "\n".join(lines)
+
+
+def _visit_lines(note: DraftNote) -> list[str]:
+    visit = note.visit
+    kind = visit.contact_type or "not said"
+    if visit.announced is not None:
+        kind += " (announced)" if visit.announced else " (unannounced)"
+    several = len(visit.children) > 1
+
+    def shared(name: str) -> str:
+        value = getattr(visit, name)
+        if value is None and several and any(getattr(c, name) is not None for c in visit.children):
+            return "differs by child"
+        return _yes_no(value)
+
+    lines = [f"Visit: {kind}; child seen: {shared('child_seen')}; seen alone: {shared('child_seen_alone')}; "
+             f"bedroom seen: {shared('bedroom_seen')}"]
+    lines.append(f"When: {_when_text(visit.when)}")
+    present = ", ".join(f"{p.name} ({p.role})" if p.name else (p.role or "?") for p in visit.people_present)
+    lines.append(f"Present: {present or 'not said'}")
+    if visit.children:
+        lines.append("Children of the visit (each child's record):")
+        factors = {c.name: sorted((s.code for s in note.factor_suggestions if c.name in s.children),
+                                  key=lambda code: (int(code.rstrip("ABCDEF")), code)) for c in visit.children}
+        for child in visit.children:
+            name = child.name if child.named else f"{child.name} (not named)"
+            age = "" if child.age is None else (", under 1" if child.age == 0 else f", {child.age}")
+            lines.append(f"  {name}{age}: seen {_yes_no(child.child_seen)}; seen alone "
+                         f"{_yes_no(child.child_seen_alone)}; bedroom seen {_yes_no(child.bedroom_seen)}; "
+                         f"factors: {', '.join(factors[child.name]) or 'none suggested'}")
+    return lines
+
+
+def _when_text(when: VisitWhen | None) -> str:
+    if when is None:
+        return "not said (the recording's time)"
+    parts = [when.weekday.capitalize()] if when.weekday else []
+    if when.day and when.month:
+        parts.append(f"{when.day} {calendar.month_name[when.month]}" + (f" {when.year}" if when.year else ""))
+    if when.days_before:
+        parts.append("yesterday" if when.days_before == 1 else f"{when.days_before} days before the recording")
+    if when.time:
+        parts.append(when.time.strftime("%H:%M"))
+    if when.date:
+        parts.append(f"({when.date.isoformat()})")
+    return " ".join(parts) + f' - said: "{when.said}"'

@@ -10,9 +10,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.context import ServiceContext
 from api.db.models import User, WebSession
 from api.deps import OptionalUser
+from api.services.context import ServiceContext
 
 
 @dataclass

@@ -9,14 +9,14 @@ from typing import TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SessionDep
-from api.problems import Problem
-from api.services.drafts import draft_view, get_draft, view_draft
 from api.delivery.outbox import deliveries_for
-from api.exports.errors import ExportError
+from api.deps import SessionDep
 from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
 from api.exports.registry import FORMATS
+from api.problems import problem_for
+from api.services.drafts import draft_view, get_draft, view_draft
 from api.services.notes import confirm_draft, get_note
+from models.errors import Conflict, ExportError, InvalidRequest, NotFound, PermissionDenied
 from models.record import Decision, DraftStatus, DraftView
 from review_ui.backend import Who, service
 from review_ui.rendering import render, script_json, when
@@ -42,16 +42,14 @@ def _not_found(request: Request, who, what: str) -> Response:
 
 def _load(request: Request, who, what: str, load: Callable[[], T]) -> T | Response:
     """What ``load`` finds, or the page to answer with instead: the sign-in page when
-    nobody is signed in, "not found" when the API's answer is 404 (it is, too, for a
-    draft or note this user may not see)."""
+    nobody is signed in, "not found" when there is no such thing (the answer, too, for
+    a draft or note this user may not see)."""
     if who is None:
         return _to_sign_in(request)
     try:
         return load()
-    except Problem as problem:
-        if problem.status == 404:
-            return _not_found(request, who, what)
-        raise
+    except NotFound:
+        return _not_found(request, who, what)
 
 
 def _to_note_if_confirmed(view: DraftView) -> RedirectResponse | None:
@@ -130,19 +128,22 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
     # The form's CSRF token was checked by the API's dependency behind `who`.
     if who is None:
         return _to_sign_in(request)
+    ctx = service(request)
     try:
-        note = confirm_draft(db, who.user, draft_id)
+        note = confirm_draft(db, who.user, draft_id, ctx.settings)
         db.commit()
-    except Problem as problem:
+    except NotFound:
         db.rollback()
-        if problem.status == 404:
-            return _not_found(request, who, "draft")
-        reasons = problem.extra.get("reasons") or [problem.detail or problem.title]
+        return _not_found(request, who, "draft")
+    except (InvalidRequest, PermissionDenied, Conflict) as refused:
+        db.rollback()
+        reasons = getattr(refused, "reasons", None) or [str(refused)]
         view = draft_view(db, get_draft(db, who.user, draft_id))
         if moved := _to_note_if_confirmed(view):
             return moved
         return render(request, "confirm.html", _confirm_context(request, who, view, reasons),
-                      status_code=problem.status)
+                      status_code=problem_for(refused).status)
+    ctx.wake_background()  # its deliveries are queued
     return RedirectResponse(f"/notes/{note.id}?confirmed=1", status_code=303)
 
 

@@ -5,25 +5,29 @@ talk to the JSON API (autosave, decisions, upload, job progress)."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.db.audit import record_event
 from api.db.models import User
 from api.delivery.outbox import delivery_summary
 from api.deps import SessionDep
 from api.services import sessions
-from api.services.audit import record_event
 from api.services.recordings import list_recordings
-from api.services.sign_in import SignInThrottled, check_sign_in
+from api.services.sign_in import check_sign_in
+from models.errors import SignInThrottled
 from review_ui import assets, review_pages
 from review_ui.backend import LOGIN_CSRF_COOKIE, Who, login_token_ok, new_login_token, service
 from review_ui.rendering import render, when
 from review_ui.status import draft_rows
 
 logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"  # the pages' own scripts and styles, served at /static
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)

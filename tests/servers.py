@@ -16,7 +16,7 @@ import httpx
 
 _SCRIPT = Path(sys.executable).parent / "casenote"
 # The installed command (the project is installed editable into the interpreter's environment).
-CASENOTE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from pipeline.cli import main; main()"]
+CASENOTE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from casenote.cli import main; main()"]
 
 
 def free_port() -> int:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from api.db.types import UTCDateTime, utcnow
+from models.record import ConfirmedNote
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -164,6 +166,11 @@ class ConfirmedNoteRow(Base):
     confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    def to_note(self) -> ConfirmedNote:
+        """The signed record as stored: its content, with this row's id and hash."""
+        return ConfirmedNote.model_validate({**json.loads(self.content_json), "id": self.id,
+                                             "content_sha256": self.content_sha256})
+
 
 class AuditEvent(Base):
     """Append-only (triggers refuse UPDATE and DELETE). Who did what to which object;
@@ -193,3 +200,27 @@ class SignInFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Delivery(Base):
+    """The delivery outbox (``api/delivery/outbox.py``): one row per confirmed note and
+    connector, added in the confirmation's own transaction."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("note_id", "connector", name="uq_deliveries_note_id_connector"),
+        Index("ix_deliveries_due", "connector", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("confirmed_notes.id"), index=True)
+    connector: Mapped[str] = mapped_column(String(48))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an attempt is in progress
+    last_error: Mapped[str | None] = mapped_column(Text)  # short reason; never note text
+    receipt: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

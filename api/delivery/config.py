@@ -16,9 +16,9 @@ from typing import Annotated, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
-from api.exports.errors import ConnectorConfigError
 from api.exports.presets import preset_names
 from api.exports.registry import FORMATS
+from models.errors import ConnectorConfigError
 from models.settings import Settings
 
 logger = logging.getLogger(__name__)

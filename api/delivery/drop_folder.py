@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,26 +22,15 @@ from pathlib import Path
 from api.delivery.config import DropFolderConnector
 from api.delivery.outcome import AttemptOutcome
 from api.exports.context import ExportOptions
-from api.exports.errors import ExportError
 from api.exports.registry import export_note
+from models.durable_files import write_durably
+from models.errors import ExportError
 from models.record import ConfirmedNote
 from models.settings import Settings
-from pipeline.durable_files import fsync_folder
 
 
 MANIFEST = "casenote-manifest.jsonl"
 LOCK = ".casenote-manifest.lock"
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Temporary name in the same folder, fsync, rename over the final name, fsync the folder."""
-    temp = path.with_name(f".{path.name}.part")
-    with open(temp, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
-    fsync_folder(path.parent)
 
 
 @contextmanager
@@ -93,7 +81,7 @@ def deliver(note: ConfirmedNote, connector: DropFolderConnector, settings: Setti
             for result in exports:
                 target = folder / result.filename
                 if not target.exists():
-                    write_atomically(target, result.content)
+                    write_durably(target, result.content)
                 entries.append(_file_entry(target, result.format))
             entry = {
                 "note_id": note.id,
@@ -103,7 +91,7 @@ def deliver(note: ConfirmedNote, connector: DropFolderConnector, settings: Setti
                 "files": entries,
             }
             lines = [json.dumps(e, ensure_ascii=False) for e in [*manifest, entry]]
-            write_atomically(folder / MANIFEST, ("\n".join(lines) + "\n").encode("utf-8"))
+            write_durably(folder / MANIFEST, ("\n".join(lines) + "\n").encode("utf-8"))
     except ExportError as exc:
         return AttemptOutcome(delivered=False, retryable=False, detail=str(exc))
     except OSError as exc:

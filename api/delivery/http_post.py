@@ -15,9 +15,9 @@ import httpx
 from api.delivery.config import HttpConnector
 from api.delivery.outcome import AttemptOutcome
 from api.exports.context import ExportOptions
-from api.exports.errors import ExportError
 from api.exports.json_doc import document_dict
 from api.exports.registry import export_note, render_context
+from models.errors import ExportError
 from models.record import ConfirmedNote
 from models.settings import Settings
 

@@ -2,89 +2,31 @@
 
 Rows are added in the same transaction as the confirmation (``enqueue_deliveries``),
 so a note is never confirmed without its deliveries being recorded, and a crash or
-an unreachable case system loses nothing: the worker picks the rows up again."""
+an unreachable case system loses nothing: the worker picks the rows up again. Whoever
+commits new or retried rows wakes the workers (``ServiceContext.wake_background``)."""
 
 from __future__ import annotations
 
-import weakref
 from datetime import datetime
-from typing import Callable, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import JSON, Engine, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from api.db.models import Base, ConfirmedNoteRow
-from api.db.types import UTCDateTime, utcnow
+from api.db.models import ConfirmedNoteRow, Delivery
+from api.db.types import utcnow
 from api.delivery.config import load_connectors
 from models.record import ConfirmedNote
-from models.settings import Settings, get_settings
+from models.settings import Settings
 
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
-class Delivery(Base):
-    __tablename__ = "deliveries"
-    __table_args__ = (
-        UniqueConstraint("note_id", "connector", name="uq_deliveries_note_id_connector"),
-        Index("ix_deliveries_due", "connector", "status", "next_attempt_at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    note_id: Mapped[int] = mapped_column(ForeignKey("confirmed_notes.id"), index=True)
-    connector: Mapped[str] = mapped_column(String(48))
-    status: Mapped[str] = mapped_column(String(16), default=PENDING)  # pending, delivered, failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an attempt is in progress
-    last_error: Mapped[str | None] = mapped_column(Text)  # short reason; never note text
-    receipt: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-# --- waking the workers once the confirming transaction has committed ---------------
-
-_wakers: list[Callable[[], None]] = []
-_ENQUEUED = "casenote_deliveries_enqueued"
-
-
-def register_waker(wake: Callable[[], None]) -> None:
-    _wakers.append(wake)
-
-
-def unregister_waker(wake: Callable[[], None]) -> None:
-    if wake in _wakers:
-        _wakers.remove(wake)
-
-
-@event.listens_for(Session, "after_commit")
-def _wake_after_commit(session: Session) -> None:
-    if session.info.pop(_ENQUEUED, False):
-        for wake in list(_wakers):
-            wake()
-
-
-_settings_by_engine: "weakref.WeakKeyDictionary[Engine, Settings]" = weakref.WeakKeyDictionary()
-
-
-def bind_settings(engine: Engine, settings: Settings) -> None:
-    """The service's settings for sessions on this engine (the confirm code has no settings)."""
-    _settings_by_engine[engine] = settings
-
-
-def settings_for(session: Session) -> Settings:
-    bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    return _settings_by_engine.get(engine) or get_settings()
-
-
-def enqueue_deliveries(session: Session, note: ConfirmedNoteRow | int,
-                       settings: Settings | None = None) -> list[Delivery]:
+def enqueue_deliveries(session: Session, note: ConfirmedNoteRow | int, settings: Settings) -> list[Delivery]:
     """Add a pending delivery per configured connector, in the caller's transaction."""
-    connectors = load_connectors(settings or settings_for(session))
+    connectors = load_connectors(settings)
     if not connectors:
         return []
     if isinstance(note, ConfirmedNoteRow):
@@ -97,15 +39,12 @@ def enqueue_deliveries(session: Session, note: ConfirmedNoteRow | int,
     rows = [Delivery(note_id=note_id, connector=c.name, status=PENDING, attempts=0, next_attempt_at=now,
                      receipt={}, created_at=now, updated_at=now) for c in connectors]
     session.add_all(rows)
-    session.info[_ENQUEUED] = True
     return rows
 
 
 def load_note(session: Session, note_id: int) -> ConfirmedNote | None:
-    from api.services.notes import note_from_row  # here: notes.py imports this module
-
     row = session.get(ConfirmedNoteRow, note_id)
-    return note_from_row(row) if row is not None else None
+    return row.to_note() if row is not None else None
 
 
 # --- what the API shows --------------------------------------------------------------
@@ -158,4 +97,3 @@ def retry_delivery(session: Session, row: Delivery) -> None:
     """A person asks for another round of attempts (after fixing what made it fail)."""
     now = utcnow()
     row.status, row.attempts, row.next_attempt_at, row.locked_until, row.updated_at = PENDING, 0, now, None, now
-    session.info[_ENQUEUED] = True

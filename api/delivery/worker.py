@@ -19,12 +19,13 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.db.audit import record_event
+from api.db.models import Delivery
 from api.db.types import utcnow
 from api.delivery.attempt import attempt_delivery
-from api.delivery.config import DropFolderConnector, HttpConnector, load_connectors
-from api.delivery.outbox import DELIVERED, FAILED, PENDING, Delivery, load_note, register_waker, unregister_waker
+from api.delivery.config import DropFolderConnector, HttpConnector
+from api.delivery.outbox import DELIVERED, FAILED, PENDING, load_note
 from api.delivery.outcome import AttemptOutcome
-from api.services.audit import record_event
 from models.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -58,12 +59,10 @@ class DeliveryWorker(threading.Thread):
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
         self._wake_event.set()
-        unregister_waker(self.wake)
         if self.is_alive():
             self.join(timeout)
 
     def run(self) -> None:
-        register_waker(self.wake)
         try:
             self.release_stale_leases()
         except Exception as exc:
@@ -147,16 +146,7 @@ class DeliveryWorker(threading.Thread):
                 record_event(db, None, f"delivery_{row.status}", "confirmed_note", row.note_id,
                              connector=row.connector, attempts=row.attempts, delivery_id=row.id)
             status, attempts = row.status, row.attempts
-        log.log(logging.WARNING if status == FAILED else logging.INFO,
-                "delivery %s (note %s) to %s: %s after %d attempt(s)%s", delivery_id, row.note_id,
-                self.connector.name, status, attempts, f" ({outcome.detail})" if not outcome.delivered else "")
+        logger.log(logging.WARNING if status == FAILED else logging.INFO,
+                   "delivery %s (note %s) to %s: %s after %d attempt(s)%s", delivery_id, row.note_id,
+                   self.connector.name, status, attempts, f" ({outcome.detail})" if not outcome.delivered else "")
 
-
-def start_delivery_workers(session_factory: sessionmaker[Session], settings: Settings) -> list[DeliveryWorker]:
-    """One started worker per configured connector (none if delivery is switched off here)."""
-    if not settings.delivery_worker:
-        return []
-    workers = [DeliveryWorker(session_factory, settings, c) for c in load_connectors(settings)]
-    for worker in workers:
-        worker.start()
-    return workers

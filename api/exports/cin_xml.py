@@ -14,10 +14,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from api.exports.errors import ExportSetupError, NotExportable
 from api.exports.context import RenderContext
 from api.exports.record import census_order, local
 from models.cin_codes import census_rule_problems
+from models.errors import ExportSetupError, NotExportable
 from models.record import ConfirmedNote
 
 SCHEMA = Path(__file__).parent / "data" / "cin-assessments.xsd"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from api.exports.presets import Preset
 from api.exports.context import RenderContext
+from api.exports.presets import Preset
 from api.exports.record import flat_values
 from models.record import ConfirmedNote
 

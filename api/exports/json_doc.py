@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 import json
 
-from api.exports.presets import Preset
 from api.exports.context import RenderContext
+from api.exports.presets import Preset
 from api.exports.record import DOCUMENT_VERSION, build_document, document_schema
 from models.record import ConfirmedNote
 

@@ -12,11 +12,11 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from api.exports.errors import ExportSetupError
+from api.exports.context import RenderContext
 from api.exports.plain_text import factor_lines
 from api.exports.presets import Preset
-from api.exports.context import RenderContext
 from api.exports.record import local, section_title, signature_lines, visit_lines, visit_title
+from models.errors import ExportSetupError
 from models.record import ConfirmedNote
 
 FONT = "DejaVu"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.exports.presets import Preset
 from api.exports.context import RenderContext
+from api.exports.presets import Preset
 from api.exports.record import sections_text, signature_lines, visit_lines, visit_title
 from models.record import ConfirmedNote
 

@@ -15,7 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from api.exports.errors import PresetInvalid, UnknownPreset
+from models.errors import PresetInvalid, UnknownPreset
 from models.settings import Settings
 
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.exports.errors import ExportSetupError
 from api.exports.presets import Preset
 from models.draft import Person
+from models.errors import ExportSetupError
 from models.record import ConfirmedFactor, ConfirmedNote, ConfirmedSection
 
 DOCUMENT_TYPE = "casenote.confirmed_note"

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 
 from api.exports import cin_xml, csv_rows, json_doc, pdf_doc, plain_text, word_doc
 from api.exports.context import ExportOptions, RenderContext
-from api.exports.errors import NotExportable, UnknownFormat
 from api.exports.presets import load_preset
 from api.exports.record import display_zone
+from models.errors import NotExportable, UnknownFormat
 from models.record import ConfirmedNote
 from models.settings import Settings
 

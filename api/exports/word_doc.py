@@ -9,9 +9,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
+from api.exports.context import RenderContext
 from api.exports.plain_text import factor_lines
 from api.exports.presets import Preset
-from api.exports.context import RenderContext
 from api.exports.record import local, section_title, signature_lines, visit_lines, visit_title
 from models.record import ConfirmedNote
 

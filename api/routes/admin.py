@@ -8,12 +8,11 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from api.db.audit import AuditEventOut, list_events, record_event
 from api.db.models import User
 from api.deps import AdminUser, CurrentUser, SessionDep
-from api.problems import Problem
-from api.schemas import CinFactorOut, NewUser, TokenIssued
-from api.services.audit import AuditEventOut, list_events, record_event
-from api.services.users import UserError, UserOut, create_user, issue_token, user_out
+from api.schemas import CinFactorOut, NewUser, TokenIssued, UserOut
+from api.services.users import create_user, issue_token, user_out
 from models.cin_codes import cin_factors
 
 router = APIRouter(tags=["admin"])
@@ -27,10 +26,7 @@ def users(db: SessionDep, admin: AdminUser) -> list[UserOut]:
 @router.post("/api/users", status_code=201)
 async def add_user(body: NewUser, db: SessionDep, admin: AdminUser) -> UserOut:
     def add() -> UserOut:
-        try:
-            user = create_user(db, body.username, body.password, body.role, body.team)
-        except UserError as exc:
-            raise Problem(422, str(exc), type_="invalid-request") from None
+        user = create_user(db, body.username, body.password, body.role, body.team)
         record_event(db, admin, "create_user", "user", user.id, role=user.role, team=user.team)
         db.commit()
         return user_out(user)

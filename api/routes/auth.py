@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.db.audit import record_event
 from api.db.models import User
 from api.deps import ContextDep, CurrentUser, SessionDep, SettingsDep, WebSessionDep, unauthorized
-from api.problems import Problem
 from api.schemas import LoginRequest, PasswordChange, SignedIn
-from api.services.audit import record_event
 from api.services.sessions import clear_session_cookie, end_session, set_session_cookie, start_session
-from api.services.sign_in import SignInThrottled, check_sign_in
-from api.services.users import UserError, set_password, user_out, verify_password
+from api.services.sign_in import check_sign_in
+from api.services.users import set_password, user_out, verify_password
+from models.errors import PermissionDenied
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -25,12 +25,7 @@ LOGIN_RESPONSES = {401: {"description": "Wrong user name or password"},
 @router.post("/login", responses=LOGIN_RESPONSES)
 def login(body: LoginRequest, response: Response, db: SessionDep, ctx: ContextDep) -> SignedIn:
     """Sign in: sets the HttpOnly session cookie and returns the CSRF token."""
-    try:
-        user_id = check_sign_in(db, body.username, body.password, ctx.settings)
-    except SignInThrottled as exc:
-        raise Problem(429, f"too many failed sign-ins for this user name; try again in {exc.wait_text}",
-                      type_="sign-in-throttled", headers={"Retry-After": str(exc.retry_after_s)},
-                      retry_after_s=exc.retry_after_s) from None
+    user_id = check_sign_in(db, body.username, body.password, ctx.settings)
     if user_id is None:
         raise unauthorized("wrong user name or password")
     user = db.get(User, user_id)
@@ -62,13 +57,10 @@ async def change_password(body: PasswordChange, db: SessionDep, user: CurrentUse
     user_id, password_hash = user.id, user.password_hash
     await run_in_threadpool(db.rollback)
     if not await run_in_threadpool(verify_password, password_hash, body.current_password):
-        raise Problem(403, "the current password is wrong", type_="forbidden")
+        raise PermissionDenied("the current password is wrong")
 
     def save() -> None:
-        try:
-            set_password(db, db.get(User, user_id), body.new_password)
-        except UserError as exc:
-            raise Problem(422, str(exc), type_="invalid-request") from None
+        set_password(db, db.get(User, user_id), body.new_password)
         record_event(db, user, "change_password", "user", user.id)
         db.commit()
 

@@ -1,42 +1,23 @@
-"""Delivery status of a confirmed note per connector, and the retry action.
-
-The router's lifespan starts the delivery workers (one thread per connector) when
-the service starts and stops them when it stops."""
+"""Delivery status of a confirmed note per connector, and the retry action."""
 
 from __future__ import annotations
 
 import logging
-from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
 from sqlalchemy import select
 
+from api.db.audit import record_event
+from api.db.models import Delivery
 from api.delivery.config import connector_named
-from api.delivery.outbox import DELIVERED, FAILED, Delivery, bind_settings, deliveries_for, delivery_status, retry_delivery
-from api.delivery.outbox import DeliveryStatus
-from api.delivery.worker import start_delivery_workers
-from api.deps import CurrentUser, SessionDep, SettingsDep
-from api.problems import Problem, not_found
-from api.services.audit import record_event
+from api.delivery.outbox import DELIVERED, FAILED, DeliveryStatus, deliveries_for, delivery_status, retry_delivery
+from api.deps import ContextDep, CurrentUser, SessionDep, SettingsDep
 from api.services.notes import find_note
+from models.errors import AlreadyDelivered, ConnectorGone, NotFound
 
 logger = logging.getLogger(__name__)
 
-
-@asynccontextmanager
-async def delivery_lifespan(app: FastAPI):
-    ctx = app.state.ctx
-    bind_settings(ctx.engine, ctx.settings)
-    workers = start_delivery_workers(ctx.session_factory, ctx.settings)
-    ctx.background.extend(workers)
-    try:
-        yield
-    finally:
-        for worker in workers:
-            worker.stop()
-
-
-router = APIRouter(tags=["deliveries"], lifespan=delivery_lifespan)
+router = APIRouter(tags=["deliveries"])
 
 
 @router.get("/api/notes/{note_id}/deliveries")
@@ -48,21 +29,22 @@ def note_deliveries(note_id: int, db: SessionDep, user: CurrentUser, settings: S
 
 @router.post("/api/notes/{note_id}/deliveries/{delivery_id}/retry")
 def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: CurrentUser,
-                        settings: SettingsDep) -> DeliveryStatus:
+                        ctx: ContextDep) -> DeliveryStatus:
     """Try a failed (or waiting) delivery again now, with a fresh round of attempts."""
     find_note(db, user, note_id)
     row = db.scalar(select(Delivery).where(Delivery.id == delivery_id, Delivery.note_id == note_id))
     if row is None:
-        raise not_found("delivery")
+        raise NotFound("delivery")
     if row.status == DELIVERED:
-        raise Problem(409, "this delivery has already succeeded", type_="already-delivered")
-    if connector_named(row.connector, settings) is None:
-        raise Problem(409, f"connector {row.connector} is no longer configured", type_="connector-gone")
+        raise AlreadyDelivered("this delivery has already succeeded")
+    if connector_named(row.connector, ctx.settings) is None:
+        raise ConnectorGone(f"connector {row.connector} is no longer configured")
     was = row.status
     retry_delivery(db, row)
     record_event(db, user, "delivery_retry", "note", note_id, delivery_id=row.id, connector=row.connector,
                  was=was)
     db.commit()
+    ctx.wake_background()
     logger.info("delivery %s of note %s to %s: retry asked (was %s)", row.id, note_id, row.connector,
-             "failed" if was == FAILED else was)
-    return delivery_status(row, settings)
+                "failed" if was == FAILED else was)
+    return delivery_status(row, ctx.settings)

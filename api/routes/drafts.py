@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import ContextDep, CurrentUser, SessionDep
 from api.problems import Problem
 from api.schemas import DraftSaved, DraftVersionOut
 from api.services.drafts import get_version, list_versions, save_edits, view_draft
@@ -75,10 +75,11 @@ def version(draft_id: int, version: int, db: SessionDep, user: CurrentUser) -> R
 @router.post("/{draft_id}/confirm", status_code=201,
              responses={422: {"description": "Not ready: 'reasons' lists why"},
                         409: {"description": "Already confirmed, or a stale If-Match"}})
-def confirm(draft_id: int, response: Response, db: SessionDep, user: CurrentUser,
+def confirm(draft_id: int, response: Response, db: SessionDep, user: CurrentUser, ctx: ContextDep,
             if_match: Annotated[str | None, Header()] = None) -> ConfirmedNote:
     """Sign off: the draft becomes an immutable confirmed note and read-only."""
-    note = confirm_draft(db, user, draft_id, parse_version(if_match, required=False))
+    note = confirm_draft(db, user, draft_id, ctx.settings, parse_version(if_match, required=False))
     db.commit()
+    ctx.wake_background()  # its deliveries are queued
     response.headers["Location"] = f"/api/notes/{note.id}"
     return note

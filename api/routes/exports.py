@@ -13,21 +13,12 @@ from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.exports.context import ExportOptions
-from api.exports.errors import ExportError, ExportSetupError, PresetInvalid
 from api.exports.json_doc import schema_for
 from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
 from api.exports.registry import FORMATS, export_format, export_note
-from api.problems import Problem
 from api.services.notes import get_note
 
 router = APIRouter(tags=["exports"])
-
-
-def export_problem(exc: ExportError) -> Problem:
-    if isinstance(exc, (ExportSetupError, PresetInvalid)):
-        # The deployment's fault, not the request's: say what to fix.
-        return Problem(500, str(exc), type_=exc.code)
-    return Problem(422, str(exc), type_=exc.code)
 
 
 class FormatOut(BaseModel):
@@ -52,10 +43,7 @@ class ExportChoices(BaseModel):
 @router.get("/api/exports")
 def export_choices(user: CurrentUser, settings: SettingsDep) -> ExportChoices:
     """The export formats and case-system presets (for the buttons on a confirmed note)."""
-    try:
-        presets = [load_preset(name, settings) for name in preset_names(settings)]
-    except ExportError as exc:
-        raise export_problem(exc) from None
+    presets = [load_preset(name, settings) for name in preset_names(settings)]
     return ExportChoices(
         formats=[FormatOut(name=f.name, media_type=f.media_type, extension=f.extension,
                            description=f.description) for f in FORMATS.values()],
@@ -80,15 +68,11 @@ def export_confirmed_note(
     """One confirmed note in one format. Every export is written to the audit log."""
     options = ExportOptions(preset=preset, assessment_start_date=assessment_start_date,
                             assessment_authorisation_date=assessment_authorisation_date)
-    try:
-        export_format(format_name)
-        load_preset(preset, settings)
-        # Audited in the same transaction; committed only once the export succeeded.
-        note = get_note(db, user, note_id, action="export", format=format_name,
-                        preset=preset or DEFAULT_PRESET)
-        result = export_note(note, format_name, options, settings)
-    except ExportError as exc:
-        raise export_problem(exc) from None
+    export_format(format_name)
+    load_preset(preset, settings)
+    # Audited in the same transaction; committed only once the export succeeded.
+    note = get_note(db, user, note_id, action="export", format=format_name, preset=preset or DEFAULT_PRESET)
+    result = export_note(note, format_name, options, settings)
     db.commit()
     disposition = "attachment" if download else "inline"
     return Response(
@@ -107,10 +91,7 @@ def note_json_schema(
     preset: Annotated[str | None, Query(description="Field names of this case-system preset")] = None,
 ) -> Response:
     """JSON Schema (draft 2020-12) of the JSON export, generated from its pydantic model."""
-    try:
-        chosen = load_preset(preset, settings)
-    except ExportError as exc:
-        raise export_problem(exc) from None
+    chosen = load_preset(preset, settings)
     schema_id = str(request.url.replace(query=f"preset={quote(chosen.name)}"))
     body = json.dumps(schema_for(chosen, schema_id), ensure_ascii=False, indent=2)
     return Response(content=body, media_type="application/schema+json")

@@ -27,5 +27,5 @@ def retry(job_id: int, db: SessionDep, user: CurrentUser, ctx: ContextDep) -> Jo
     """Run a failed job again (its audio was kept)."""
     found = retry_job(db, user, get_job(db, user, job_id))
     db.commit()
-    ctx.wake_jobs()
+    ctx.wake_background()
     return job_out(found, None)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.db.audit import record_event
 from api.deps import CurrentUser, SessionDep
-from api.services.audit import record_event
 from api.services.notes import get_note, list_notes
 from models.record import ConfirmedNote
 

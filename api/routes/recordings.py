@@ -9,16 +9,16 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from api.db.audit import record_event
 from api.deps import ContextDep, CurrentUser, SessionDep
-from api.problems import Problem
+from api.problems import invalid_request
 from api.schemas import RecordingAccepted, RecordingOut
 from api.services.audio_check import check_audio_file
-from api.services.audit import record_event
 from api.services.ranges import parse_range
 from api.services.recordings import (RecordingForm, describe_recording, get_recording, list_recordings,
                                      repeat_of, store_recording)
 from api.services.upload import receive_upload
-from pipeline.errors import AudioTooLong, CasenoteError, NotAudio, SilentAudio
+from models.errors import AudioDeleted
 
 router = APIRouter(prefix="/api/recordings", tags=["recordings"])
 
@@ -43,16 +43,6 @@ IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=MAX_IDEMPOTENCY_KEY, pattern=r"^[\x21-\x7e]+$",
     description="Names this upload (printable ASCII, at most 128 characters). A retry with the same key "
                 "gets the recording and job of the first attempt back (200) instead of a second copy")]
-
-
-def _audio_problem(exc: CasenoteError) -> Problem:
-    if isinstance(exc, NotAudio):
-        return Problem(415, str(exc), type_="not-audio")
-    if isinstance(exc, AudioTooLong):
-        return Problem(422, str(exc), type_="audio-too-long")
-    if isinstance(exc, SilentAudio):
-        return Problem(422, str(exc), type_="silent-audio")
-    return Problem(422, str(exc), type_="bad-audio")
 
 
 @router.post("", status_code=202, openapi_extra=UPLOAD_BODY)
@@ -91,13 +81,9 @@ async def upload_recording(request: Request, db: SessionDep, user: CurrentUser, 
     try:
         accepted, created = await run_in_threadpool(save)
     except ValidationError as exc:
-        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-        summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-        raise Problem(422, f"the form is not valid: {summary}", type_="invalid-request", errors=errors) from None
-    except CasenoteError as exc:
-        raise _audio_problem(exc) from None
+        raise invalid_request("the form is not valid", exc.errors()) from None
     if created:
-        ctx.wake_jobs()
+        ctx.wake_background()
     else:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -132,8 +118,7 @@ def recording_audio(recording_id: int, request: Request, db: SessionDep, user: C
     """The decrypted audio, with HTTP Range support so a player can seek."""
     found = get_recording(db, user, recording_id)
     if found.audio_file is None:
-        raise Problem(410, "the audio was deleted after the retention period; the confirmed note is kept",
-                      type_="audio-deleted")
+        raise AudioDeleted("the audio was deleted after the retention period; the confirmed note is kept")
     name, media_type = found.audio_file, found.content_type
     size = ctx.audio.size(name)
     byte_range = parse_range(request.headers.get("range"), size)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from models.errors import CasenoteError, SilentAudio
 from pipeline.transcription.audio import check_audio, not_audio_message
 from pipeline.transcription.audio_containers import sniff_container
-from pipeline.errors import CasenoteError, SilentAudio
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pipeline.durable_files import fsync_folder
+
+from models.durable_files import fsync_folder
+from models.errors import AudioIntegrityError
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +31,6 @@ NONCE = 12
 TAG = 16
 HEADER = len(MAGIC) + 16
 SEALED_CHUNK = NONCE + CHUNK + TAG
-
-
-class AudioIntegrityError(Exception):
-    """The file does not decrypt: damaged, cut short, or the wrong key."""
 
 
 def _aad(file_id: bytes, index: int, last: bool) -> bytes:

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from api.context import ServiceContext
+from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, Recording
 from api.db.types import utcnow
-from api.services.audit import record_event
+from api.services.context import ServiceContext
 from api.services.jobs import claim_next_job, run_job
 
 logger = logging.getLogger(__name__)

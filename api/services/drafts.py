@@ -8,16 +8,16 @@ import logging
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, DraftVersion, Recording, User
 from api.db.types import utcnow
-from api.problems import Problem, not_found
 from api.schemas import DraftSaved, DraftVersionOut
-from api.services.audit import record_event
-from api.services.review import (Changes, EditError, apply_edits, chosen_codes, confirm_problems,
+from api.services.review import (Changes, apply_edits, chosen_codes, confirm_problems,
                                  initial_state, required_section_keys, undecided_codes)
 from api.services.scope import can_see, find_visible, may_edit
 from models.cin_codes import census_rule_problems
 from models.draft import DraftNote
+from models.errors import DraftConfirmed, NotEditable, NotFound, VersionConflict
 from models.record import DraftEdits, DraftStatus, DraftView, ReviewState
 from models.settings import Settings
 
@@ -64,22 +64,19 @@ def view_draft(db: Session, user: User, draft_id: int) -> DraftView:
 
 def check_editable(user: User, draft: Draft) -> None:
     if not may_edit(user, draft.owner_id, draft.team):
-        raise Problem(403, "only the worker who recorded it, or their team's manager, can change this draft",
-                      type_="not-editable")
+        raise NotEditable("only the worker who recorded it, or their team's manager, can change this draft")
     if draft.status == DraftStatus.confirmed.value:
-        raise Problem(409, "this draft has been confirmed and is read-only", type_="draft-confirmed")
+        raise DraftConfirmed()
 
 
-def version_conflict(db: Session, draft_id: int, sent: int) -> Problem:
-    """409 with the current version and state, so the client can show both."""
+def version_conflict(db: Session, draft_id: int, sent: int) -> VersionConflict:
+    """The conflict, with the current version and state, so the client can show both."""
     version, state_json, updated_at, updated_by = db.execute(
         select(Draft.version, Draft.state_json, Draft.updated_at, User.username)
         .outerjoin(User, User.id == Draft.updated_by_id).where(Draft.id == draft_id)).one()
-    return Problem(409, f"the draft was saved meanwhile (you edited version {sent}, it is now version "
-                        f"{version}); nothing was overwritten",
-                   type_="version-conflict", current_version=version,
-                   current=ReviewState.model_validate_json(state_json).model_dump(mode="json"),
-                   updated_at=updated_at.isoformat(), updated_by=updated_by)
+    return VersionConflict(sent=sent, current_version=version,
+                           current=ReviewState.model_validate_json(state_json).model_dump(mode="json"),
+                           updated_at=updated_at.isoformat(), updated_by=updated_by)
 
 
 # Autosave is the hot path (every pause in typing): Core statements built once,
@@ -98,15 +95,12 @@ _ADD_VERSION = insert(DraftVersion)
 def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expected_version: int) -> DraftSaved:
     draft = db.execute(_READ_FOR_EDIT, {"draft_id": draft_id}).one_or_none()
     if draft is None or not can_see(user, draft.owner_id, draft.team):
-        raise not_found("draft")
+        raise NotFound("draft")
     check_editable(user, draft)
     if draft.version != expected_version:
         raise version_conflict(db, draft_id, expected_version)
     state = ReviewState.model_validate_json(draft.state_json)
-    try:
-        new_state, changes = apply_edits(state, edits)
-    except EditError as exc:
-        raise Problem(422, str(exc), type_="invalid-edit") from None
+    new_state, changes = apply_edits(state, edits)
     if not changes:
         return _saved(draft.id, draft.version, draft.updated_at, state, draft.required_sections)
     now = utcnow()
@@ -154,6 +148,6 @@ def get_version(db: Session, user: User, draft_id: int, version: int) -> ReviewS
     state_json = db.scalar(select(DraftVersion.state_json).where(DraftVersion.draft_id == draft.id,
                                                                  DraftVersion.version == version))
     if state_json is None:
-        raise not_found("version")
+        raise NotFound("version")
     record_event(db, user, "view", "draft", draft.id, version=version)
     return ReviewState.model_validate_json(state_json)

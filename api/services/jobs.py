@@ -12,14 +12,12 @@ import traceback
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.context import ServiceContext
+from api.db.audit import record_event
 from api.db.models import Draft, Job, Recording, User
 from api.db.types import utcnow
-from api.problems import Problem
-from api.services.audio_store import AudioIntegrityError
-from api.services.audit import record_event
+from api.services.context import ServiceContext
 from api.services.drafts import create_draft
-from pipeline.errors import CasenoteError
+from models.errors import AudioDeleted, AudioIntegrityError, CasenoteError, JobNotFailed, NoAudioToRetry
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +55,9 @@ def requeue_interrupted(db: Session) -> int:
 
 def retry_job(db: Session, user: User, job: Job) -> Job:
     if job.status != "failed":
-        raise Problem(409, f"only a failed job can be retried; this one is {job.status}", type_="job-not-failed")
+        raise JobNotFailed(f"only a failed job can be retried; this one is {job.status}")
     if job.recording.audio_file is None:
-        raise Problem(409, "the audio of this recording has been deleted", type_="audio-deleted")
+        raise NoAudioToRetry("the audio of this recording has been deleted")
     job.status, job.stage, job.progress, job.updated_at = "queued", None, 0.0, utcnow()
     job.error = job.error_code = None
     job.finished_at = None
@@ -102,7 +100,7 @@ def run_job(ctx: ServiceContext, job_id: int, stop: threading.Event) -> None:
     started = time.perf_counter()
     try:
         if audio_file is None:
-            raise CasenoteError(f"{filename}: the audio has been deleted")
+            raise AudioDeleted(f"{filename}: the audio has been deleted")
         with ctx.audio.decrypted_file(audio_file) as path:
             try:
                 transcript = transcribe_file(path, ctx.settings, names=names, on_progress=progress)
@@ -126,11 +124,11 @@ def run_job(ctx: ServiceContext, job_id: int, stop: threading.Event) -> None:
                                                                  updated_at=utcnow()))
             db.commit()
         logger.info("job %d stopped by shutdown; it will run again at the next start", job_id)
-    except CasenoteError as exc:
-        _fail(ctx, job_id, getattr(exc, "code", "casenote_error"), str(exc))
     except AudioIntegrityError:
-        _fail(ctx, job_id, "audio_unreadable", f"{filename}: the stored audio does not decrypt (the file is "
-                                               "damaged, or CASENOTE_AUDIO_KEY / audio.key has changed)")
+        _fail(ctx, job_id, AudioIntegrityError.code, f"{filename}: the stored audio does not decrypt (the file is "
+                                                     "damaged, or CASENOTE_AUDIO_KEY / audio.key has changed)")
+    except CasenoteError as exc:
+        _fail(ctx, job_id, exc.code, str(exc))
     except Exception as exc:  # a bug or a resource problem: keep the audio, let the worker retry
         logger.error("job %d failed with %s\n%s", job_id, type(exc).__name__,
                      "".join(traceback.format_tb(exc.__traceback__)))

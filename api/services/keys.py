@@ -11,16 +11,13 @@ import os
 import secrets
 from pathlib import Path
 
+from models.errors import KeyFileError
 from models.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 AUDIO_KEY_FILE = "audio.key"
 SECRET_KEY_FILE = "secret.key"
-
-
-class KeyError_(ValueError):
-    """A configured key that cannot be used (wrong length, not base64)."""
 
 
 def _load_or_create(path: Path, nbytes: int) -> bytes:
@@ -31,7 +28,7 @@ def _load_or_create(path: Path, nbytes: int) -> bytes:
     except FileExistsError:
         key = base64.b64decode(path.read_text().strip())
         if len(key) != nbytes:
-            raise KeyError_(f"{path}: holds a {len(key)}-byte key; {nbytes} bytes are needed") from None
+            raise KeyFileError(f"{path}: holds a {len(key)}-byte key; {nbytes} bytes are needed") from None
         return key
     key = secrets.token_bytes(nbytes)
     with os.fdopen(fd, "w") as handle:
@@ -47,9 +44,9 @@ def audio_key(settings: Settings) -> bytes:
         try:
             key = base64.b64decode(settings.audio_key, validate=True)
         except (binascii.Error, ValueError):
-            raise KeyError_("CASENOTE_AUDIO_KEY is not base64") from None
+            raise KeyFileError("CASENOTE_AUDIO_KEY is not base64") from None
         if len(key) != 32:
-            raise KeyError_(f"CASENOTE_AUDIO_KEY must be 32 bytes (AES-256), base64; it is {len(key)} bytes")
+            raise KeyFileError(f"CASENOTE_AUDIO_KEY must be 32 bytes (AES-256), base64; it is {len(key)} bytes")
         return key
     return _load_or_create(settings.data_dir / AUDIO_KEY_FILE, 32)
 

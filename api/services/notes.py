@@ -3,29 +3,32 @@ content. Only a confirmed note is ever exported or delivered."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, User
 from api.db.types import utcnow
 from api.delivery.outbox import enqueue_deliveries
-from api.problems import Problem
-from api.services.audit import record_event
 from api.services.drafts import check_editable, get_draft, version_conflict
 from api.services.review import confirm_problems
 from api.services.scope import find_visible, visible_to
 from models.cin_codes import cin_factors
 from models.draft import DraftNote
+from models.errors import ConfirmRefused
 from models.record import (ConfirmedFactor, ConfirmedNote, ConfirmedSection, Decision, DraftStatus,
                            ReviewState, canonical_json)
+from models.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def confirm_draft(db: Session, user: User, draft_id: int, expected_version: int | None = None) -> ConfirmedNote:
+def confirm_draft(db: Session, user: User, draft_id: int, settings: Settings,
+                  expected_version: int | None = None) -> ConfirmedNote:
+    """Sign the draft off; its deliveries are queued in the same transaction (the caller
+    commits, then wakes the delivery workers)."""
     draft = get_draft(db, user, draft_id)
     check_editable(user, draft)
     if expected_version is not None and expected_version != draft.version:
@@ -33,8 +36,7 @@ def confirm_draft(db: Session, user: User, draft_id: int, expected_version: int 
     state = ReviewState.model_validate_json(draft.state_json)
     problems = confirm_problems(state, draft.required_sections)
     if problems:
-        raise Problem(422, "the draft cannot be confirmed yet: " + "; ".join(problems),
-                      type_="confirm-refused", reasons=problems)
+        raise ConfirmRefused(problems)
 
     note = build_confirmed_note(draft, state, user)
     result = db.execute(update(Draft).where(Draft.id == draft.id, Draft.version == draft.version,
@@ -53,8 +55,7 @@ def confirm_draft(db: Session, user: User, draft_id: int, expected_version: int 
     note.id = row.id
     record_event(db, user, "confirm", "draft", draft.id, note_id=row.id, version=draft.version,
                  content_sha256=note.content_sha256)
-    # Deliveries to case systems are queued here, in this same transaction (issue 6's outbox).
-    enqueue_deliveries(db, row)
+    enqueue_deliveries(db, row, settings)
     return note
 
 
@@ -77,11 +78,6 @@ def build_confirmed_note(draft: Draft, state: ReviewState, user: User) -> Confir
     return note
 
 
-def note_from_row(row: ConfirmedNoteRow) -> ConfirmedNote:
-    return ConfirmedNote.model_validate({**json.loads(row.content_json), "id": row.id,
-                                         "content_sha256": row.content_sha256})
-
-
 def find_note(db: Session, user: User, note_id: int) -> ConfirmedNoteRow:
     return find_visible(db, user, ConfirmedNoteRow, note_id, "confirmed note")
 
@@ -90,11 +86,11 @@ def get_note(db: Session, user: User, note_id: int, *, action: str = "view", **d
     """The confirmed note, audited as ``action`` (exports pass action='export', format=...)."""
     row = find_note(db, user, note_id)
     record_event(db, user, action, "note", row.id, **detail)
-    return note_from_row(row)
+    return row.to_note()
 
 
 def list_notes(db: Session, user: User, *, limit: int, offset: int) -> list[ConfirmedNote]:
     rows = db.scalars(select(ConfirmedNoteRow).where(
         visible_to(user, ConfirmedNoteRow.owner_id, ConfirmedNoteRow.team))
         .order_by(ConfirmedNoteRow.id.desc()).limit(limit).offset(offset))
-    return [note_from_row(row) for row in rows]
+    return [row.to_note() for row in rows]

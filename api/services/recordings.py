@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, Job, Recording, User
 from api.db.types import utcnow
-from api.problems import Problem, not_found
 from api.schemas import JobOut, RecordingAccepted, RecordingOut
 from api.services.audio_check import AudioInfo
-from api.services.audit import record_event
 from api.services.scope import find_visible, visible_to
 from api.services.upload import ReceivedUpload
+from models.errors import IdempotencyKeyReused, NotFound
 from models.record import ReviewState
 from pipeline.transcription.vocabulary import parse_names
 
@@ -88,9 +88,7 @@ def repeat_of(db: Session, user: User, idempotency_key: str, upload: ReceivedUpl
     if recording is None:
         return None
     if recording.audio_sha256 != upload.sha256 or recording.case_reference != form.case_reference:
-        raise Problem(422, f"the Idempotency-Key was already used for recording {recording.id}, with other "
-                           "audio or another case reference; send a new key for a new recording",
-                      type_="idempotency-key-reused", recording_id=recording.id)
+        raise IdempotencyKeyReused(recording.id)
     job_id = db.scalar(select(Job.id).where(Job.recording_id == recording.id).order_by(Job.id.desc()).limit(1))
     record_event(db, user, "upload_repeat", "recording", recording.id, job_id=job_id, bytes=upload.size)
     db.commit()
@@ -110,7 +108,7 @@ def get_job(db: Session, user: User, job_id: int) -> Job:
     job = db.scalar(select(Job).join(Recording).where(
         Job.id == job_id, visible_to(user, Recording.owner_id, Recording.team)))
     if job is None:
-        raise not_found("job")
+        raise NotFound("job")
     return job
 
 
@@ -119,10 +117,6 @@ def job_out(job: Job, draft_id: int | None) -> JobOut:
                   progress=round(job.progress, 3), attempts=job.attempts, error_code=job.error_code,
                   error=job.error, created_at=job.created_at, started_at=job.started_at,
                   finished_at=job.finished_at, draft_id=draft_id)
-
-
-def draft_id_for(db: Session, recording_id: int) -> int | None:
-    return db.scalar(select(Draft.id).where(Draft.recording_id == recording_id))
 
 
 def list_recordings(db: Session, user: User, *, limit: int, offset: int) -> list[RecordingOut]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from models.cin_codes import census_rule_problems, cin_factors
 from models.draft import DraftNote
+from models.errors import InvalidEdit
 from models.record import Decision, DraftEdits, FactorDecision, ReviewState
 from models.record import ConfirmedSection
 from models.settings import Settings
@@ -23,10 +24,6 @@ def initial_state(note: DraftNote) -> ReviewState:
     return ReviewState(
         sections=[ConfirmedSection(key=s.key, title=s.title, text=s.text) for s in note.sections],
         visit=note.visit.model_copy(deep=True), visit_date=None, factors=factors)
-
-
-class EditError(ValueError):
-    """An edit that names something the draft does not have."""
 
 
 @dataclass
@@ -48,7 +45,7 @@ def apply_edits(state: ReviewState, edits: DraftEdits) -> tuple[ReviewState, Cha
     by_key = {s.key: s for s in new.sections}
     unknown = sorted(set(edits.sections) - set(by_key))
     if unknown:
-        raise EditError(f"this draft has no section {', '.join(unknown)}")
+        raise InvalidEdit(f"this draft has no section {', '.join(unknown)}")
     for key, text in edits.sections.items():
         if by_key[key].text != text:
             by_key[key].text = text
@@ -72,7 +69,7 @@ def _apply_decisions(state: ReviewState, decisions: list[FactorDecision], change
         existing = next((f for f in state.factors if f.code == decision.code), None)
         if existing is None:
             if decision.code not in known:  # e.g. a retired code: say what to use instead
-                raise EditError("; ".join(census_rule_problems([decision.code])))
+                raise InvalidEdit("; ".join(census_rule_problems([decision.code])))
             if decision.decision == Decision.accepted:
                 state.factors.append(FactorDecision(code=decision.code, decision=Decision.accepted, source="added"))
                 changes.decisions.append((decision.code, "accepted", "added"))

@@ -10,24 +10,30 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.db.models import User
-from api.problems import not_found
+from models.errors import NotFound
 
 Owned = TypeVar("Owned")  # a model with ``id``, ``owner_id`` and ``team`` columns
 
 
 def visible_to(user: User, owner_column, team_column) -> ColumnElement[bool]:
-    if user.role == "admin":
-        return true()
-    if user.role == "manager" and user.team:
-        return or_(owner_column == user.id, team_column == user.team)
-    return owner_column == user.id
+    """The rule as a WHERE clause over a table's owner and team columns."""
+    return _sees(user, owner_column, team_column, either=or_, everything=true())
 
 
 def can_see(user: User, owner_id: int, team: str | None) -> bool:
-    """The same rule as ``visible_to``, for a row already read."""
-    if user.role == "admin" or user.id == owner_id:
-        return True
-    return user.role == "manager" and user.team is not None and user.team == team
+    """The same rule for a row already read."""
+    return _sees(user, owner_id, team, either=lambda mine, teams: mine or teams, everything=True)
+
+
+def _sees(user: User, owner, team, *, either, everything):
+    """Who sees a row, stated once: ``owner``/``team`` are columns (giving SQL) or a row's
+    values (giving a bool); ``either`` and ``everything`` are OR and TRUE in that language."""
+    if user.role == "admin":
+        return everything
+    mine = owner == user.id
+    if user.role == "manager" and user.team:
+        return either(mine, team == user.team)
+    return mine
 
 
 def may_edit(user: User, owner_id: int, team: str | None) -> bool:
@@ -42,5 +48,5 @@ def find_visible(db: Session, user: User, model: type[Owned], row_id: int, what:
     the same answer as for an id that does not exist."""
     row = db.scalar(select(model).where(model.id == row_id, visible_to(user, model.owner_id, model.team)))
     if row is None:
-        raise not_found(what)
+        raise NotFound(what)
     return row

@@ -22,29 +22,16 @@ from datetime import timedelta
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from api.db.audit import record_event
 from api.db.models import SignInFailure
 from api.db.types import utcnow
-from api.services.audit import record_event
 from api.services.users import find_user, verify_password
+from models.errors import SignInThrottled
 from models.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 EXPIRED_ROWS_PER_ATTEMPT = 100  # other names' expired rows tidied on the way (bounded work)
-
-
-class SignInThrottled(Exception):
-    """Too many failed sign-ins for this user name: try again after ``retry_after_s``."""
-
-    def __init__(self, username: str, retry_after_s: int) -> None:
-        super().__init__(f"too many failed sign-ins for '{username}'")
-        self.retry_after_s = retry_after_s
-
-    @property
-    def wait_text(self) -> str:
-        minutes = math.ceil(self.retry_after_s / 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''}" if self.retry_after_s > 60 else \
-            f"{self.retry_after_s} second{'s' if self.retry_after_s != 1 else ''}"
 
 
 def check_sign_in(db: Session, username: str, password: str, settings: Settings, **audit_detail) -> int | None:
@@ -92,7 +79,7 @@ def _count_attempt(db: Session, username: str, settings: Settings) -> int:
         db.commit()
         # Open again when enough of the failures have left the window to bring the count under the limit.
         reopens = recent[len(recent) - limit] + window
-        raise SignInThrottled(username, max(1, math.ceil((reopens - now).total_seconds())))
+        raise SignInThrottled(max(1, math.ceil((reopens - now).total_seconds())))
     db.add(SignInFailure(username=username, at=now))
     db.commit()
     return len(recent) + 1

@@ -12,9 +12,10 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from api.problems import Problem
 from api.services.audio_check import MIN_SNIFF, looks_like_audio, not_audio_reason
 from api.services.audio_store import AudioStore, SealedWriter
+from models.errors import (AudioFileEmpty, InvalidRequest, MalformedUpload, NotAudio, UnsupportedUpload,
+                           UploadTooLarge)
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +33,12 @@ class ReceivedUpload:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def too_large(limit: int) -> Problem:
-    return Problem(413, f"the recording is larger than the limit of {limit / 1e6:.0f} MB "
-                        "(CASENOTE_MAX_UPLOAD_BYTES)", type_="upload-too-large")
-
-
-def not_audio(filename: str, head: bytes) -> Problem:
-    return Problem(415, not_audio_reason(filename, head), type_="not-audio")
+def too_large(limit: int) -> UploadTooLarge:
+    return UploadTooLarge(f"the recording is larger than the limit of {limit / 1e6:.0f} MB (CASENOTE_MAX_UPLOAD_BYTES)")
 
 
 class _Receiver:
-    """Callbacks for the streaming parser; raises Problem to stop the upload."""
+    """Callbacks for the streaming parser; raises a domain error to stop the upload."""
 
     def __init__(self, store: AudioStore, max_bytes: int) -> None:
         self.store, self.max_bytes = store, max_bytes
@@ -84,19 +80,18 @@ class _Receiver:
         filename = options.get(b"filename")
         if self._part == AUDIO_FIELD:
             if self.writer is not None:
-                raise Problem(422, "send one 'audio' file per recording", type_="invalid-request")
+                raise InvalidRequest("send one 'audio' file per recording")
             self.filename = (filename or b"recording").decode("utf-8", "replace").split("/")[-1][:200] or "recording"
             self.writer = self.store.writer()
             self._is_audio = True
         elif filename is not None:
-            raise Problem(422, f"unexpected file part '{self._part}': the recording goes in 'audio'",
-                          type_="invalid-request")
+            raise InvalidRequest(f"unexpected file part '{self._part}': the recording goes in 'audio'")
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if not self._is_audio:
             self._value += data[start:end]
             if len(self._value) > MAX_FIELD_BYTES:
-                raise Problem(413, f"the form field '{self._part}' is too long", type_="upload-too-large")
+                raise UploadTooLarge(f"the form field '{self._part}' is too long")
             return
         assert self.writer is not None
         self.writer.write(data[start:end])
@@ -108,12 +103,12 @@ class _Receiver:
     def _sniff(self) -> None:
         self._sniffed = True
         if not looks_like_audio(self.writer.head):
-            raise not_audio(self.filename, self.writer.head)
+            raise NotAudio(not_audio_reason(self.filename, self.writer.head))
 
     def _part_end(self) -> None:
         if self._is_audio:
             if self.writer.size == 0:
-                raise Problem(422, f"{self.filename}: the file is empty (0 bytes)", type_="bad-audio")
+                raise AudioFileEmpty(f"{self.filename}: the file is empty (0 bytes)")
             if not self._sniffed:
                 self._sniff()
         elif self._part:
@@ -124,8 +119,7 @@ async def receive_upload(request: Request, store: AudioStore, max_bytes: int) ->
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise Problem(415, "send the recording as multipart/form-data with an 'audio' file part",
-                      type_="unsupported-request")
+        raise UnsupportedUpload("send the recording as multipart/form-data with an 'audio' file part")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + FIELDS_ALLOWANCE:
         raise too_large(max_bytes)
@@ -141,10 +135,10 @@ async def receive_upload(request: Request, store: AudioStore, max_bytes: int) ->
             try:
                 parser.write(chunk)
             except MultipartParseError:
-                raise Problem(400, "the multipart body is malformed", type_="invalid-request") from None
+                raise MalformedUpload("the multipart body is malformed") from None
         parser.finalize()
         if receiver.writer is None:
-            raise Problem(422, "no 'audio' file part in the upload", type_="invalid-request")
+            raise InvalidRequest("no 'audio' file part in the upload")
         # On disk and fsync'd before anyone is told the upload was accepted.
         name = await run_in_threadpool(receiver.writer.commit)
     except BaseException:

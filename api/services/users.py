@@ -9,11 +9,12 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db.models import ApiToken, User
+from api.schemas import UserOut
+from models.errors import InvalidRequest
 
 logger = logging.getLogger(__name__)
 
@@ -26,44 +27,32 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
-class UserError(ValueError):
-    """A request to create or change an account that cannot be carried out."""
-
-
-class UserOut(BaseModel):
-    id: int
-    username: str
-    role: str
-    team: str | None
-    active: bool
-
-
 def user_out(user: User) -> UserOut:
     return UserOut(id=user.id, username=user.username, role=user.role, team=user.team, active=user.active)
 
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidRequest(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def check_new_user(username: str, password: str, role: str, team: str | None) -> None:
     """Everything about a new account that can be judged without the database."""
     if not _USERNAME.match(username):
-        raise UserError("a user name is 1-64 letters, digits or . _ @ - (starting with a letter or digit)")
+        raise InvalidRequest("a user name is 1-64 letters, digits or . _ @ - (starting with a letter or digit)")
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}")
+        raise InvalidRequest(f"role must be one of {', '.join(ROLES)}")
     if role == "manager" and not team:
-        raise UserError("a manager needs a team (--team): managers see their team's recordings")
+        raise InvalidRequest("a manager needs a team (--team): managers see their team's recordings")
     if team is not None and not 1 <= len(team) <= 64:
-        raise UserError("a team name is 1-64 characters")
+        raise InvalidRequest("a team name is 1-64 characters")
     check_password_rules(password)
 
 
 def create_user(db: Session, username: str, password: str, role: str, team: str | None = None) -> User:
     check_new_user(username, password, role, team)
     if db.scalar(select(User.id).where(User.username == username)) is not None:
-        raise UserError(f"user '{username}' already exists")
+        raise InvalidRequest(f"user '{username}' already exists")
     user = User(username=username, password_hash=hash_password(password), role=role, team=team or None, active=True)
     db.add(user)
     db.flush()

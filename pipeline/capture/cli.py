@@ -1,4 +1,5 @@
-"""``casenote devices`` and ``casenote dictate``."""
+"""``casenote devices`` and ``casenote dictate`` (registered, with every other command,
+in ``casenote.cli``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from models.errors import CaptureError
 from models.settings import Settings, get_settings
 from pipeline.capture.console import StatusLine, format_elapsed
-from pipeline.capture.errors import CaptureError
 from pipeline.capture.store import Destination, Recording
 
 logger = logging.getLogger(__name__)
@@ -19,17 +20,10 @@ logger = logging.getLogger(__name__)
 CASE_REFERENCE_MAX = 64  # the review service's column width
 
 
-def register(app: typer.Typer) -> None:
-    from pipeline.cli import one_line_errors
-
-    app.command()(one_line_errors(devices))
-    app.command()(one_line_errors(dictate))
-
-
 def devices() -> None:
     """List the microphones (input devices) that `casenote dictate --device N` can record from."""
     from pipeline.capture.devices import list_input_devices
-    from pipeline.capture.errors import NoInputDevice
+    from models.errors import NoInputDevice
 
     found = list_input_devices()
     if not found:
@@ -186,8 +180,8 @@ def _process_waiting(settings: Settings, target, status_line: StatusLine) -> int
 
 def _run_locally(settings: Settings, recording: Recording):
     from pipeline.capture.local import process_locally
-    from pipeline.cli import progress_for
-    from pipeline.errors import CasenoteError
+    from pipeline.progress import progress_for
+    from models.errors import CasenoteError
 
     typer.echo("transcribing and drafting on this machine...", err=True)
     try:
@@ -198,7 +192,4 @@ def _run_locally(settings: Settings, recording: Recording):
 
 def _report_local(result) -> None:
     typer.echo(f"transcript: {result.transcript_path}")
-    if result.draft_path is not None:
-        typer.echo(f"draft: {result.draft_path}")
-    else:
-        typer.echo("draft: not made (the drafting stage is not installed)", err=True)
+    typer.echo(f"draft: {result.draft_path}")

@@ -9,7 +9,7 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from pipeline.capture.errors import CaptureError, DeviceBusy, DeviceFailed, NoInputDevice, PortAudioMissing
+from models.errors import CaptureError, DeviceBusy, DeviceFailed, NoInputDevice, PortAudioMissing
 
 logger = logging.getLogger(__name__)
 

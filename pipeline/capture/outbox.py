@@ -21,11 +21,11 @@ import os
 import httpx
 from pydantic import BaseModel
 
+from models.durable_files import fsync_folder
+from models.errors import ServerUnreachable, UploadRefused
 from models.settings import Settings
 from pipeline.capture import store
-from pipeline.capture.errors import ServerUnreachable, UploadRefused
 from pipeline.capture.store import Destination, Recording, RecordingStatus
-from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from enum import Enum
 import numpy as np
 from pydantic import BaseModel
 
+from models.errors import DeviceFailed
 from pipeline.capture.devices import InputDevice, load_portaudio, portaudio_failure
-from pipeline.capture.errors import DeviceFailed
 from pipeline.capture.wavfile import WavStreamWriter
 
 logger = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from models.errors import CaptureError, DiskFull
 from models.settings import Settings
 from pipeline.capture import store
 from pipeline.capture.console import KEY_HELP, KeyReader, StatusLine, StopSignals, format_elapsed
 from pipeline.capture.devices import choose_input_device, load_portaudio
-from pipeline.capture.errors import CaptureError, DiskFull
 from pipeline.capture.recorder import CaptureOptions, record, stream_format
 from pipeline.capture.store import Destination, Recording, RecordingStatus
 from pipeline.capture.wavfile import WavStreamWriter

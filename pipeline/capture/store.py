@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from models.durable_files import write_durably
+from models.errors import CaptureError
 from models.settings import Settings
-from pipeline.capture.errors import CaptureError
-from pipeline.durable_files import fsync_folder
 
 logger = logging.getLogger(__name__)
 
@@ -90,18 +90,8 @@ def manifest_path(settings: Settings, recording_id: str) -> Path:
 
 
 def save(settings: Settings, recording: Recording) -> None:
-    """Write-to-temp, fsync, rename, fsync the folder: a crash leaves the old or the new state."""
-    target = manifest_path(settings, recording.id)
-    tmp = target.with_name(target.name + ".tmp")
-    data = recording.model_dump_json(indent=2).encode()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
-    fsync_folder(target.parent)
+    """A crash leaves the old state or the new one, never half of it."""
+    write_durably(manifest_path(settings, recording.id), recording.model_dump_json(indent=2).encode(), mode=0o600)
 
 
 def load_all(settings: Settings) -> list[Recording]:

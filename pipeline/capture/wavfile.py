@@ -18,7 +18,7 @@ import struct
 import time
 from pathlib import Path
 
-from pipeline.capture.errors import CaptureError, DiskFull
+from models.errors import CaptureError, DiskFull
 
 HEADER_BYTES = 44
 SAMPLE_BYTES = 2  # int16

@@ -1,39 +1,22 @@
 """Score the drafting stage against hand-marked notes (``tests/devset/``, format in its
 README): factor codes (precision/recall/F1), factor families (F1), the section of every
-sentence (accuracy) and the visit fields (accuracy), with every miss listed."""
+sentence (accuracy) and the visit fields (accuracy), with every miss listed. Notes in the
+family-visit format are also scored per child (``child_scores.py``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from models.cin_codes import family_of
 from models.draft import DraftNote
 from models.settings import Settings
-from pipeline.errors import TextFileError
+from pipeline.drafting.child_scores import ChildScores, ChildTally, f1, format_child_scores, ratio
+from pipeline.drafting.devset import GoldNote, load_gold
+from models.errors import TextFileError
 
 VISIT_FIELDS = ("contact_type", "announced", "child_seen", "child_seen_alone", "bedroom_seen", "people_present")
-
-
-class GoldNote(BaseModel):
-    id: str
-    about: str = ""
-    visit: dict = {}
-    factors: list[str]
-    sentences: list[tuple[str, str]]
-
-    @property
-    def text(self) -> str:
-        return " ".join(text for _, text in self.sentences)
-
-    def spans(self) -> list[tuple[int, int, str, str]]:
-        spans, offset = [], 0
-        for section, text in self.sentences:
-            spans.append((offset, offset + len(text), section, text))
-            offset += len(text) + 1
-        return spans
 
 
 class Miss(BaseModel):
@@ -56,24 +39,8 @@ class EvaluationReport(BaseModel):
     visit_field_accuracy: dict[str, float]
     people_precision: float
     people_recall: float
+    children: ChildScores | None = None  # notes in the family-visit format only
     misses: list[Miss]
-
-
-def load_gold(directory: Path) -> list[GoldNote]:
-    if not directory.is_dir():
-        raise TextFileError(f"{directory}: not a folder of annotated notes")
-    files = sorted(directory.glob("*.yaml"))
-    if not files:
-        raise TextFileError(f"{directory}: no annotated notes (*.yaml) in this folder")
-    notes = []
-    for path in files:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            notes.append(GoldNote.model_validate(data))
-        except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
-            first = str(exc).splitlines()[0]
-            raise TextFileError(f"{path}: not an annotated note ({first})") from None
-    return notes
 
 
 def evaluate(directory: Path, settings: Settings) -> EvaluationReport:
@@ -86,8 +53,10 @@ def evaluate(directory: Path, settings: Settings) -> EvaluationReport:
     sections_right = sections_total = 0
     field_right = {name: 0 for name in VISIT_FIELDS}
     people_tp = people_fp = people_fn = 0
+    per_child = ChildTally()
     for gold in notes:
         draft = draft_from_text(gold.text, settings)
+        misses += [Miss(note=gold.id, kind=kind, detail=detail) for kind, detail in per_child.add(gold, draft)]
         predicted = {s.code for s in draft.factor_suggestions}
         wanted = {str(code) for code in gold.factors}
         tp += len(predicted & wanted)
@@ -111,26 +80,18 @@ def evaluate(directory: Path, settings: Settings) -> EvaluationReport:
         people_tp += len(gold_people & found_people)
         people_fp += len(found_people - gold_people)
         people_fn += len(gold_people - found_people)
-    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-    fam_precision, fam_recall = _ratio(fam_tp, fam_tp + fam_fp), _ratio(fam_tp, fam_tp + fam_fn)
+    precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
+    fam_precision, fam_recall = ratio(fam_tp, fam_tp + fam_fp), ratio(fam_tp, fam_tp + fam_fn)
     fields = {name: round(right / len(notes), 3) for name, right in field_right.items()}
     return EvaluationReport(
         directory=str(directory), notes=len(notes), sentences=sections_total,
-        code_precision=precision, code_recall=recall, code_f1=_f1(precision, recall),
-        family_f1=_f1(fam_precision, fam_recall),
-        section_accuracy=_ratio(sections_right, sections_total),
+        code_precision=precision, code_recall=recall, code_f1=f1(precision, recall),
+        family_f1=f1(fam_precision, fam_recall),
+        section_accuracy=ratio(sections_right, sections_total),
         visit_accuracy=round(sum(field_right.values()) / (len(notes) * len(VISIT_FIELDS)), 3),
         visit_field_accuracy=fields,
-        people_precision=_ratio(people_tp, people_tp + people_fp),
-        people_recall=_ratio(people_tp, people_tp + people_fn), misses=misses)
-
-
-def _ratio(a: int, b: int) -> float:
-    return round(a / b, 3) if b else 1.0
-
-
-def _f1(p: float, r: float) -> float:
-    return round(2 * p * r / (p + r), 3) if p + r else 0.0
+        people_precision=ratio(people_tp, people_tp + people_fp),
+        people_recall=ratio(people_tp, people_tp + people_fn), children=per_child.scores(), misses=misses)
 
 
 def _factor_misses(gold: GoldNote, draft: DraftNote, predicted: set[str], wanted: set[str]) -> list[Miss]:
@@ -183,6 +144,8 @@ def format_report(report: EvaluationReport, *, misses: bool = True) -> str:
         + ", ".join(f"{k} {v:.2f}" for k, v in report.visit_field_accuracy.items()) + ")",
         f"people present   precision {report.people_precision:.3f}  recall {report.people_recall:.3f}",
     ]
+    if report.children is not None:
+        lines += format_child_scores(report.children)
     if misses and report.misses:
         lines.append("")
         lines.append(f"misses ({len(report.misses)}):")

@@ -26,6 +26,7 @@ class Term(BaseModel):
     weight: float = Field(gt=0, le=1)
     verb: bool = False  # with a parse: only when the word is used as a verb ("drinks" not "a drink")
     victim: VictimRule | None = None
+    owner_inside: bool = False  # the person named inside the match is whose it is ("reported Keira missing")
 
     @model_validator(mode="after")
     def _one_source(self) -> "Term":
@@ -45,6 +46,7 @@ class FamilyRules(BaseModel):
     letter_by: LetterBy
     codes: dict[str, str]
     unresolved: str | None = None
+    owner_is_doer: bool = False  # whose it is: the subject of the verb, never a possessor (7: the carer)
     terms: list[Term]
     exclude: list[str] = []  # text that looks like a term but is not one (overlapping the match)
     exclude_sentence: list[str] = []  # a sentence like this is about something else entirely
@@ -60,6 +62,7 @@ class CompiledTerm(BaseModel, arbitrary_types_allowed=True):
     weight: float
     verb: bool
     victim: VictimRule | None
+    owner_inside: bool = False
     index: int
 
 
@@ -98,7 +101,7 @@ def load_factor_rules(directory: Path = FACTOR_DIR) -> tuple[CompiledFamily, ...
             source = term.regex if term.regex is not None else shared[term.lexicon]
             _compile(source, path.name)  # a clear error for a bad expression
             terms.append(CompiledTerm(pattern=FastPattern(source), weight=term.weight, verb=term.verb,
-                                      victim=term.victim, index=index))
+                                      victim=term.victim, owner_inside=term.owner_inside, index=index))
         families.append(CompiledFamily(
             rules=rules, terms=terms, exclude=[_fast(p, path.name) for p in rules.exclude],
             exclude_sentence=[_fast(p, path.name) for p in rules.exclude_sentence],

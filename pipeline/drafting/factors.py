@@ -8,7 +8,10 @@
    9-15, 24), who is hurt (3, 17) or who hurt the child (18, 19).
 4. Weights of the matches combine per code (1 - product of (1 - weight)); codes under
    ``settings.factor_min_confidence`` are not suggested.
-5. 21 only when the note says there are no concerns and nothing else is suggested.
+5. Each suggestion is put on the record of the children it concerns (``factor_children.py``):
+   a parent's or household member's concern on every child's, a child's own on that child's.
+6. 21 for a child only when the note says there are no concerns (about them, or at all) and
+   nothing else is suggested for that child.
 """
 
 from __future__ import annotations
@@ -22,19 +25,20 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from models.cin_codes import census_rule_problems, cin_factors
+from models.cin_codes import NO_FACTORS, census_rule_problems, cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
+from pipeline.drafting.children import Children
 from pipeline.drafting.context import context_of, negex_marks
+from pipeline.drafting.factor_children import census_problems_per_child, children_of_factor, children_with_no_factors
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.subjects import owner_of, victim_and_perpetrator
+from pipeline.drafting.subjects import doer_of, owner_of, victim_and_perpetrator
 
 logger = logging.getLogger(__name__)
 
-NO_FACTORS = "21"
 ABUSE_BY_WHOM = {"18", "19"}
 UNRESOLVED_FACTOR = 0.75  # the note does not say whose concern it is: the letter is a guess
 HEDGE_FACTOR = 0.9
@@ -61,10 +65,12 @@ class _Mention:
     sentence: int
     term: int
     subject: Subject
+    span: Span | None = None
+    about: PersonRef | None = None  # whose record it concerns: the owner, or the one hurt
 
 
-def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, settings: Settings, *,
-                    parsed: bool, nlp: Language) -> list[FactorSuggestion]:
+def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, children: Children,
+                    settings: Settings, *, parsed: bool, nlp: Language) -> list[FactorSuggestion]:
     families = load_factor_rules()
     text = doc_text(doc)
     matches = find_terms(doc, sentences, families, parsed=parsed)
@@ -80,11 +86,17 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, set
             mentions.append(mention)
     by_code = {code: ms for code, ms in _combine(mentions).items()
                if _confidence(ms) >= settings.factor_min_confidence}
-    by_code = _no_factors_rule(by_code, matches)
-    suggestions = [_suggestion(code, ms, _confidence(ms), sentences) for code, ms in by_code.items()]
-    if NO_FACTORS in {s.code for s in suggestions} and len(suggestions) > 1:
-        suggestions = [s for s in suggestions if s.code != NO_FACTORS]
-    problems = census_rule_problems([s.code for s in suggestions])
+    by_code = _general_statements_only(by_code, matches)
+    suggestions = [_suggestion(code, ms, _confidence(ms), sentences) for code, ms in by_code.items()
+                   if code != NO_FACTORS]
+    for suggestion in suggestions:
+        suggestion.children = children_of_factor(suggestion.code, by_code[suggestion.code], children, sentences)
+    if NO_FACTORS in by_code:
+        no_factors = _suggestion(NO_FACTORS, by_code[NO_FACTORS], _confidence(by_code[NO_FACTORS]), sentences)
+        no_factors.children = children_with_no_factors(by_code[NO_FACTORS], suggestions, children, sentences)
+        if no_factors.children or not len(children) and not suggestions:
+            suggestions.append(no_factors)
+    problems = census_problems_per_child(suggestions)
     if problems:  # the rules above make this impossible; never hand a worker an invalid set
         logger.error("factor suggestions broke census rules: %s", "; ".join(problems))
         suggestions = [s for s in suggestions if s.code != NO_FACTORS]
@@ -126,15 +138,26 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
     weight = match.term.weight
     if _HEDGES.search(sentence):
         weight *= HEDGE_FACTOR
-    base = dict(family=match.family, sentence=match.sentence, term=match.term.index)
+    base = dict(family=match.family, sentence=match.sentence, term=match.term.index, span=match.span)
     if rules.letter_by == "none":
-        subject = Subject.none if rules.codes["any"] in ("20", NO_FACTORS) else Subject.child
-        return _Mention(code=rules.codes["any"], weight=weight, subject=subject, **base)
+        code = rules.codes["any"]
+        if code in ("20", NO_FACTORS):
+            return _Mention(code=code, weight=weight, subject=Subject.none, **base)
+        # the letter is always A; whose record it goes on: the child hurt, else the one it is about
+        victim = victim_and_perpetrator(match.span, people, parsed=parsed)[0]
+        about = victim if victim is not None and victim.likely_child else owner_of(match.span, people, parsed=parsed)
+        return _Mention(code=code, weight=weight, subject=Subject.child, **base | {"about": about})
     if rules.letter_by == "subtype":
         return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
     if rules.letter_by == "owner":
-        return _by_person(owner_of(match.span, people, parsed=parsed), rules.codes, weight, base)
+        inside = [people.ref(t) for t in match.span[1:]] if match.term.owner_inside else []
+        owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None)
+        if owner is None and rules.owner_is_doer:
+            owner = doer_of(match.span, people, parsed=parsed)
+        owner = owner or owner_of(match.span, people, parsed=parsed)
+        return _by_person(owner, rules.codes, weight, base | {"about": owner})
     victim, perpetrator = victim_and_perpetrator(match.span, people, parsed=parsed)
+    base["about"] = victim
     if any(t.lower_ in _REFLEXIVE for t in match.span.root.children) or \
             (victim is not None and perpetrator is not None and victim.key == perpetrator.key):
         return None  # "hurting himself" is self-harm, not abuse; or we cannot tell who is who
@@ -215,16 +238,17 @@ def _combine(mentions: list[_Mention]) -> dict[str, list[_Mention]]:
     return dict(by_code)
 
 
-def _no_factors_rule(by_code: dict[str, list[_Mention]], matches: list[_Match]) -> dict[str, list[_Mention]]:
-    """21 needs a general 'no concerns' statement: not one about a named factor
-    ('no concerns about alcohol') and never beside another suggestion."""
+def _general_statements_only(by_code: dict[str, list[_Mention]], matches: list[_Match]) -> dict[str, list[_Mention]]:
+    """21 needs a general 'no concerns' statement, not one in a sentence about a named
+    factor ('no concerns about alcohol'). Which children it holds for, and that it never
+    stands beside another factor of the same child, is ``factor_children``'s to decide."""
     statements = by_code.get(NO_FACTORS)
     if not statements:
         return by_code
     factor_sentences = {m.sentence for m in matches if m.family.rules.family != NO_FACTORS}
     general = [m for m in statements if m.sentence not in factor_sentences]
     result = {code: ms for code, ms in by_code.items() if code != NO_FACTORS}
-    if general and not result:
+    if general:
         result[NO_FACTORS] = general
     return result
 

@@ -15,12 +15,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-try:  # Python 3.11+
-    import re._parser as sre_parse  # type: ignore[import-not-found]
-    from re._constants import AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_parse  # type: ignore[no-redef]
-    from sre_constants import AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[no-redef]
+import re._parser as sre_parse
+from re._constants import AT, BRANCH, LITERAL, SUBPATTERN
 
 _MAX_PREFIXES = 400
 _KEY = 3  # letters of a pattern's possible beginnings looked up in SearchText.word_starts

@@ -13,6 +13,8 @@ from pipeline.drafting.person_words import Lexicon, number
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
+_POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
+_AGE_WORDS = {"who", "is", "aged", "age", "years", "year", "old", "months", "month", "weeks", ",", "("}
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Names:
         self.named_by_role: dict[int, str] = {}  # role word -> the name said with it ("mum Sarah")
         self.sentence_starts = {sent.start for sent in parser_sentences(doc)}
         self.role_words = {i for _, start, end in roles.values() for i in range(start, end)}
+        # "her" in "her partner Darren": a possessive just before a role phrase
+        self.roles_start = {start - 1 for _, start, _ in roles.values() if start > 0}
         self._find_names(known)
         self._name_roles_and_ages()
         self._vote_genders()
@@ -49,6 +53,8 @@ class Names:
             return False
         if low in self.lex.not_names or low in self.lex.titles or i in self.roles or i in self.role_words:
             return False
+        if i > 0 and self.t.lower[i - 1] in _POSSESSIVES:
+            return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
         if self.parsed:
             if self.t.tag[i] not in ("NNP", "NNPS") and \
                     not (i in self.sentence_starts and self._named_here(self.t.tokens[i])):
@@ -96,11 +102,12 @@ class Names:
             i += 1
         # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
         for i, word in enumerate(text):
-            if word in self.names and i not in self.name_of and not self._is_place(self.t.tokens[i]):
+            if word in self.names and i not in self.name_of and \
+                    (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = word
 
     def _name_roles_and_ages(self) -> None:
-        for i, key in self.name_of.items():
+        for i, key in sorted(self.name_of.items()):  # in order: a list inherits from its first name
             name = self.names[key]
             if name.age is None:
                 name.age = self.age_after(i + 1) if self._last_of_name(i) else None
@@ -114,15 +121,107 @@ class Names:
                     if role_i < i:
                         self.named_by_role[role_i] = key
                     name.gender = name.gender or (None if entry.get("plural") else entry.get("gender"))
+            if name.role is None and self._listed_child(i):
+                name.role, name.kind = "child", "child"  # "the children Kayden, Lacey and Ruby"
             if name.role is None and name.age is not None and name.age < self.lex.adult_age:
                 name.role, name.kind = "child", "child"
             if name.role is None and self._lives_with(i):
                 name.role, name.kind = "carer", "parent_carer"
+        self._ages_of_lists()
+        for i, key in sorted(self.name_of.items()):
+            name = self.names[key]
+            if name.role is None and name.age is None and name.title in (None, "mr", "mrs", "ms", "miss"):
+                parent = self._parent_of_children(i)
+                if parent is not None:
+                    name.role, name.kind = parent[:2]
+                    name.gender = name.gender or parent[2]
         for name in self.names.values():
             if name.role == "sibling" and name.age is not None and name.age >= self.lex.adult_age:
                 name.kind = "household_member"
             if name.role is None and name.title is None and self._visited(name.text):
                 name.role, name.kind = "child", "child"
+        self._parents_of_parents()
+
+    def _ages_of_lists(self) -> None:
+        """'Sophie and Ella, who are 12 and 9' (in turn); 'Lily and Rose, who are 9 months old'."""
+        lower, count = self.t.lower, len(self.t.lower)
+        for j in range(2, count - 2):
+            if lower[j] != "who" or lower[j + 1] != "are":
+                continue
+            values, k = [], j + 2
+            while k < count and self.t.tokens[k].like_num:
+                values.append(number(self.t.text[k]))
+                k += 2 if k + 1 < count and lower[k + 1] in ("and", ",") else 1
+            if not values or None in values:
+                continue
+            unit = lower[k] if k < count else ""
+            if unit.startswith("month"):
+                values = [v // 12 for v in values]
+            elif unit.startswith(("week", "day")):
+                values = [0 for _ in values]
+            listed, i = [], j - 1
+            while i >= 0 and lower[i] in (",", "and") or i in self.name_of:
+                if i in self.name_of and self.name_of[i] not in listed:
+                    listed.insert(0, self.name_of[i])
+                i -= 1
+            if len(values) == 1:
+                values = values * len(listed)
+            if len(listed) >= 2 and len(values) == len(listed):
+                for key, value in zip(listed, values):
+                    name = self.names[key]
+                    if name.age is None:
+                        name.age = value
+                        if name.role is None and value < self.lex.adult_age:
+                            name.role, name.kind = "child", "child"
+
+    def _listed_child(self, i: int) -> bool:
+        """A name in a list after a child's name: 'the children Kayden, Lacey and Ruby'."""
+        j = i - 1
+        if j < 1 or self.t.lower[j] not in (",", "and"):
+            return False
+        j -= 1
+        while j >= 0 and j not in self.name_of and (self.t.tokens[j].like_num or self.t.lower[j] in _AGE_WORDS):
+            j -= 1
+        before = self.names.get(self.name_of.get(j, ""))
+        return before is not None and before.kind == "child" and before.role in ("child", "sibling") \
+            and before.role_token is not None
+
+    def _parent_of_children(self, i: int) -> tuple[str, str, str | None] | None:
+        """'Courtney and her children', 'Mark and Jo about their children', 'Shane and the
+        kids', 'Samira, who was at home with all four children': said before the children as
+        theirs, a name with no age of its own is their parent (or grandparent) and carer."""
+        end = self._sentence_end(i)
+        for head in range(i + 1, end):
+            entry = self.roles.get(head)
+            if entry is None or entry[0]["kind"] != "child" or entry[0]["role"] != "child":
+                continue
+            role, start, _ = entry
+            owner = self.t.lower[start - 1] if start > 0 else ""
+            if not (role.get("plural") or owner in ("her", "his", "their")):
+                continue
+            if any(j in self.name_of and self.names[self.name_of[j]].age is not None for j in range(i + 1, start)):
+                return None  # "Kayden, 7, and the other children": a child's name
+            gender = {"her": "f", "his": "m"}.get(owner)
+            if self.t.lower[head].startswith("grand"):
+                return "grandparent", "parent_carer", gender
+            return {"her": "mother", "his": "father"}.get(owner, "parent"), "parent_carer", gender
+        return None
+
+    def _parents_of_parents(self) -> None:
+        """'Kirsty's mother Jean': the mother of a parent is a grandparent in the household."""
+        for head, key in self.named_by_role.items():
+            name = self.names[key]
+            start = self.roles[head][1]
+            if name.role in ("mother", "father") and start >= 2 and self.t.lower[start - 1] in ("'s", "’s"):
+                owner = self.names.get(self.name_of.get(start - 2, ""))
+                if owner is not None and owner.kind == "parent_carer":
+                    name.role, name.kind = "grandparent", "household_member"
+
+    def _sentence_end(self, i: int) -> int:
+        for sent in parser_sentences(self.doc):
+            if sent.start <= i < sent.end:
+                return sent.end
+        return len(self.t.tokens)
 
     def _lives_with(self, i: int) -> bool:
         """'living with Mrs Thompson', 'her placement with Janet': the child's carer."""
@@ -144,6 +243,8 @@ class Names:
             j -= 1  # skip a title
         if j >= 0 and self.t.text[j] == ",":
             j -= 1
+        elif j >= 1 and self.t.lower[j] in ("called", "named"):
+            j -= 1  # "a 24 year old man called Dean"
         if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional":
             return j
         k = i + 1
@@ -155,9 +256,11 @@ class Names:
             k += 1
         elif k + 1 < count and lower[k + 1] in ("'s", "’s"):
             k += 2
-        for head, (entry, start, _) in self.roles.items():
+        for head, (entry, start, end) in self.roles.items():
             if start == k and entry["kind"] != "professional":
-                return head
+                # "Leanne, her partner Darren": the partner is Darren, not Leanne;
+                # "Kirsty, the twins, and Jean": one person is not a group
+                return None if end in self.name_of or entry.get("plural") else head
         return None
 
     def age_after(self, k: int) -> int | None:
@@ -170,7 +273,9 @@ class Names:
         if j < count and j - k <= 4 and self.t.tokens[j].like_num:
             value = number(text[j])
             nxt = lower[j + 1] if j + 1 < count else ""
-            if nxt in ("months", "month", "weeks", "week", "days"):
+            if nxt in ("months", "month"):
+                return (value or 0) // 12  # "eighteen months" is 1
+            if nxt in ("weeks", "week", "days"):
                 return 0
             if value is not None and value < 100 and nxt not in ("pounds", "percent", "%", "times", "o'clock", "am", "pm"):
                 return value
@@ -193,13 +298,14 @@ class Names:
             indices = range(sent.start, sent.end)
             named = [i for i in indices if i in self.name_of]
             persons = {self.name_of[i] for i in named}
-            if len(persons) != 1 or any(i in self.roles and self.roles[i][0]["kind"] != "professional"
-                                        for i in indices):
+            if len(persons) != 1:
                 continue
             key = persons.pop()
             first = named[0]
             for i in indices:
                 gender = self.lex.pronouns.get(self.t.lower[i])
+                if i in self.roles and self.roles[i][0]["kind"] != "professional" and i > first:
+                    break  # a person word before the pronoun: it may mean that one
                 if i <= first or gender not in ("f", "m"):
                     continue
                 subject_like = self.t.tokens[i].dep_ in ("nsubj", "nsubjpass", "poss") if self.parsed \
@@ -208,6 +314,13 @@ class Names:
                     votes = self.names[key].votes
                     votes[gender] = votes.get(gender, 0) + 1
                     break
+        for i, key in self.name_of.items():  # "Leanne, her partner Darren": Leanne is a she
+            j = i + 1
+            if j + 1 < len(self.t.lower) and self.t.lower[j] == "," and j + 1 in self.roles_start:
+                gender = self.lex.pronouns.get(self.t.lower[j + 1])
+                if gender in ("f", "m"):
+                    votes = self.names[key].votes
+                    votes[gender] = votes.get(gender, 0) + 1
         for name in self.names.values():
             if name.gender is None and name.votes:
                 name.gender = max(name.votes, key=name.votes.get)

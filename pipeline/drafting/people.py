@@ -26,7 +26,7 @@ class People:
         self.doc, self.parsed, self.lex = doc, parsed, lexicon()
         self.t = token_table(doc)
         self.roles: dict[int, tuple[dict, int, int]] = {}  # token index -> (role entry, start, end)
-        self._phrase_head: dict[int, int] = {}  # other words of a role phrase -> its head word
+        self.phrase_head: dict[int, int] = {}  # other words of a role phrase -> its head word
         self.resolved: dict[int, PersonRef | None] = {}
         self._alternatives: dict[int, list[PersonRef]] = {}  # pronoun -> who else it may mean
         self._sentence_starts = {sent.start for sent in parser_sentences(doc)}
@@ -34,7 +34,7 @@ class People:
         found = Names(doc, parsed=parsed, lex=self.lex, roles=self.roles,
                       known={part.lower() for name in known_names or [] for part in name.split()})
         self._names = found
-        self.name_of, self.names, self._named_by_role = found.name_of, found.names, found.named_by_role
+        self.name_of, self.names, self.named_by_role = found.name_of, found.names, found.named_by_role
         self._resolve_pronouns()
 
     # -- lookups ---------------------------------------------------------------------------------
@@ -45,9 +45,9 @@ class People:
             return self.resolved[i]
         if i in self.name_of:
             return self._name_ref(self.name_of[i])
-        head = i if i in self.roles else self._phrase_head.get(i)  # "mum" in "mum and dad"
+        head = i if i in self.roles else self.phrase_head.get(i)  # "mum" in "mum and dad"
         if head is not None:
-            named = self._named_by_role.get(head)
+            named = self.named_by_role.get(head)
             if named is not None:  # "her cousin Jayden, who is 14": the cousin is Jayden
                 return self._name_ref(named)
             if self.parsed and self._compound_of_thing(self.doc[head]):
@@ -78,7 +78,7 @@ class People:
 
     def role_at(self, token: Token) -> PersonRef | None:
         """The role word itself, even where it modifies a noun ("partner drinks")."""
-        head = token.i if token.i in self.roles else self._phrase_head.get(token.i)
+        head = token.i if token.i in self.roles else self.phrase_head.get(token.i)
         return self._role_ref(head) if head is not None else None
 
     def named_ref(self, key: str) -> PersonRef:
@@ -97,7 +97,7 @@ class People:
                 if entry is not None:
                     head = i + size - 1  # the last word carries the role ("foster carer")
                     self.roles[head] = (entry, i, i + size)
-                    self._phrase_head.update({j: head for j in range(i, head)})
+                    self.phrase_head.update({j: head for j in range(i, head)})
                     i += size
                     break
             else:
@@ -109,7 +109,7 @@ class People:
             and head.i not in self.name_of and head.tag_ in ("NN", "NNS")
 
     def _inside_role_phrase(self, token: Token) -> bool:
-        return token.i in self._phrase_head
+        return token.i in self.phrase_head
 
     def _role_ref(self, i: int) -> PersonRef:
         entry, start, _ = self.roles[i]
@@ -177,6 +177,8 @@ class People:
 
     # -- pronouns --------------------------------------------------------------------------------
     def _resolve_pronouns(self) -> None:
+        # a name of unknown gender once called 'she' is not 'he' later ("Denise ... she ... he")
+        self._said_gender: dict[str, str] = {}
         history: list[tuple[Token, PersonRef]] = []  # mentions so far, in order
         topic: PersonRef | None = None  # who the sentence before was about
         tokens, lower, tag = self.t.tokens, self.t.lower, self.t.tag
@@ -189,11 +191,13 @@ class People:
                     opens = not seen_person and token.dep_ in ("nsubj", "nsubjpass") if self.parsed \
                         else not seen_person
                     ranked = self._antecedents(token, gender, history, sent)
-                    if opens and topic is not None and self._fits(topic, gender, exact=True):
+                    if opens and topic is not None and self._fits(self._gendered(topic), gender, exact=True):
                         ranked = [topic] + [r for r in ranked if r != topic]
                     ref = ranked[0] if ranked else None
                     self.resolved[token.i] = ref
                     self._alternatives[token.i] = ranked
+                    if ref is not None and ref.gender is None and ref.name and gender in ("f", "m"):
+                        self._said_gender.setdefault(ref.key, gender)
                     if ref is not None:
                         history.append((token, ref))
                         seen_person = True
@@ -221,6 +225,10 @@ class People:
                 return ref
         return None
 
+    def _gendered(self, ref: PersonRef) -> PersonRef:
+        said = self._said_gender.get(ref.key) if ref.gender is None else None
+        return replace(ref, gender=said) if said else ref
+
     @staticmethod
     def _fits(ref: PersonRef, gender: str, *, exact: bool = False) -> bool:
         if gender == "plural":
@@ -232,7 +240,7 @@ class People:
     def _antecedents(self, token: Token, gender: str, history, sent: Span) -> list[PersonRef]:
         """Who a pronoun may mean, most likely first."""
         def fits(ref: PersonRef) -> bool:
-            return self._fits(ref, gender)
+            return self._fits(self._gendered(ref), gender)
 
         first: list[PersonRef] = []
         if self.parsed:

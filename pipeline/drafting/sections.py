@@ -41,6 +41,8 @@ VIEW_VERBS = {
     "misses", "hopes", "finds", "agreed", "agrees",
 }
 REPORTING_VERBS = SAYING_VERBS | VIEW_VERBS
+_PHONE = {"phone", "telephone", "call", "text", "email"}
+_SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
 _MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
 _HEADING_END = ".,:;-!?"
@@ -167,19 +169,43 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
         if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span):
             if token.lower_ in VIEW_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
                 continue
-            subject = _subject(token)
+            subject = _speaker_subject(token)
             ref = people.ref(subject) if subject is not None else None
             if ref is not None and ref.kind != "worker" and (ref.kind != "unknown" or ref.name):
-                candidates.append((_depth(token), ref))
+                candidates.append((_depth(token), _as_told(token, ref, people)))
     if candidates:
         return min(candidates, key=lambda c: c[0])[1]
-    by_words = _speaker_by_words(span, people)  # a misparse can lose the subject
+    by_words = _speaker_by_words(span, people, verbs=SAYING_VERBS)  # a misparse can lose the subject
     if by_words is not None:
         return by_words
     root = span.root
     subject = _subject(root)
     ref = people.ref(subject) if subject is not None else None
     return ref if ref is not None and ref.kind == "professional" else None
+
+
+def _speaker_subject(verb: Token) -> Token | None:
+    """Who says it: the subject, or for a passive the agent ('She was reported missing by her
+    foster carer': the foster carer, not she)."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+    return _subject(verb)
+
+
+def _as_told(verb: Token, speaker: PersonRef, people: People) -> PersonRef:
+    """Words that reached the worker through someone else are information from others:
+    'Amelia told her teacher that...', 'mum told me on the phone that...'."""
+    for child in verb.children:
+        heard_by = [child] if child.dep_ in ("dobj", "dative") else \
+            [g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "to" else []
+        for token in heard_by:
+            ref = people.ref(token)
+            if ref is not None and ref.kind == "professional":
+                return ref
+        if child.dep_ == "prep" and child.lower_ in ("on", "over", "by") and \
+                any(g.lower_ in _PHONE for g in child.children):
+            return _SOMEONE_ELSE
+    return speaker
 
 
 def _in_main_clause(token: Token, span: Span) -> bool:
@@ -212,11 +238,12 @@ def _depth(token: Token) -> int:
     return depth
 
 
-def _speaker_by_words(span: Span, people: People) -> PersonRef | None:
-    """Without a parse: a person word followed closely by a reporting verb."""
+def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING_VERBS) -> PersonRef | None:
+    """Without a parse: a person word followed closely by a reporting verb. (With one, only
+    a verb of saying: 'Shane loves the kids' reports no view; the parse tells.)"""
     tokens = list(span)
     for i, token in enumerate(tokens):
-        if token.lower_ not in REPORTING_VERBS:
+        if token.lower_ not in verbs:
             continue
         for j in range(i - 1, max(-1, i - 4), -1):
             ref = people.ref(tokens[j])

@@ -15,6 +15,7 @@ _AGENT_PREPS = {"by", "from"}
 _VICTIM_VERBS = {"experiencing", "experience", "experienced", "experiences", "suffering", "suffered", "suffers",
                  "subjected", "endured", "enduring"}  # not "living with"/"exposed to": witnesses
 _REFLEXIVE = {"himself", "herself", "themselves"}
+_ADVERBIAL_PREPS = {"after", "following", "since", "before", "regarding", "about", "concerning"}
 _REPORTING = {"said", "says", "told", "tells", "explained", "reported", "disclosed", "stated", "shared"}
 
 
@@ -100,12 +101,24 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     return None
 
 
+def doer_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
+    """Who does it: the subject of the verb the words hang from, never a possessor or an
+    object ('Amy was helping mum to give Leo his medication' -> Amy, not Leo)."""
+    if not parsed:
+        return _nearest_person(span, people, before_only=True)
+    verb = _governing_verb(span.root)
+    subject = _subject(verb) if verb is not None else None
+    return _person(subject, people)
+
+
 def victim_and_perpetrator(span: Span, people: People, *, parsed: bool) -> tuple[PersonRef | None, PersonRef | None]:
     """(who was hurt or controlled, who did it)."""
     if not parsed:
         return _next_person(span, people), _nearest_person(span, people, before_only=True)
     root = span.root
     verb = root if root.tag_.startswith("VB") else _governing_verb(root)
+    if verb is not None and _through_adverbial(root, verb):
+        verb = None  # "visit to see Lily after a domestic incident": Lily is not the one hurt
     victim: Token | None = None
     perpetrator: Token | None = None
     for token in [t for t in span] + _noun_chain(root):
@@ -137,6 +150,19 @@ def victim_and_perpetrator(span: Span, people: People, *, parsed: bool) -> tuple
             and victim.lower_ not in _REFLEXIVE:
         victim_ref = people.ref_other_than(victim, perpetrator_ref)  # "her cousin touched her"
     return victim_ref, perpetrator_ref
+
+
+def _through_adverbial(token: Token, verb: Token) -> bool:
+    """The factor word hangs from the verb through 'after', 'following'...: the verb is about
+    something else."""
+    current = token
+    for _ in range(8):
+        if current.i == verb.i or current.head.i == current.i:
+            return False
+        if current.dep_ == "prep" and current.lower_ in _ADVERBIAL_PREPS:
+            return True
+        current = current.head
+    return False
 
 
 def _person_before(verb: Token, people: People) -> Token | None:

@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from pipeline.errors import TemplateError
+from models.errors import TemplateError
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "data" / "templates" / "default.yaml"
 SPEAKER_KINDS = {"child", "parent_carer", "household_member", "adult", "another_child", "professional"}

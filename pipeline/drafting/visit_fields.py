@@ -1,124 +1,65 @@
-"""The statutory visit fields: child seen, seen alone, bedroom seen (true, false or
-null when the note does not say), the people present with their roles, the type of
-contact and whether it was announced. Phrases live in ``data/visit.yaml``."""
+"""The statutory visit fields: the children of the visit with each one's seen, seen alone
+and bedroom seen (``child_fields.py``; the visit-level fields are the value every child
+shares, ``models.draft.shared_value``), the people present with their roles, the type of
+contact, whether it was announced and when it took place (``visit_when.py``). Phrases
+live in ``data/visit.yaml``."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from functools import cache, lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
 from spacy.tokens import Span
 
-from models.draft import Person, VisitFields
-from pipeline.drafting.doc_views import search_text
-from pipeline.drafting.fastregex import FastPattern
+from models.draft import CHILD_FIELDS, ChildVisit, Person, VisitFields, shared_value
+from pipeline.drafting.child_fields import decide_child_fields
 from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.sections import speaker_of
 from pipeline.drafting.sentences import NoteSentence
+from pipeline.drafting.visit_phrases import visit_rules
+from pipeline.drafting.visit_when import visit_when
 
-_DATA = Path(__file__).parent / "data" / "visit.yaml"
+if TYPE_CHECKING:
+    from pipeline.drafting.children import Children
+
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", ".", "as", "because"}
 _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shares its presence
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
 
-@lru_cache
-def _rules() -> dict:
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-
-    def compiled(value):
-        if isinstance(value, str):
-            return re.compile(value, re.I)
-        if isinstance(value, dict):
-            return {k: compiled(v) for k, v in value.items()}
-        return value
-
-    data = {k: compiled(v) for k, v in data.items() if k != "contact_types"} | {
-        "contact_types": [(c["type"], re.compile(c["regex"], re.I)) for c in data["contact_types"]]}
-    return data
-
-
-def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str], people: People) -> VisitFields:
-    rules = _rules()
+def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str], people: People,
+                         children: Children) -> VisitFields:
+    rules = visit_rules()
     purpose = [s.text for s, key in zip(sentences, section_keys) if key == "purpose"]
     everything = [s.text for s in sentences]
-    alone: list[bool] = []
-    bedroom: list[bool] = []
-    seen: list[bool] = []
-    found = _PhraseFinder(sentences)
-    for index, sentence in enumerate(sentences):
-        # who is in the sentence is asked only when a phrase matched (most sentences match none)
-        @cache
-        def has_child(span: Span = sentence.span) -> bool:
-            return any(ref.likely_child for _, ref in people.mentions(span))
-
-        def said(group: str, name: str, i: int = index) -> bool:
-            return found.in_sentence(rules[group][name], i)
-
-        if said("seen_alone", "not") and has_child():
-            alone.append(False)
-        elif said("seen_alone", "seen") and has_child():
-            alone.append(True)
-        if said("bedroom", "not"):
-            bedroom.append(False)
-        elif said("bedroom", "seen") or said("bedroom", "described"):
-            bedroom.append(True)
-        if said("child_seen", "not") and has_child():
-            seen.append(False)
-        elif said("child_seen", "seen") and has_child():
-            seen.append(True)
     present = people_present(sentences, section_keys, people)
-    if any(p.role == "child" for p in present):
-        seen.append(True)
+    per_child = decide_child_fields(sentences, people, children, present)
+    shared = {name: shared_value([getattr(child, name) for child in per_child]) for name in CHILD_FIELDS}
     return VisitFields(
-        child_seen=_any_true(seen + [a for a in alone if a]),
-        child_seen_alone=_any_true(alone),
-        bedroom_seen=_any_true(bedroom),
-        people_present=present,
+        **shared,
+        people_present=_with_children_seen(present, per_child),
         contact_type=_first_match(rules["contact_types"], purpose) or _first_match(rules["contact_types"], everything),
         announced=_announced(purpose or everything[:2], rules["announced"]),
+        children=per_child,
+        when=visit_when(sentences, section_keys),
     )
 
 
-class _PhraseFinder:
-    """The visit phrases, searched sentence by sentence but only in the sentences where
-    one can begin (``FastPattern.possible_starts`` over the whole note): most sentences
-    of a note hold none of them, and a regular expression per phrase per sentence cost
-    ~1 ms a note."""
-
-    def __init__(self, sentences: list[NoteSentence]) -> None:
-        self.sentences = sentences
-        self.searched = search_text(sentences[0].span.doc) if sentences else None
-        self.starts = [s.model.start_char for s in sentences]
-        self.where: dict[str, set[int] | None] = {}
-
-    def in_sentence(self, pattern: re.Pattern, index: int) -> bool:
-        if pattern.pattern not in self.where:
-            self.where[pattern.pattern] = self._candidates(pattern)
-        candidates = self.where[pattern.pattern]
-        if candidates is not None and index not in candidates:
-            return False
-        return pattern.search(self.sentences[index].text) is not None
-
-    def _candidates(self, pattern: re.Pattern) -> set[int] | None:
-        positions = _gate(pattern.pattern).possible_starts(self.searched) if self.searched else None
-        if positions is None:
-            return None
-        return {bisect_right(self.starts, at) - 1 for at in positions}
-
-
-@lru_cache(maxsize=64)
-def _gate(source: str) -> FastPattern:
-    return FastPattern(source)
-
-
-def _any_true(values: list[bool]) -> bool | None:
-    """True if any child was (a visit is for the family); False only when the note says not."""
-    if not values:
-        return None
-    return any(values)
+def _with_children_seen(present: list[Person], children: list[ChildVisit]) -> list[Person]:
+    """The children at the visit are the children seen: a child the note says was not seen
+    ('Lacey was at her dad's', 'neither child was seen') is not listed, one seen is."""
+    not_seen = {c.name.lower() for c in children if c.child_seen is False}
+    seen = [c for c in children if c.child_seen]
+    kept = [p for p in present if not (p.role == "child" and (p.name or "").lower() in not_seen)]
+    if children and not seen:
+        kept = [p for p in kept if not (p.role == "child" and p.name is None)]
+    listed = {(p.name or "").lower() for p in kept}
+    for child in seen:
+        if child.name.lower() not in listed:
+            if not child.named:  # "the baby" stands for the unnamed child the note calls "baby"
+                kept = [p for p in kept if not (p.role == "child" and p.name is None)]
+            kept.append(Person(name=child.name, role="child"))
+    return kept
 
 
 def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str | None:
@@ -138,7 +79,7 @@ def _announced(texts: list[str], patterns: dict) -> bool | None:
 
 
 def people_present(sentences: list[NoteSentence], section_keys: list[str], people: People) -> list[Person]:
-    rules = _rules()
+    rules = visit_rules()
     found: dict[str, PersonRef] = {}
     gone: set[str] = set()
     for sentence, key in zip(sentences, section_keys):
@@ -163,6 +104,13 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                         gone.add(person.key)
                     elif present:
                         found.setdefault(person.key, person)
+    for sentence, key in zip(sentences, section_keys):  # a parent or carer whose views were heard
+        if key == "parent_views":
+            speaker = speaker_of(sentence.span, people, parsed=people.parsed)
+            if speaker is not None and speaker.kind in ("parent_carer", "household_member"):
+                for person in _expand(speaker, people):
+                    if person.name:  # "Denise said...": named; a bare "dad" is listed where the note says so
+                        found.setdefault(person.key, person)
     for key in gone:
         found.pop(key, None)
     return _as_people(found)
@@ -180,6 +128,11 @@ def _expand(ref: PersonRef, people: People) -> list[PersonRef]:
     same_role = [key for key, name in people.names.items() if name.role == ref.role]
     if len(same_role) == 1 and ref.role not in ("child", "professional", "other"):
         return [people.named_ref(same_role[0])]
+    if ref.role in ("mother", "father") and not same_role:  # "his dad" when the note names only "Shane"
+        parents = [key for key, name in people.names.items() if name.role == "parent"
+                   and name.gender in (None, "f" if ref.role == "mother" else "m")]
+        if len(parents) == 1:
+            return [people.named_ref(parents[0])]
     return [ref]
 
 

@@ -13,7 +13,7 @@ import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 
-from pipeline.errors import ModelNotFound, ModelSetupError
+from models.errors import ModelNotFound, ModelSetupError
 from pipeline.transcription.bundled_models import BASE, BUNDLED_NAMES, bundled_model, default_cache_dir
 
 logger = logging.getLogger(__name__)

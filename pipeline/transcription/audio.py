@@ -1,6 +1,6 @@
 """Open and check an audio file, then decode it to 16 kHz mono float32 for Whisper.
 
-Every check raises an error from ``pipeline.errors`` with a message that names the
+Every check raises an error from ``models.errors`` with a message that names the
 file and says what is wrong, so the CLI and the API can show it as it is."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import av
 import numpy as np
 
 from pipeline.transcription.audio_containers import looks_like_text, sniff_container, truncation_reason
-from pipeline.errors import AudioCorrupt, AudioFileEmpty, AudioFileMissing, AudioTooLong, NotAudio
+from models.errors import AudioCorrupt, AudioFileEmpty, AudioFileMissing, AudioTooLong, NotAudio
 
 logger = logging.getLogger(__name__)
 

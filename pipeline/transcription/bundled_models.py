@@ -20,7 +20,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from pipeline.errors import ModelNotFound
+from models.errors import ModelNotFound
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import ctranslate2
 import numpy as np
 
 from models.settings import Settings
+from models.errors import NoSpeech
 from models.transcript import Timings, Transcript, TranscriptionOptions
-from pipeline.errors import NoSpeech
 from pipeline.transcription.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
 from pipeline.transcription.assemble import assemble
 from pipeline.transcription.audio import SAMPLE_RATE, load_audio

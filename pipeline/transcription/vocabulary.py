@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.errors import TextFileError
+from models.errors import TextFileError
 
 PROMPT_PREFACE = "Social care visit note."
 _GLOSSARY = Path(__file__).parent / "data" / "glossary.txt"

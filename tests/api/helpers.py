@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from api.app import create_app
 from api.db.models import Job, Recording, User
 from api.db.types import utcnow
 from api.services.drafts import create_draft
 from api.services.users import create_user
+from casenote.service import create_app
 from models.draft import (DraftNote, Evidence, FactorSuggestion, Section, Sentence, Subject, VisitFields)
 from models.settings import Settings
 from tests.servers import free_port

@@ -9,8 +9,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from api.context import build_context
 from api.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from api.services.context import build_context
 
 PREVIOUS_HEAD = "0100_deliveries"
 

@@ -14,10 +14,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from api.context import build_context
+from api.db.audit import record_event
 from api.db.migrate import current_revision, head_revision, upgrade
 from api.db.models import AuditEvent, Base, Job
-from api.services.audit import record_event
+from api.services.context import build_context
 from api.services.jobs import claim_next_job, requeue_interrupted
 from tests.api.helpers import add_user, seed_recording
 from tests.conftest import AUDIO

@@ -78,7 +78,7 @@ def test_portaudio_busy_errors_read_as_device_busy():
     import sounddevice as sd
 
     from pipeline.capture.devices import portaudio_failure
-    from pipeline.capture.errors import DeviceBusy, DeviceFailed
+    from models.errors import DeviceBusy, DeviceFailed
 
     unavailable = sd.PortAudioError("Device unavailable", -9985)
     alsa_busy = sd.PortAudioError("Unanticipated host error", -9999, (0, -16, "Device or resource busy"))

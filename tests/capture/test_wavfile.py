@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from pipeline.capture.errors import CaptureError
+from models.errors import CaptureError
 from pipeline.capture.wavfile import HEADER_BYTES, WavStreamWriter, read_wav_format, repair_wav
 
 RATE = 16000

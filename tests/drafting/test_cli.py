@@ -8,14 +8,13 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app, _register_commands
+from casenote.cli import app
 from tests.conftest import REPO
 
 CASENOTE = REPO / ".venv" / "bin" / "casenote"
 NOTE = ("Unannounced home visit to Kayden, 7. Kayden was seen alone in his bedroom. "
         "Dad said he has been drinking heavily since mum left. I will visit again next week.")
 
-_register_commands()
 runner = CliRunner()
 
 
@@ -33,6 +32,21 @@ def test_draft_text_prints_the_readable_note(note_file):
     assert "Visit: home visit (unannounced); child seen: yes; seen alone: yes; bedroom seen: yes" in result.output
     assert "1B   Alcohol misuse by parent/carer" in result.output
     assert '"Dad said he has been drinking heavily since mum left."' in result.output
+
+
+def test_draft_text_shows_each_child_with_their_fields_and_factors(tmp_path):
+    path = tmp_path / "family.txt"
+    path.write_text("Child in need visit on Tuesday 3 March at 4 pm to Mia, 9, and her brother Tyler, aged four. "
+                    "Mia was seen alone in her bedroom. Tyler was not seen alone because he was asleep. "
+                    "Mia told me she looks after Tyler when mum stays in bed. "
+                    "Mum's partner Craig smacked Tyler on the legs last week.", encoding="utf-8")
+    result = runner.invoke(app, ["draft", "--text", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "seen alone: differs by child" in result.output
+    assert 'When: Tuesday 3 March 16:00 - said: "Tuesday 3 March at 4 pm"' in result.output
+    assert "  Mia, 9: seen yes; seen alone yes; bedroom seen yes; factors: 7A" in result.output
+    assert "  Tyler, 4: seen yes; seen alone no; bedroom seen not said; factors: 18C" in result.output
+    assert "        for: Tyler" in result.output
 
 
 def test_draft_text_json_is_the_draft_note_model(note_file):

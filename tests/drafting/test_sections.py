@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.drafting.template import load_template
-from pipeline.errors import TemplateError
+from models.errors import TemplateError
 
 UNHEADED = (
     "This was an unannounced home visit to Kayden who is 7. Mum Leanne and Kayden were at home. "

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from api.context import build_context
 from api.db.migrate import upgrade
 from api.db.models import Recording
+from api.services.context import build_context
 from api.services.drafts import create_draft
 from api.services.users import create_user, find_user, issue_token
 from models.draft import DraftNote, Evidence, FactorSuggestion, Person, Section, Subject, VisitFields

@@ -17,21 +17,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from api.app import create_app
 from api.db.models import AuditEvent
-from api.exports.cli import register
+from casenote.cli import app as cli_app
+from casenote.service import create_app
 from models.settings import Settings, get_settings
-from pipeline.cli import app as cli_app
 from tests.conftest import REPO, SHARED
 from tests.exports.service import confirm, seed
 from tests.exports.test_formats import has_line
 from tests.servers import CASENOTE, service_env
 
 pytestmark = pytest.mark.timeout(120)
-
-
-if "export" not in [c.name for c in cli_app.registered_commands]:
-    register(cli_app)
 
 
 @pytest.fixture

@@ -14,12 +14,14 @@ import pytest
 import xmlschema
 
 from api.exports.context import ExportOptions
-from api.exports.errors import NotExportable, UnknownFormat
 from api.exports.json_doc import schema_for
 from api.exports.presets import load_preset
 from api.exports.registry import FORMATS, export_note, export_notes_csv
+from models.errors import NotExportable, UnknownFormat
 from tests.conftest import SHARED
 from tests.exports.conftest import SECTIONS, make_note
+
+pytestmark = pytest.mark.unit
 
 CIN_XSD = SHARED / "reference" / "CIN_schema_2024.xsd"
 

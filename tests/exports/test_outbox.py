@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.app import create_app
-from api.db.models import AuditEvent
+from api.db.models import AuditEvent, Delivery
 from api.delivery.config import load_connectors
-from api.delivery.outbox import Delivery, enqueue_deliveries
+from api.delivery.outbox import enqueue_deliveries
 from api.delivery.worker import DeliveryWorker
-from api.exports.errors import ConnectorConfigError
+from casenote.service import create_app
+from models.errors import ConnectorConfigError
 from models.settings import Settings
 from tests.exports.service import confirm, seed, wait_for
 
@@ -55,7 +55,7 @@ def test_outbox_rows_commit_with_the_confirmation_and_are_worked_off(tmp_path, d
 
         ctx = client.app.state.ctx
         with ctx.session_factory() as db:  # rows added in a transaction that rolls back are gone with it
-            enqueue_deliveries(db, note["id"])
+            enqueue_deliveries(db, note["id"], settings)
             db.rollback()
             assert db.scalar(select(func.count(Delivery.id))) == 2
 

@@ -9,9 +9,11 @@ import json
 import pytest
 
 from api.exports.context import ExportOptions
-from api.exports.errors import PresetInvalid, UnknownPreset
 from api.exports.presets import load_preset, preset_names
 from api.exports.registry import export_note
+from models.errors import PresetInvalid, UnknownPreset
+
+pytestmark = pytest.mark.unit
 
 
 def test_built_in_presets(settings):

@@ -136,7 +136,7 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 def run_cli(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
     """The real ``casenote`` console script, as a worker would run it."""
-    command = [str(CASENOTE)] if CASENOTE.exists() else [sys.executable, "-c", "from pipeline.cli import main; main()"]
+    command = [str(CASENOTE)] if CASENOTE.exists() else [sys.executable, "-c", "from casenote.cli import main; main()"]
     result = subprocess.run(command + list(args), capture_output=True, timeout=300, cwd=cwd, env=cli_env(**env))
     # Decoded by hand: text mode would turn the progress bar's "\r" into newlines.
     result.stdout, result.stderr = result.stdout.decode(), result.stderr.decode()

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from pipeline.transcription.audio import load_audio
-from pipeline.errors import AudioCorrupt
+from models.errors import AudioCorrupt
 from tests.conftest import AUDIO
 from tests.transcription.conftest import encode, run_cli, write_wav
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ModelNotFound
+from models.errors import ModelNotFound
 from pipeline.transcription import bundled_models
 from pipeline.transcription.asr_model import resolve_model
 from pipeline.transcription.bundled_models import BASE_MODEL_SHA256, base_model_path, bundled_model, tiny_en_path

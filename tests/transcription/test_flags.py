@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from models.transcript import FlagKind, Word
-from pipeline.errors import NoSpeech
+from models.errors import NoSpeech
 from pipeline.transcription.quality_flags import FlagThresholds, repeated_ngram, segment_flags
 from tests.conftest import AUDIO
 from tests.transcription.conftest import fresh_settings, references, wer, write_wav

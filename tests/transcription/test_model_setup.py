@@ -10,9 +10,9 @@ import ctranslate2
 import pytest
 
 from pipeline.transcription import asr_model
+from models.errors import ModelNotFound, ModelSetupError
 from pipeline.transcription.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
 from pipeline.transcription.bundled_models import tiny_en_path
-from pipeline.errors import ModelNotFound, ModelSetupError
 from tests.conftest import AUDIO
 from tests.transcription.conftest import references, wer
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from models.draft import DraftNote, Evidence, FactorSuggestion, Section, Sentence, Subject, VisitFields
 from models.record import Decision, FactorDecision
 from models.transcript import Flag, FlagKind, Segment, Timings, Transcript, TranscriptionOptions, Word
 from review_ui.view import (census_problems, code_options, confidence_words, factor_views, section_views,
                             textarea_rows, visit_field_views)
+
+pytestmark = pytest.mark.unit
 
 TEXT = "Dad was drinking. Kayden went missing."
 

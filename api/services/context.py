@@ -1,8 +1,10 @@
-"""What one running service holds: settings, database, audio store, keys, the job worker."""
+"""What one running service holds: settings, database, audio store, keys, and the
+background threads ``casenote.service.start_background`` started (none until then)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +15,13 @@ from api.services.keys import audio_key, secret_key
 from models.settings import Settings
 
 
+class BackgroundThread(Protocol):
+    """A worker the service runs beside its requests (jobs, retention, deliveries); the
+    ones that wait for queued work also have ``wake()``."""
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class ServiceContext:
     settings: Settings
@@ -21,9 +30,11 @@ class ServiceContext:
     read_session_factory: sessionmaker[Session]
     audio: AudioStore
     secret: bytes
-    background: list = field(default_factory=list)  # started threads (job worker, retention sweep)
+    background: list[BackgroundThread] = field(default_factory=list)
 
-    def wake_jobs(self) -> None:
+    def wake_background(self) -> None:
+        """Something was queued and committed (a job, a delivery): the workers look now
+        instead of at their next poll."""
         for thread in self.background:
             wake = getattr(thread, "wake", None)
             if wake:

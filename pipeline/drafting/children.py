@@ -1,0 +1,246 @@
+"""The children of the visit, and which of them a word of the note means.
+
+A child of the visit is every child of the family the note speaks of: a name the note
+gives a child's role or an age under 18 ("Mia, 9", "her brother Tyler, aged four",
+"the children Kayden, Lacey and Ruby"), and a baby it does not name ("the baby, who is
+6 weeks old"). Not children of the visit: a child's friend or boyfriend, a cousin, an
+adult son or daughter ("Ryan, who is 19"). A child the note does not name is called by
+the note's words for them ("the baby"); when the note names no child at all but speaks
+of "the child" or "the young person", that is the one child of the visit.
+
+``Children.meant_by(token)`` answers which children a word means: a name, a role
+("the baby", "both boys", "the twins", "her brother"), a pronoun (resolved by
+``People``; "they" means the children named together most recently), or a group
+("each of them", "neither child", "both")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.drafting.doc_views import parser_sentences, sentence_of
+from pipeline.drafting.people import People, PersonRef
+
+BABY_WORDS = {"baby", "newborn", "infant", "toddler"}
+GENERIC_CHILD_WORDS = {"child", "young person", "yp", "teenager", "son", "daughter", "boy", "girl"}
+GROUP_WORDS = {"both", "each", "all", "neither", "none", "either"}
+_PLURAL_PRONOUNS = {"they", "them", "their", "themselves", "theirs"}
+_BOYS = {"boys", "sons", "brothers", "twin boys", "twin sons", "both boys", "the boys"}
+_GIRLS = {"girls", "daughters", "sisters", "twin girls", "twin daughters", "both girls", "the girls"}
+_NOT_BORN = re.compile(r"\b(pregnan\w*|unborn|expecting|due (in|on|to be born)|antenatal|pre-?birth)\b", re.I)
+
+
+@dataclass
+class VisitChild:
+    key: str  # the PersonRef key of a named child; "unnamed:<words>" for a child the note does not name
+    name: str
+    named: bool
+    age: int | None
+    gender: str | None  # f, m or None
+    tentative: bool = False  # a bare first name nobody gave a role: a child only if seen as one
+
+
+class Children:
+    """The children of one note's visit."""
+
+    def __init__(self, doc: Doc, people: People, *, parsed: bool) -> None:
+        self.doc, self.people, self.parsed = doc, people, parsed
+        self.children: list[VisitChild] = []
+        self._index: dict[str, int] = {}
+        self._unnamed_heads: dict[int, int] = {}  # role word -> the unnamed child it names
+        self._find_named()
+        self._find_unnamed()
+
+    def __len__(self) -> int:
+        return len(self.children)
+
+    @property
+    def everyone(self) -> list[int]:
+        """Every child of the visit ("the children", "both"), not a name only guessed to be one."""
+        return [i for i, c in enumerate(self.children) if not c.tentative]
+
+    def names(self, indices: list[int] | set[int]) -> list[str]:
+        return [self.children[i].name for i in sorted(set(indices))]
+
+    # -- finding the children ----------------------------------------------------------------
+    def _find_named(self) -> None:
+        first_seen: dict[str, int] = {}
+        for i, key in self.people.name_of.items():
+            first_seen[key] = min(first_seen.get(key, i), i)
+        for key in sorted(first_seen, key=first_seen.get):
+            ref = self.people.named_ref(key)
+            if ref.kind == "child" or ref.kind == "unknown" and " " not in key:
+                self._add(VisitChild(key=ref.key, name=ref.name or key, named=True, age=ref.age,
+                                     gender=ref.gender if ref.gender in ("f", "m") else None,
+                                     tentative=ref.kind == "unknown"))
+
+    def keep_only(self, indices: set[int]) -> None:
+        """Drop the tentative children the note never spoke of as seen or not seen."""
+        kept = [c for i, c in enumerate(self.children) if i in indices or not c.tentative]
+        for child in kept:
+            child.tentative = False  # spoken of as seen or not: a child of the visit
+        old_index = {c.key: i for i, c in enumerate(self.children)}
+        self.children = kept
+        self._index = {c.key: i for i, c in enumerate(kept)}
+        renumber = {old_index[c.key]: self._index[c.key] for c in kept}
+        self._unnamed_heads = {h: renumber[i] for h, i in self._unnamed_heads.items() if i in renumber}
+
+    def _find_unnamed(self) -> None:
+        named_babies = [i for i, c in enumerate(self.children) if c.age == 0 and not c.tentative]
+        generic: list[int] = []
+        for head, (entry, start, end) in sorted(self.people.roles.items()):
+            if entry["kind"] != "child" or entry.get("plural") or head in self.people.named_by_role:
+                continue
+            words = " ".join(self.people.t.lower[start:end]).removeprefix("the ").removeprefix("a ")
+            word = self.people.t.lower[head]
+            if word in BABY_WORDS:
+                if _NOT_BORN.search(sentence_of(self.doc[head]).text):
+                    continue  # "mum is pregnant and the baby is due in May": not a child of this visit
+                if len(named_babies) == 1:
+                    self._unnamed_heads[head] = named_babies[0]  # "the baby" is the one named baby
+                elif not named_babies:
+                    self._unnamed_heads[head] = self._unnamed(word, head)
+            elif words in GENERIC_CHILD_WORDS or word in GENERIC_CHILD_WORDS:
+                generic.append(head)
+        if not self.children and generic:  # "the child was seen alone": the one child of the visit
+            for head in generic:
+                self._unnamed_heads[head] = self._unnamed("young person" if "young" in self.people.t.lower[head - 1:head + 1]
+                                                          else "child", generic[0])
+
+    def _unnamed(self, word: str, head: int) -> int:
+        key = f"unnamed:{word}"
+        if key not in self._index:
+            ref = self.people.role_at(self.doc[head])
+            self._add(VisitChild(key=key, name=f"the {word}", named=False, age=ref.age if ref else None,
+                                 gender=ref.gender if ref and ref.gender in ("f", "m") else None))
+        return self._index[key]
+
+    def _add(self, child: VisitChild) -> None:
+        self._index[child.key] = len(self.children)
+        self.children.append(child)
+
+    # -- which children a word means ---------------------------------------------------------
+    def of_ref(self, ref: PersonRef | None) -> list[int]:
+        if ref is None:
+            return []
+        if ref.name is not None:
+            index = self._index.get(ref.key)
+            return [index] if index is not None else []
+        if ref.role == "child" and ref.gender == "plural":
+            return self.everyone
+        return []
+
+    def meant_by(self, token: Token) -> list[int]:
+        """The children this word means ([] when none, or when it cannot be told)."""
+        people = self.people
+        i = token.i
+        if i in people.name_of:
+            index = self._index.get(people.named_ref(people.name_of[i]).key)
+            return [index] if index is not None else []
+        head = i if i in people.roles else people.phrase_head.get(i)
+        if head is not None:
+            return self._by_role(head)
+        low = token.lower_
+        if low in ("who", "whom"):  # "Daniel, who was seen alone": the parse's noun, else the word before
+            before = i - 2 if i >= 2 and self.doc[i - 1].text == "," else i - 1
+            heads = [token.head.head.i] if self.parsed and token.head.dep_ == "relcl" else []
+            for j in heads + [before]:
+                if j != i and 0 <= j and (j in people.name_of or j in people.roles):
+                    found = self.meant_by(self.doc[j])
+                    if found:
+                        return found
+            return []
+        if low in _PLURAL_PRONOUNS:
+            return self.group_before(token)
+        if low in GROUP_WORDS:
+            return self.group_before(token)
+        if low in people.lex.pronouns:
+            found = self.of_ref(people.ref(token))
+            return found or self._nearest_child(token, people.lex.pronouns[low])
+        return []
+
+    def _by_role(self, head: int) -> list[int]:
+        if head in self._unnamed_heads:
+            return [self._unnamed_heads[head]]
+        named = self.people.named_by_role.get(head)
+        if named is not None:
+            index = self._index.get(self.people.named_ref(named).key)
+            return [index] if index is not None else []
+        entry, start, end = self.people.roles[head]
+        if entry["kind"] != "child":
+            return []
+        words = " ".join(self.people.t.lower[start:end])
+        if entry.get("plural"):
+            if words in _BOYS or words in _GIRLS:
+                gender = "m" if words in _BOYS else "f"
+                chosen = [i for i in self.everyone if self.children[i].gender in (gender, None)]
+                return chosen or self.everyone
+            if "twin" in words:
+                return self._twins()
+            if entry["role"] == "sibling" or "both" in words:  # "her brother and sisters", "both children"
+                return self.group_before(self.doc[head])
+            return self.everyone
+        if entry["role"] == "sibling":  # "her brother": the one child of that gender, if only one
+            gender = entry.get("gender")
+            chosen = [i for i in self.everyone if self.children[i].gender == gender]
+            return chosen if len(chosen) == 1 else []
+        return self.everyone if len(self.everyone) == 1 else []
+
+    def _twins(self) -> list[int]:
+        ages: dict[int | None, list[int]] = {}
+        for i in self.everyone:
+            ages.setdefault(self.children[i].age, []).append(i)
+        pairs = [group for age, group in ages.items() if age is not None and len(group) == 2]
+        return pairs[0] if len(pairs) == 1 else self.everyone
+
+    def group_before(self, token: Token) -> list[int]:
+        """'They', 'each of them', 'neither child': the children named together most recently
+        (in this sentence, else the one before), else every child of the visit."""
+        sentences = parser_sentences(self.doc)
+        sent = sentence_of(token)
+        position = next(k for k, s in enumerate(sentences) if s.start == sent.start)
+        spans: list[Span] = [self.doc[sent.start:token.i]]
+        if position > 0:
+            spans.append(sentences[position - 1])
+        for span in spans:
+            found: list[int] = []
+            for t in span:
+                if t.lower_ in _PLURAL_PRONOUNS or t.lower_ in GROUP_WORDS:
+                    continue
+                for index in self.meant_by(t) if (t.i in self.people.name_of or t.i in self.people.roles) else []:
+                    if index not in found:
+                        found.append(index)
+            if len(found) >= 2:
+                return sorted(found)
+        return self.everyone
+
+    def _nearest_child(self, token: Token, gender: str) -> list[int]:
+        """A pronoun People did not tie to a child of the visit (in statements about seeing a
+        child it nearly always means one): the nearest child named before it in the sentence,
+        else in the sentence before, whose gender fits."""
+        sentences = parser_sentences(self.doc)
+        sent = sentence_of(token)
+        position = next(k for k, s in enumerate(sentences) if s.start == sent.start)
+        start = sentences[position - 1].start if position > 0 else sent.start
+        for i in range(token.i - 1, start - 1, -1):
+            if i in self.people.name_of or i in self.people.roles:
+                found = self.meant_by(self.doc[i])
+                if len(found) == 1 and self.children[found[0]].gender in (gender, None):
+                    return found
+        return []
+
+    def mentioned_in(self, span: Span, *, named_only: bool = False) -> list[int]:
+        """Every child a word of the span means, in order (named_only: by name or role word,
+        not by a pronoun)."""
+        found: list[int] = []
+        for token in span:
+            if token.i in self.people.phrase_head:
+                continue  # one role phrase is one mention
+            if named_only and token.i not in self.people.name_of and token.i not in self.people.roles:
+                continue
+            for index in self.meant_by(token):
+                if index not in found:
+                    found.append(index)
+        return found

@@ -1,0 +1,107 @@
+"""Whose record a suggested factor goes on, in a note about several children.
+
+- A parent's or another household member's concern (1-6 B/C, 3B/3C) and a concern about
+  the family's circumstances (20) belong to every child of the visit: each child lives
+  with it.
+- A child's own factor (the A codes, 18B/C and 19B/C) belongs to the child it is about:
+  whose problem it is ("Mia looks after Tyler when mum stays in bed": 7A for Mia), or who
+  was hurt ("Craig smacked Tyler": 18C for Tyler). When a mention does not say which
+  child, the children named in its sentence; when the sentence names none, the only child
+  of the visit, else every child (the worker removes it where it does not belong).
+- 21 (no factors identified) for the children a "no concerns" statement is about ("there
+  are no factors of concern for him"; a statement about nobody in particular: every
+  child), and only for those with no other suggested factor (census rule 8869, per child).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from spacy.tokens import Span
+
+from models.cin_codes import census_rule_problems, family_of
+from models.draft import FactorSuggestion
+from pipeline.drafting.children import Children
+from pipeline.drafting.people import PersonRef
+from pipeline.drafting.sentences import NoteSentence
+
+
+class Mention(Protocol):
+    """What this module reads of a factor mention (factors.py makes them; typed here, not
+    imported, so the two modules do not import each other)."""
+
+    sentence: int
+    span: Span | None
+    about: PersonRef | None
+
+_EVERY_CHILD_FAMILIES = {"20"}
+_CHILD_LETTER_FAMILIES = {"18", "19"}  # the letter says by whom; the record is the hurt child's
+
+
+def children_of_factor(code: str, mentions: list[Mention], children: Children,
+                       sentences: list[NoteSentence]) -> list[str]:
+    everyone = children.everyone
+    if not everyone:
+        return []
+    family = family_of(code)
+    letter = code[len(family):]
+    if family in _EVERY_CHILD_FAMILIES or letter in ("B", "C") and family not in _CHILD_LETTER_FAMILIES:
+        return children.names(everyone)
+    chosen: list[int] = []
+    for mention in mentions:
+        for index in _children_of_mention(mention, children, sentences):
+            if index not in chosen:
+                chosen.append(index)
+    return children.names(chosen or everyone)
+
+
+def _children_of_mention(mention: Mention, children: Children, sentences: list[NoteSentence]) -> list[int]:
+    about = children.of_ref(mention.about)
+    sentence = sentences[mention.sentence].span
+    named = [i for i in children.mentioned_in(sentence, named_only=True) if not children.children[i].tentative]
+    if len(about) > 1 and named:
+        return named  # "Chloe is on their waiting list": 'their' is not every child
+    if about:
+        return about
+    if len(named) > 1 and mention.span is not None:
+        return [_nearest(mention.span, named, children, sentence)]  # "...and Riley is hurt by dad's put downs"
+    if named:
+        return named
+    everyone = children.everyone
+    return everyone if len(everyone) == 1 else []
+
+
+def _nearest(span, named: list[int], children: Children, sentence) -> int:
+    """Of the children a sentence names, the one named nearest the factor's words."""
+    distance = {i: len(sentence.doc) for i in named}
+    for token in sentence:
+        for i in children.meant_by(token) if token.i in children.people.name_of else []:
+            if i in distance:
+                gap = span.start - token.i if token.i < span.start else token.i - span.end
+                distance[i] = min(distance[i], gap)
+    return min(named, key=lambda i: (distance[i], named.index(i)))
+
+
+def children_with_no_factors(mentions: list[Mention], others: list[FactorSuggestion],
+                             children: Children, sentences: list[NoteSentence]) -> list[str]:
+    """The children a 'no concerns' statement holds for, less any child with another factor."""
+    said_for: list[int] = []
+    for mention in mentions:
+        named = children.mentioned_in(sentences[mention.sentence].span)
+        said_for += [i for i in (named or children.everyone) if i not in said_for]
+    with_factors = {name for suggestion in others for name in suggestion.children}
+    return [name for name in children.names(said_for) if name not in with_factors]
+
+
+def census_problems_per_child(suggestions: list[FactorSuggestion]) -> list[str]:
+    """The census rules hold for each child's set of factors (for a note with no children
+    found, for the note's whole set)."""
+    names = {name for s in suggestions for name in s.children}
+    if not names:
+        return census_rule_problems([s.code for s in suggestions])
+    problems = []
+    for name in sorted(names):
+        problems += [f"{name}: {p}" for p in census_rule_problems([s.code for s in suggestions if name in s.children])]
+    unplaced = [s.code for s in suggestions if not s.children]
+    problems += census_rule_problems(unplaced) if unplaced else []
+    return problems

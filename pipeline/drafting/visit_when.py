@@ -1,0 +1,137 @@
+"""When the visit took place, when the dictation says so: "visit on Tuesday 3 March at
+4 pm", "on the afternoon of the 4th of March", "Date of visit, Wednesday 19 February,
+3.15 pm", "yesterday", "at half four". Only what was said: "today" or "this morning"
+gives no date (the service uses the recording's time), a weekday alone gives only the
+weekday, a time alone only the time.
+
+Only the part of a sentence that speaks of the visit is read, in the purpose section or
+the note's first sentences, up to the first word that starts talking about something
+else ("...after a domestic incident on Saturday night": Saturday is not the visit).
+A time said without am/pm is a daytime visit: 8 to 11 is morning, 12 to 7 afternoon or
+evening; "morning"/"afternoon"/"evening"/"night" next to it decide instead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from models.draft import WEEKDAYS, VisitWhen
+from pipeline.drafting.sentences import NoteSentence
+from pipeline.drafting.visit_phrases import visit_rules
+
+FIRST_SENTENCES = 3
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12}
+_HOUR = r"(\d{1,2}|" + "|".join(_NUMBERS) + ")"
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DATE = re.compile(rf"\b(?:the )?{_DAY} (?:of )?{_MONTH}(?:,? (\d{{4}}))?\b|\b{_MONTH} {_DAY}(?:,? (\d{{4}}))?\b",
+                   re.I)
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
+_YESTERDAY = re.compile(r"\byesterday\b", re.I)
+_TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
+    (re.compile(rf"\b{_HOUR}(?:[.:](\d{{2}}))? ?(am|pm|a\.m\.|p\.m\.)", re.I), "clock"),
+    (re.compile(rf"\b{_HOUR}(?:[.:](\d{{2}}))? o'?clock\b", re.I), "clock"),
+    (re.compile(rf"\bhalf past {_HOUR}\b", re.I), "half"),
+    (re.compile(rf"\bhalf {_HOUR}\b", re.I), "half"),  # British "half four" is 4.30
+    (re.compile(rf"\bquarter past {_HOUR}\b", re.I), "quarter past"),
+    (re.compile(rf"\bquarter to {_HOUR}\b", re.I), "quarter to"),
+    (re.compile(r"\b(\d{1,2})[.:](\d{2})\b(?! ?(%|percent|pounds|kg|miles))", re.I), "clock"),
+    (re.compile(rf"\bat (?:about |around |roughly )?{_HOUR}\b(?! (years?|months?|weeks?|days?|times|percent|pounds|of)\b)",
+                re.I), "clock"),
+]
+_PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night|tonight)\b", re.I)
+
+
+def visit_when(sentences: list[NoteSentence], section_keys: list[str]) -> VisitWhen | None:
+    rules = visit_rules()["when"]
+    for index, (sentence, key) in enumerate(zip(sentences, section_keys)):
+        if key != "purpose" and index >= FIRST_SENTENCES:
+            continue
+        text = sentence.text
+        if not rules["visit"].search(text):
+            continue
+        cut = rules["about_something_else"].search(text)
+        clause = text[:cut.start()] if cut else text
+        found = _read(clause)
+        if found is not None:
+            parts, start, end = found
+            offset = sentence.model.start_char
+            return VisitWhen(said=text[start:end], start_char=offset + start, end_char=offset + end, **parts)
+    return None
+
+
+def _read(clause: str) -> tuple[dict, int, int] | None:
+    parts: dict = {}
+    spans: list[tuple[int, int]] = []
+    date = _DATE.search(clause)
+    if date is not None:
+        day, month, year = (date.group(1), date.group(2), date.group(3)) if date.group(1) else \
+            (date.group(5), date.group(4), date.group(6))
+        if 1 <= int(day) <= 31:
+            parts.update(day=int(day), month=_MONTHS.index(month.lower()) + 1)
+            if year:
+                parts["year"] = int(year)
+            spans.append(date.span())
+    weekday = _WEEKDAY.search(clause)
+    if weekday is not None:
+        parts["weekday"] = weekday.group(1).lower()
+        spans.append(weekday.span())
+    yesterday = _YESTERDAY.search(clause)
+    if yesterday is not None and not parts:
+        parts["days_before"] = 1
+        spans.append(yesterday.span())
+    time = _time(clause, taken=[date.span()] if date is not None else [])
+    if time is not None:
+        parts["time"], span = time
+        spans.append(span)
+    if not parts:
+        return None
+    return parts, min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def _time(clause: str, *, taken: list[tuple[int, int]]) -> tuple[dt.time, tuple[int, int]] | None:
+    for pattern, kind in _TIMES:
+        for m in pattern.finditer(clause):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue  # "the 12th of February" is not 12 o'clock
+            hour = _hour(m.group(1))
+            if hour is None or not 1 <= hour <= 12 and kind != "clock" or hour > 23:
+                continue
+            minute = 0
+            if kind == "half":
+                minute = 30
+            elif kind == "quarter past":
+                minute = 15
+            elif kind == "quarter to":
+                hour, minute = hour - 1, 45
+            elif m.lastindex and m.lastindex >= 2 and m.group(2) and m.group(2).isdigit():
+                minute = int(m.group(2))
+            if minute > 59:
+                continue
+            suffix = (m.group(3) or "").lower().replace(".", "") if kind == "clock" and m.lastindex and m.lastindex >= 3 \
+                else ""
+            return dt.time(_twenty_four(hour, suffix, clause), minute), m.span()
+    return None
+
+
+def _hour(text: str) -> int | None:
+    text = text.lower()
+    return int(text) if text.isdigit() else _NUMBERS.get(text)
+
+
+def _twenty_four(hour: int, suffix: str, clause: str) -> int:
+    if hour > 12:
+        return hour
+    if suffix == "am":
+        return 0 if hour == 12 else hour
+    if suffix == "pm":
+        return hour if hour == 12 else hour + 12
+    part = _PART_OF_DAY.search(clause)
+    if part is not None and part.group(1).lower() != "morning":
+        return hour if hour == 12 else hour + 12
+    if part is not None:
+        return hour
+    return hour + 12 if 1 <= hour <= 7 else hour  # a daytime visit: 8-11 morning, 12-7 afternoon/evening
