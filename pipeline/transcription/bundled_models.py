@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
+import importlib.util
 import logging
 import os
 import shutil
@@ -48,12 +48,12 @@ def tiny_en_path() -> Path:
 
 
 def _part_folder(package: str) -> Path:
-    try:
-        module = importlib.import_module(package)
-    except ImportError:
+    """The data folder of an installed part package (found, not imported: it holds only data)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
         raise ModelNotFound(f"the base model is not installed (Python package {package.replace('_', '-')} "
-                            "is missing): run the install again, or use CASENOTE_ASR_MODEL=tiny.en") from None
-    return Path(module.__file__).parent / "data"
+                            "is missing): run the install again, or use CASENOTE_ASR_MODEL=tiny.en")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
 
 
 def base_model_path(cache_dir: Path, expected_sha256: str | None = None) -> Path:
