@@ -28,7 +28,7 @@ from tests.dictations.voices import SAMPLE_RATE, check_voice, synthesizer, tool_
 
 logger = logging.getLogger(__name__)
 
-_SOURCES = ("voices.py", "build.py", "spec.py", "pronunciations.yaml")
+_SOURCES = ("voices.py", "build.py", "pronunciations.yaml")  # what makes the sound
 _LEAD_S, _TAIL_S = 0.6, 1.2  # silence before the first and after the last sentence
 _PAUSE_S = (0.3, 0.9)  # between sentences
 _LONG_PAUSE_S = (1.5, 3.0)  # a worker stopping to think, now and then

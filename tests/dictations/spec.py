@@ -78,7 +78,17 @@ class DictationSpec(BaseModel):
         for sentence_index, span in zip(owner, laid_out.spans):
             if span is not None:
                 spans[sentence_index].append(span)
-        return [laid_out.text[found[0][0]:found[-1][1]].strip() if found else "" for found in spans]
+        text = laid_out.text
+        references = []
+        for found in spans:
+            if not found:
+                references.append("")
+                continue
+            end = found[-1][1]
+            while end < len(text) and text[end] in ".,?!":  # punctuation made by a command ending the sentence
+                end += 1
+            references.append(text[found[0][0]:end].strip())
+        return references
 
     def word_count(self) -> int:
         return len(normalise(self.reference).split())

@@ -7,8 +7,9 @@ saying so, and its word error rate stays low.
   pipeline/transcription/evaluation.py).
 - Corpus WER over the files below ``WER_LIMIT``.
 
-The files are read by four voice families (Piper's neural voice, flite's Scottish awb,
-festival's HTS voice, espeak-ng), about 6 minutes of speech. The per-voice figures are
+Four dev files, one per voice family (Piper's neural voice, festival's HTS voice,
+flite's Scottish awb, espeak-ng's RP), about 6 minutes of speech: three of them lost
+whole passages (40 to 81 words) with tiny.en and the glossary prompt. The per-voice figures are
 printed (``pytest -s`` shows them; a failure shows them anyway)."""
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from tests.dictations import SynthesizedDictation, build_dictation, load_specs
 
 pytestmark = pytest.mark.slow
 
-# Dev files only; one or more per voice family, chosen for voices a recogniser can
-# follow, so that a missing run is speech dropped rather than speech misheard.
-SUBSET = ("d01", "d10", "d13", "d19")
-# Raw faster-whisper without any prompt on these files (tiny.en; the worst of the three
-# CPU instruction sets below) + 0.01 allowed by issue 12 + 0.01 headroom for other CPUs.
+# Dev files only, one per voice family, in voices a recogniser can follow (raw tiny.en
+# WER 0.03-0.13), so that a missing run is speech dropped rather than speech misheard.
+SUBSET = ("d03", "d05", "d10", "d15")
+# Raw faster-whisper without any prompt on these files, tiny.en: WER 0.068 / 0.076 / 0.078
+# under ONEDNN_MAX_CPU_ISA=DEFAULT (AVX-512) / AVX2 / SSE41 with CT2_FORCE_CPU_ISA=GENERIC;
+# the worst + 0.01 (issue 12 allows casenote that much over raw) + 0.012 headroom.
 WER_LIMIT = 0.10
 
 
