@@ -95,7 +95,9 @@ def test_noisy_recording_is_flagged_and_its_text_kept(transcribe, jfk_samples, t
     segment says so, and the text stays in the transcript where it was."""
     noise = np.random.default_rng(0).normal(0.0, np.sqrt(np.mean(jfk_samples ** 2)), len(jfk_samples))
     noisy = write_wav(np.clip(jfk_samples + noise, -1, 1).astype(np.float32), tmp_path / "noisy.wav")
-    transcript = transcribe(noisy)
+    # tiny.en with the prompt, as checked under the three instruction sets: base hears this
+    # noisy JFK without a doubt under AVX2 (every word right, no flag to test).
+    transcript = transcribe(noisy, asr_model="tiny.en", asr_vocabulary_prompt=True)
     flagged = [segment for segment in transcript.segments if segment.flags]
     assert flagged, [segment.text for segment in transcript.segments]
     for segment in flagged:
