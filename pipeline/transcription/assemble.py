@@ -88,6 +88,11 @@ def assemble(pieces: list[Piece], *, commands: bool, thresholds: FlagThresholds,
                 compression_ratio=piece.compression_ratio, words=words, thresholds=thresholds,
                 prompt=piece.prompt, prompt_scaffolding=prompt_scaffolding(),
                 speech_share=piece.speech_share)
+            if piece.loop_removed:
+                flags.append(Flag(kind=FlagKind.repeated_ngram,
+                                  reason=f"the recogniser repeated {piece.loop_removed} here, over speech it had "
+                                         "lost; the repeats were taken out and the stretch after them recognised "
+                                         "again: check it against the audio"))
         segments.append(Segment(
             id=len(segments), start=clamp(piece.start), end=clamp(piece.end),
             text=segment_text, start_char=start_char, end_char=end_char,

@@ -40,12 +40,15 @@ class Piece:
     gap: bool = False
     # Share of the piece's time the voice-activity detector heard as speech (None: not measured).
     speech_share: float | None = None
+    # Words Whisper wrote over and over (a loop) that were taken out so the stretch could
+    # be recognised again, as "'aunt's' 11 times": kept for the flag that says so.
+    loop_removed: str | None = None
 
     def split_before(self, index: int) -> tuple[Piece, Piece]:
         """This piece cut before its ``index``-th word (both halves keep its scores)."""
         head, tail = self.words[:index], self.words[index:]
         return (dataclasses.replace(self, end=max(self.start, head[-1].end) if head else self.start, words=head),
-                dataclasses.replace(self, start=tail[0].start if tail else self.end, words=tail))
+                dataclasses.replace(self, start=tail[0].start if tail else self.end, words=tail, loop_removed=None))
 
 
 def pieces_from(segments, offset_s: float, prompt: str | None,
