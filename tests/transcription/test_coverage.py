@@ -148,15 +148,18 @@ def test_a_loop_is_taken_out_so_the_stretch_is_recognised_again():
     and the piece keeps a note of them for the flag."""
     from pipeline.transcription.coverage import cut_loops
 
-    said = [" outside", " of", " her", " aunt's"] + [" aunt's"] * 11 + [" an", " accidental"]
-    piece = Piece(start=72.7, end=79.0, words=[TimedWord(text=t, start=72.7 + i * 0.35, end=72.9 + i * 0.35,
-                                                         probability=0.9) for i, t in enumerate(said)])
-    (cut,) = cut_loops([piece], repeats=4)
-    assert [w.text for w in cut.words] == [" outside", " of", " her", " aunt's", " an", " accidental"]
-    assert cut.loop_removed == "'aunt's' 11 more times"
-    text, segments = assemble([cut], commands=True, thresholds=THRESHOLDS, duration_s=80.0)
+    said = [" outside", " of", " her", " aunt's"] + [" aunt's"] * 12 + [" an", " accidental"]
+    timed = [TimedWord(text=t, start=72.7 + i * 0.35, end=72.9 + i * 0.35, probability=0.9)
+             for i, t in enumerate(said)]
+    # The loop starts at the end of one segment and runs on into the next.
+    pieces = [Piece(start=72.7, end=74.0, words=timed[:4]), Piece(start=74.1, end=79.0, words=timed[4:])]
+    (cut, after) = cut_loops(pieces, repeats=4)
+    assert [w.text for w in cut.words] == [" outside", " of", " her", " aunt's"]
+    assert [w.text for w in after.words] == [" an", " accidental"] and after.loop_removed is None
+    assert cut.loop_removed == "'aunt's' 12 more times" and cut.end == timed[3].end
+    text, segments = assemble([cut, after], commands=True, thresholds=THRESHOLDS, duration_s=80.0)
     assert text == "Outside of her aunt's an accidental"
-    assert any(f.kind == FlagKind.repeated_ngram and "'aunt's' 11 more times" in f.reason for f in segments[0].flags)
+    assert any(f.kind == FlagKind.repeated_ngram and "'aunt's' 12 more times" in f.reason for f in segments[0].flags)
     # Speech said three times in a row is speech, not a loop.
     again = [TimedWord(text=t, start=i * 0.4, end=i * 0.4 + 0.3, probability=0.9)
              for i, t in enumerate([" no,", " no,", " no,", " he", " said"])]
