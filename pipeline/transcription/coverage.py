@@ -35,6 +35,10 @@ class CoverageOptions:
     context_s: float = 2.0
     rounds: int = 2  # recognition attempts of what is left of a hole before it is marked
     loop_repeats: int = 4  # a word or n-gram written this many times in a row is a loop
+    # A word timed longer than this covers only this much of its time: Whisper's timing
+    # sometimes stretches a segment's last word over speech it skipped (measured: "his"
+    # over 5 s of a dictation; faster-whisper itself calls a word over 2 s an anomaly).
+    max_word_s: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def find_holes(pieces: list[Piece], speech: SpeechMap, start_s: float, end_s: fl
             if extent:
                 holes.append(Hole(start=left, end=right, piece=i, word=j, speech=extent))
         if word:
-            left, left_margin = max(left, word.end), options.edge_s
+            left, left_margin = max(left, min(word.end, word.start + options.max_word_s)), options.edge_s
     return holes
 
 
@@ -154,6 +158,17 @@ def _insert(pieces: list[Piece], hole: Hole, new: list[Piece]) -> list[Piece]:
     if not new:
         return pieces
     if hole.word == 0:
-        return pieces[:hole.piece] + new + pieces[hole.piece:]
-    head, tail = pieces[hole.piece].split_before(hole.word)
-    return pieces[:hole.piece] + [head] + new + [tail] + pieces[hole.piece + 1:]
+        before, after = pieces[:hole.piece], pieces[hole.piece:]
+    else:
+        head, tail = pieces[hole.piece].split_before(hole.word)
+        before, after = pieces[:hole.piece] + [head], [tail] + pieces[hole.piece + 1:]
+    if before and before[-1].words and before[-1].words[-1].end > new[0].start:
+        before[-1] = _ending_by(before[-1], new[0].start)
+    return before + new + after
+
+
+def _ending_by(piece: Piece, at: float) -> Piece:
+    """``piece`` with its last word (stretched over the hole) ending by ``at``."""
+    last = piece.words[-1]
+    trimmed = dataclasses.replace(last, end=max(last.start, at))
+    return dataclasses.replace(piece, words=piece.words[:-1] + [trimmed], end=trimmed.end)

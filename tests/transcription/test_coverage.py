@@ -164,3 +164,26 @@ def test_a_loop_is_taken_out_so_the_stretch_is_recognised_again():
     again = [TimedWord(text=t, start=i * 0.4, end=i * 0.4 + 0.3, probability=0.9)
              for i, t in enumerate([" no,", " no,", " no,", " he", " said"])]
     assert cut_loops([Piece(start=0, end=2, words=again)], repeats=4)[0].loop_removed is None
+
+
+def test_a_word_stretched_over_skipped_speech_does_not_hide_it(recording):
+    """As Whisper base timed d05: the last word before the skipped speech stretched over
+    it. A word covers at most 2 s, so the hole is found; the stretched word is cut back
+    to where the recovered words begin, and the timeline stays in order."""
+    start, end = recording["spans"][HOLE_CLIP]
+    holed = [Piece(start=p.start, end=p.end, words=list(p.words), avg_logprob=p.avg_logprob,
+                   no_speech_prob=p.no_speech_prob, compression_ratio=p.compression_ratio)
+             for p in recording["holed"]]
+    # Stretch the last word before the hole over the whole hole.
+    index = max(i for i, p in enumerate(holed) if p.words[-1].end <= start + 0.3)
+    last = holed[index].words[-1]
+    holed[index].words[-1] = TimedWord(text=last.text, start=last.start, end=end, probability=last.probability)
+    holed[index].end = end
+    samples = recording["samples"]
+    pieces = guard_coverage(holed, speech_map(samples),
+                            lambda a, b: recognise_again(recording["model"], samples, a, b, recording["kwargs"]),
+                            start_s=0.0, end_s=len(samples) / SAMPLE_RATE, options=CoverageOptions())
+    back = words_between(pieces, start - 0.3, end + 0.3)
+    assert wer(references()[CLIPS[HOLE_CLIP]], "".join(w.text for w in back)) <= 0.25
+    words = [w for p in pieces for w in p.words]
+    assert all(a.start <= b.start and a.end <= b.end for a, b in zip(words, words[1:]))
