@@ -18,6 +18,7 @@ from pipeline.drafting.doc_views import parser_sentences, token_table
 
 
 HOUSEHOLD_ADULTS = "household adults"  # the role of "both adults", "the adults" (data/people.yaml)
+AGENCY = PersonRef(role="agency", kind="professional")  # "the youth offending service told me"
 
 
 class People:
@@ -59,7 +60,19 @@ class People:
             return WORKER
         if low in ("who", "whom") and self.parsed and token.head.dep_ == "relcl":
             return self.ref(token.head.head)
+        if low in self.lex.agency_words and self.parsed and self._agency_name(token):
+            return AGENCY
         return None
+
+    def _agency_name(self, token: Token) -> bool:
+        """'the youth offending service', 'the community mental health team': an agency's
+        name: the agency word with words of its own before it, and nobody's ('his football
+        team' is a thing he has)."""
+        if token.dep_ == "compound" or self.t.tag[token.i] not in ("NN", "NNS", "NNP", "NNPS"):
+            return False
+        modifiers = [c for c in token.children if c.i < token.i]
+        return not any(c.dep_ == "poss" for c in modifiers) and \
+            any(c.dep_ in ("compound", "amod") and c.i not in self.roles and c.i not in self.name_of for c in modifiers)
 
     def mentions(self, span: Span | Doc) -> list[tuple[Token, PersonRef]]:
         found = []

@@ -56,6 +56,8 @@ class Lexicon:
     not_names: set[str]
     place_prepositions: set[str]
     organisation_words: set[str]
+    agency_words: set[str]
+    voice_labels: set[str]
     animal_words: set[str]
     travel_words: set[str]
     adult_age: int
@@ -73,7 +75,8 @@ def lexicon() -> Lexicon:
                    pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
                    titles=set(data["titles"]), not_names=set(data["not_names"]),
                    place_prepositions=set(data["place_prepositions"]),
-                   organisation_words=set(data["organisation_words"]), animal_words=set(data["animal_words"]),
+                   organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
+                   voice_labels=set(data["voice_labels"]), animal_words=set(data["animal_words"]),
                    travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
 
 

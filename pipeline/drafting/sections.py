@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.groups import group_at
+from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.sentences import NoteSentence
@@ -105,30 +106,52 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
 
 def assign_sections(sentences: list[NoteSentence], people: People, template: Template,
                     *, parsed: bool) -> list[str]:
+    """A heading said alone ("Observations.", "Heading, actions") decides for every sentence
+    until the next heading or label. A label with its answer ("Present: mum Leanne, ...",
+    "School, the DSL reported ...", "Mia's words, ...") decides its own sentence, and the
+    sentences after it stay with it unless what they say points to a section no label of
+    the note names: a worker who labels only some parts of a form ("Observations, ..."
+    then "Jayden said ..." with no label for the children's words) leaves the rest to the
+    cues."""
     sections = _compile(template.model_dump_json())
     default = template.default_key()
     cue_scores = _cue_scores(sentences, sections)
     keys: list[str] = []
-    headed_key: str | None = None
     last = len(sentences) - 1
-    headings = [heading_of(sentence.text, sections) for sentence in sentences]
-    structured = sum(h is not None for h in headings) >= 2
+    labels = [_label_of(sentence, sections, people) for sentence in sentences]
+    labelled = {label[0] for label in labels if label is not None}
+    governing: tuple[str, bool] | None = None  # (section, said alone) of the heading or label in force
     for index, sentence in enumerate(sentences):
-        heading = headings[index]
-        if heading is not None:
-            keys.append(heading[0])
-            # a heading alone, or one of several: the worker's structure from here on; a single
-            # label with its answer ("Present: mum Leanne, ...") is that sentence's only
-            if structured or heading[1]:
-                headed_key = heading[0]
+        label = labels[index]
+        if label is not None:
+            keys.append(label[0])
+            governing = label
             continue
-        if headed_key is not None:  # the worker's own structure wins
-            keys.append(headed_key)
+        if governing is not None and governing[1]:  # the worker's own structure wins
+            keys.append(governing[0])
             continue
         previous = keys[-1] if keys else None
-        keys.append(_best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous,
-                                  default))
+        best = _best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous, default)
+        keys.append(governing[0] if governing is not None and best in labelled else best)
     return keys
+
+
+def _label_of(sentence: NoteSentence, sections: tuple[_CompiledSection, ...],
+              people: People) -> tuple[str, bool] | None:
+    """(section, whether the label is all the sentence says) for a spoken heading or a lead label."""
+    heading = heading_of(sentence.text, sections)
+    if heading is not None:
+        return heading
+    speaker = lead_label_speaker(sentence.span, people)
+    if speaker is None:
+        return None
+    kind = _speaker_kind(speaker)
+    key = next((section.key for section in sections if kind in section.speakers), None)
+    return (key, False) if key is not None else None
+
+
+def _speaker_kind(speaker: PersonRef) -> str:
+    return "child" if speaker.kind == "unknown" else speaker.kind
 
 
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
@@ -158,7 +181,7 @@ def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float],
         score = cue_score[section.key]
         if section.position == "first" and index > FIRST_SENTENCES:
             score *= LATE_FIRST_FACTOR  # "interview with police" late in a note is not its purpose
-        if speaker is not None and ("child" if speaker.kind == "unknown" else speaker.kind) in section.speakers:
+        if speaker is not None and _speaker_kind(speaker) in section.speakers:
             score += SPEAKER_WEIGHT
         if section.position == "first" and index == 0 or section.position == "last" and index == last:
             score += POSITION_WEIGHT[section.position]
