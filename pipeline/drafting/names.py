@@ -270,6 +270,8 @@ class Names:
                 continue  # "Kai and Kobe, the twins,": the list named again, not its parent's children
             if not (role.get("plural") or owner in ("her", "his", "their")):
                 continue
+            if owner not in ("her", "his", "their") and self._in_relative_clause(start):
+                continue  # "Ruby ... in the bedroom the twins share": not her children
             if any(j in self.name_of and self.names[self.name_of[j]].age is not None for j in range(i + 1, start)):
                 return None  # "Kayden, 7, and the other children": a child's name
             gender = {"her": "f", "his": "m"}.get(owner)
@@ -277,6 +279,14 @@ class Names:
                 return "grandparent", "parent_carer", gender
             return {"her": "mother", "his": "father"}.get(owner, "parent"), "parent_carer", gender
         return None
+
+    def _in_relative_clause(self, start: int) -> bool:
+        """'the bedroom the twins share': the children's words start a clause about a thing
+        just before them."""
+        j = start - 1
+        while j >= 0 and (self.t.lower[j] in ("the", "all", "both") or self.t.tokens[j].like_num):
+            j -= 1
+        return j >= 0 and self.t.tag[j] in ("NN", "NNS")
 
     def _parents_of_parents(self) -> None:
         """'Kirsty's mother Jean': the mother of a parent is a grandparent in the household."""
