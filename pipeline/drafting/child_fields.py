@@ -53,8 +53,10 @@ class _Said:
     sentence: int
 
 
-def decide_child_fields(sentences: list[NoteSentence], people: People, children: Children,
-                        present: list[Person]) -> list[ChildVisit]:
+def child_statements(sentences: list[NoteSentence], people: People, children: Children) -> list[_Said]:
+    """What the note says of each child's seen, seen alone and bedroom seen. Settles who the
+    children are: a bare first name nobody gave a role is a child only when spoken of as
+    seen or not (the sections then know that the others are adults)."""
     rules = visit_rules()
     finder = PhraseFinder(sentences)
     said: list[_Said] = []
@@ -65,6 +67,13 @@ def decide_child_fields(sentences: list[NoteSentence], people: People, children:
         kept = [i for i, c in enumerate(children.children) if i in spoken_of or not c.tentative]
         said = [replace(s, child=kept.index(s.child)) for s in said if s.child in kept]
         children.keep_only(set(kept))
+    return said
+
+
+def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], children: Children,
+                        present: list[Person]) -> list[ChildVisit]:
+    """Each child's fields from the statements (``child_statements``) and the people present."""
+    said = list(said)
     present_names = {p.name.lower() for p in present if p.name and p.role == "child"}
     for i, child in enumerate(children.children):
         if child.named and child.name.lower() in present_names:

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
@@ -22,6 +23,9 @@ from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.template import Template
+
+if TYPE_CHECKING:
+    from pipeline.drafting.children import Children
 
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
@@ -105,7 +109,7 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
 
 
 def assign_sections(sentences: list[NoteSentence], people: People, template: Template,
-                    *, parsed: bool) -> list[str]:
+                    *, parsed: bool, children: Children | None = None) -> list[str]:
     """A heading said alone ("Observations.", "Heading, actions") decides for every sentence
     until the next heading or label. A label with its answer ("Present: mum Leanne, ...",
     "School, the DSL reported ...", "Mia's words, ...") decides its own sentence, and the
@@ -118,7 +122,8 @@ def assign_sections(sentences: list[NoteSentence], people: People, template: Tem
     cue_scores = _cue_scores(sentences, sections)
     keys: list[str] = []
     last = len(sentences) - 1
-    labels = [_label_of(sentence, sections, people) for sentence in sentences]
+    kind_of = _SpeakerKinds(children)
+    labels = [_label_of(sentence, sections, people, kind_of) for sentence in sentences]
     labelled = {label[0] for label in labels if label is not None}
     governing: tuple[str, bool] | None = None  # (section, said alone) of the heading or label in force
     for index, sentence in enumerate(sentences):
@@ -131,13 +136,14 @@ def assign_sections(sentences: list[NoteSentence], people: People, template: Tem
             keys.append(governing[0])
             continue
         previous = keys[-1] if keys else None
-        best = _best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous, default)
+        best = _best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous, default,
+                             kind_of)
         keys.append(governing[0] if governing is not None and best in labelled else best)
     return keys
 
 
-def _label_of(sentence: NoteSentence, sections: tuple[_CompiledSection, ...],
-              people: People) -> tuple[str, bool] | None:
+def _label_of(sentence: NoteSentence, sections: tuple[_CompiledSection, ...], people: People,
+              kind_of: _SpeakerKinds) -> tuple[str, bool] | None:
     """(section, whether the label is all the sentence says) for a spoken heading or a lead label."""
     heading = heading_of(sentence.text, sections)
     if heading is not None:
@@ -145,13 +151,25 @@ def _label_of(sentence: NoteSentence, sections: tuple[_CompiledSection, ...],
     speaker = lead_label_speaker(sentence.span, people)
     if speaker is None:
         return None
-    kind = _speaker_kind(speaker)
+    kind = kind_of(speaker)
     key = next((section.key for section in sections if kind in section.speakers), None)
     return (key, False) if key is not None else None
 
 
-def _speaker_kind(speaker: PersonRef) -> str:
-    return "child" if speaker.kind == "unknown" else speaker.kind
+class _SpeakerKinds:
+    """Whose words a speaker's are: a name nobody gave a role is a child's when the note
+    speaks of them as a child of the visit (or when the children are not known), else an
+    adult of the household's ("Gemma said ..." in a note about Daisy, Theo and Archie)."""
+
+    def __init__(self, children: Children | None) -> None:
+        self.children = children
+
+    def __call__(self, speaker: PersonRef) -> str:
+        if speaker.kind != "unknown":
+            return speaker.kind
+        if self.children is None or speaker.age is not None or self.children.of_ref(speaker):
+            return "child"
+        return "household_member"
 
 
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
@@ -174,14 +192,14 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
 
 
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
-                  index: int, last: int, previous: str | None, default: str) -> str:
+                  index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds) -> str:
     speaker = speaker_of(sentence.span, people, parsed=parsed)
     scores: dict[str, float] = {}
     for section in sections:
         score = cue_score[section.key]
         if section.position == "first" and index > FIRST_SENTENCES:
             score *= LATE_FIRST_FACTOR  # "interview with police" late in a note is not its purpose
-        if speaker is not None and _speaker_kind(speaker) in section.speakers:
+        if speaker is not None and kind_of(speaker) in section.speakers:
             score += SPEAKER_WEIGHT
         if section.position == "first" and index == 0 or section.position == "last" and index == last:
             score += POSITION_WEIGHT[section.position]
@@ -288,6 +306,8 @@ def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING
     for i, token in enumerate(tokens):
         if token.lower_ not in verbs or token.dep_ == "amod":  # "their shared bedroom"
             continue
+        if token.dep_ == "relcl" and people.ref(token.head) is None:
+            continue  # "new trainers that mum said she had not bought": about the trainers
         for j in range(i - 1, max(-1, i - 4), -1):
             ref = people.ref(tokens[j])
             if ref is not None:

@@ -31,13 +31,14 @@ _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parent
 
 
 def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str], people: People,
-                         children: Children) -> VisitFields:
+                         children: Children, statements: list) -> VisitFields:
+    """``statements``: what the note says of each child (``child_fields.child_statements``)."""
     rules = visit_rules()
     purpose = [s.text for s, key in zip(sentences, section_keys) if key == "purpose"]
     # not the plans: "A return home interview will be offered" is not this visit's type
     everything = [s.text for s, key in zip(sentences, section_keys) if key != "actions"]
     present = people_present(sentences, section_keys, people)
-    per_child = decide_child_fields(sentences, people, children, present)
+    per_child = decide_child_fields(statements, sentences, children, present)
     shared = {name: shared_value([getattr(child, name) for child in per_child]) for name in CHILD_FIELDS}
     return VisitFields(
         **shared,
