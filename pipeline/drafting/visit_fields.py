@@ -44,7 +44,8 @@ def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str],
         **shared,
         people_present=_with_children_seen(present, per_child),
         contact_type=_first_match(rules["contact_types"], purpose) or _first_match(rules["contact_types"], everything),
-        announced=_announced(purpose or [s.text for s in sentences[:2]], rules["announced"]),
+        announced=_announced([s for s, key in zip(sentences, section_keys) if key == "purpose"] or sentences[:2],
+                             rules["announced"], people),
         children=per_child,
         when=visit_when(sentences, section_keys),
     )
@@ -76,13 +77,24 @@ def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str |
     return None
 
 
-def _announced(texts: list[str], patterns: dict) -> bool | None:
-    joined = " ".join(texts)
-    if patterns["unannounced"].search(joined):
+def _announced(sentences: list[NoteSentence], patterns: dict, people: People) -> bool | None:
+    if any(patterns["unannounced"].search(s.text) for s in sentences):
         return False
-    if patterns["announced"].search(joined):
-        return True
+    for sentence in sentences:
+        for found in patterns["announced"].finditer(sentence.text):
+            if not _arranged_with_professional(sentence, found.end(), people):
+                return True
     return None
+
+
+def _arranged_with_professional(sentence: NoteSentence, end: int, people: People) -> bool:
+    """'arranged with school' tells the family nothing: a visit arranged with the family is announced."""
+    if not sentence.text[:end].lower().endswith((" with", " by")):
+        return False
+    after = [t for t in sentence.span if t.idx >= sentence.model.start_char + end][:3]
+    after = [t for t in after if t.lower_ not in ("the", "a", "his", "her", "their")]
+    ref = people.ref(after[0]) if after else None
+    return ref is not None and ref.kind == "professional"
 
 
 def people_present(sentences: list[NoteSentence], section_keys: list[str], people: People) -> list[Person]:

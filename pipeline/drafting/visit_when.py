@@ -4,9 +4,12 @@
 gives no date (the service uses the recording's time), a weekday alone gives only the
 weekday, a time alone only the time.
 
-Only the part of a sentence that speaks of the visit is read, in the purpose section or
-the note's first sentences, up to the first word that starts talking about something
-else ("...after a domestic incident on Saturday night": Saturday is not the visit).
+Only the part of a sentence that speaks of the visit is read (or a form's label for it,
+"Date and time, 14th of January, 5.15pm", or a sentence among the first that says only
+when: "Monday evening, about 7pm."), in the purpose section or the note's first
+sentences, up to the first word that starts talking about something else ("...after a
+domestic incident on Saturday night": Saturday is not the visit). "Monday the 3rd" and
+"on the 17th" are a day of the month without the month.
 A time said without am/pm is a daytime visit: 8 to 11 is morning, 12 to 7 afternoon or
 evening; "morning"/"afternoon"/"evening"/"night" next to it decide instead."""
 
@@ -29,6 +32,12 @@ _MONTH = "(" + "|".join(_MONTHS) + ")"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DATE = re.compile(rf"\b(?:the )?{_DAY} (?:of )?{_MONTH}(?:,? (\d{{4}}))?\b|\b{_MONTH} {_DAY}(?:,? (\d{{4}}))?\b",
                    re.I)
+# "Monday the 3rd", "on the 17th at about 7": a day of the month said without the month
+_ORDINAL_DAY = re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?=\s*(?:[,.;]|$|at\b|in\b|on\b|from\b|when\b|"
+                          r"between\b|about\b|around\b|for\b|to\b|as\b|and\b|under\b|with\b))", re.I)
+# what a sentence that only says when may hold besides the date and time
+_WHEN_FILLER = re.compile(r"\b(on|at|about|around|roughly|approximately|the|of|in|morning|afternoon|evening|night|"
+                          r"lunchtime|early|late|visit|date|time|and)\b|[\s,.:;-]+", re.I)
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
@@ -51,11 +60,14 @@ def visit_when(sentences: list[NoteSentence], section_keys: list[str]) -> VisitW
         if key != "purpose" and index >= FIRST_SENTENCES:
             continue
         text = sentence.text
-        if not rules["visit"].search(text):
+        about_visit = rules["visit"].search(text) or rules["label"].search(text)
+        if not about_visit and index >= FIRST_SENTENCES:
             continue
         cut = rules["about_something_else"].search(text)
         clause = text[:cut.start()] if cut else text
         found = _read(clause)
+        if found is not None and not about_visit and not _only_when(clause, found):
+            continue  # "Monday evening, about 7pm." opening a note is when; another sentence is not
         if found is not None:
             parts, start, end = found
             offset = sentence.model.start_char
@@ -75,6 +87,10 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
             if year:
                 parts["year"] = int(year)
             spans.append(date.span())
+    ordinal = _ORDINAL_DAY.search(clause) if date is None else None
+    if ordinal is not None and 1 <= int(ordinal.group(1)) <= 31:
+        parts["day"] = int(ordinal.group(1))
+        spans.append(ordinal.span())
     weekday = _WEEKDAY.search(clause)
     if weekday is not None:
         parts["weekday"] = weekday.group(1).lower()
@@ -83,13 +99,21 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
     if yesterday is not None and not parts:
         parts["days_before"] = 1
         spans.append(yesterday.span())
-    time = _time(clause, taken=[date.span()] if date is not None else [])
+    taken = [d.span() for d in (date, ordinal) if d is not None]
+    time = _time(clause, taken=taken)
     if time is not None:
         parts["time"], span = time
         spans.append(span)
     if not parts:
         return None
     return parts, min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def _only_when(clause: str, found: tuple[dict, int, int]) -> bool:
+    """A sentence that says nothing but when ("Monday evening, about 7pm.")."""
+    _, start, end = found
+    rest = clause[:start] + " " + clause[end:]
+    return _WHEN_FILLER.sub("", rest) == ""
 
 
 def _time(clause: str, *, taken: list[tuple[int, int]]) -> tuple[dt.time, tuple[int, int]] | None:
