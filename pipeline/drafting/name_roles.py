@@ -246,11 +246,14 @@ class NameRoles:
             k += 1
         elif k + 1 < count and lower[k + 1] in ("'s", "’s"):
             k += 2
+        titled = self.names[self.name_of[i]].title is not None
         for head, (entry, start, end) in self.roles.items():
             if start == k and entry["kind"] != "professional":
                 # "Leanne, her partner Darren": the partner is Darren, not Leanne;
                 # "Kirsty, the twins, and Jean": one person is not a group
                 return None if end in self.name_of or entry.get("plural") else head
+            if titled and entry["kind"] == "professional" and k <= start <= k + 1 and not entry.get("plural"):
+                return head  # "Mrs Khan, the Urdu interpreter"
         return None
 
     def _visited(self, text: str) -> bool:

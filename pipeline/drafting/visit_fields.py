@@ -27,6 +27,7 @@ _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shar
 _LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
 _PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
+_PARENT_ROLES = {"mother", "father", "stepfather", "stepmother", "parent", "parents", "carer"}
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
 
@@ -122,7 +123,7 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                     continue
                 if token.dep_ == "poss" or token.nbor(1).lower_ in ("'s", "’s") if token.i + 1 < len(token.doc) else False:
                     continue  # "mum's partner was not present" is about the partner
-                if ref.kind == "professional" and not _came_along(token, chunk_text):
+                if ref.kind == "professional" and not _came_along(token, chunk_text, people, listed=key == "present"):
                     continue
                 if people.parsed and _in_a_thing(token):
                     continue
@@ -182,6 +183,11 @@ def _expand(ref: PersonRef, people: People) -> list[PersonRef]:
         children = [ref for ref in named if ref.likely_child and ref.kind != "another_child"]
         if ref.gender == "plural" and children:
             return children
+    if ref.role == "parents":  # "with their parents", "both parents were home": the parents the note names
+        named = [people.named_ref(key) for key, name in people.names.items()
+                 if name.kind == "parent_carer" and name.role in _PARENT_ROLES]
+        if named:
+            return named
     same_role = [key for key, name in people.names.items() if name.role == ref.role]
     if len(same_role) == 1 and ref.role not in ("child", "professional", "other"):
         return [people.named_ref(same_role[0])]
@@ -219,10 +225,17 @@ def _listed_away(chunk: Span, sentence: Span, absence: re.Pattern) -> bool:
     return listed is not None and absence.match(rest, listed.end()) is not None
 
 
-def _came_along(token, chunk_text: str) -> bool:
-    """A professional at the visit ('with PC Evans', 'a key worker was also there'), not on the phone."""
+def _came_along(token: Token, chunk_text: str, people: People, *, listed: bool) -> bool:
+    """A professional at the visit ('with PC Evans', 'a key worker was also there', 'The
+    duty social worker and DC Patel visited', a named one in the list of who was present:
+    'Mrs Khan, the Urdu interpreter'), not on the phone."""
     if re.search(r"\bphone\b", chunk_text, re.I):
         return False
+    if listed and token.i in people.name_of:
+        return True
+    if people.parsed and token.dep_ == "conj" and (people.ref(token.head) or PersonRef("", "")).kind == "worker" \
+            and token.head.dep_ == "nsubj":
+        return True  # the worker and the officer visited together
     before = token.doc[max(0, token.i - 4):token.i].text.lower()
     return "with" in before.split() or bool(re.search(r"\b(also|was|were) (at|there|present)\b", chunk_text, re.I))
 
