@@ -27,6 +27,7 @@ _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shar
 _LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
 _PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
+_ARRANGED = re.compile(r"\b(arranged|agreed|booked|arrangement)\b", re.I)
 _PARENT_ROLES = {"mother", "father", "stepfather", "stepmother", "parent", "parents", "carer"}
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
@@ -103,13 +104,15 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
     found: dict[str, PersonRef] = {}
     gone: set[str] = set()
     for sentence, key in zip(sentences, section_keys):
-        if key != "present" and not rules["presence"].search(sentence.text):
-            continue
+        if key != "present" and not rules["presence"].search(sentence.text) or key == "other_information":
+            continue  # what others told the worker ("Tia was seen in A and E") is not who was at the visit
         earlier = False  # a part of this sentence already said who was there
         before = ""
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
             absent = bool(rules["absence"].search(chunk_text)) or _listed_away(chunk, sentence.span, rules["absence"])
+            if absent and _ARRANGED.search(sentence.text):
+                absent = False  # "arranged with Kelly by phone": how the visit was arranged, not who was away
             # "Joint visit with a police officer": who the visit was made with was there
             with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
             said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
@@ -157,7 +160,8 @@ def _speakers(span: Span, people: People) -> list[PersonRef]:
                 ref = people.ref(subject) if subject is not None else None
                 if ref is not None and ref.name and ref not in speakers:
                     speakers.append(ref)
-    return [s for s in speakers if s.kind in ("parent_carer", "household_member")]
+    # a name nobody gave a role whose views the note files as a parent's is an adult of the household
+    return [s for s in speakers if s.kind in ("parent_carer", "household_member") or s.kind == "unknown" and s.name]
 
 
 def _in_a_thing(token: Token) -> bool:
