@@ -235,7 +235,7 @@ class Children:
         pool = self.group_before(self.doc[group.start]) if group.recent else self.everyone
         if group.twins:
             pool = [i for i in self._twins() if i in pool]
-        if group.count is not None and len(pool) > group.count:
+        if group.count is not None and len(pool) > group.count and not group.singular:
             named_apart = set(self.mentioned_in(sentence_of(token), named_only=True, skip_groups=True))
             rest = [i for i in pool if i not in named_apart]  # "both boys ..., and Reece was seen with dad"
             pool = rest if len(rest) >= group.count else pool
