@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.drafting.ages import age_after
 from pipeline.drafting.doc_views import parser_sentences, sentence_of
 from pipeline.drafting.groups import GroupPhrase, group_at
 from pipeline.drafting.people import People, PersonRef
@@ -54,6 +55,7 @@ class Children:
         self._group_at: dict[int, GroupPhrase] = group_at(doc)  # every word of a group phrase -> the phrase
         self._find_named()
         self._find_unnamed()
+        self._ages_of_groups()
 
     def __len__(self) -> int:
         return len(self.children)
@@ -110,6 +112,27 @@ class Children:
             for head in generic:
                 self._unnamed_heads[head] = self._unnamed("young person" if "young" in self.people.t.lower[head - 1:head + 1]
                                                           else "child", generic[0])
+
+    def _ages_of_groups(self) -> None:
+        """'the twins are 14', 'both boys are 9': an age said of a group goes to each child it
+        means whose own age was not said."""
+        t = self.people.t
+        ends = {g.end: g for g in self._group_at.values()}
+        ends |= {end: None for head, (entry, _, end) in self.people.roles.items()
+                 if entry["kind"] == "child" and entry.get("plural") and end not in ends}
+        for end, group in ends.items():
+            if end + 1 >= len(t.lower) or t.lower[end] not in ("are", "were"):
+                continue
+            k = end + 1 + (t.lower[end + 1] in ("both", "aged", "now"))
+            age = age_after(t, k) if k < len(t.lower) and t.tokens[k].like_num else None
+            if age is None:
+                continue
+            meant = self._in_group(group, self.doc[group.start]) if group is not None else \
+                self._by_role(end - 1)
+            if len(meant) >= 2:
+                for i in meant:
+                    if self.children[i].age is None:
+                        self.children[i].age = age
 
     def _unnamed(self, word: str, head: int) -> int:
         key = f"unnamed:{word}"
