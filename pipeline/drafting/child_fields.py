@@ -56,13 +56,14 @@ class _Said:
 def child_statements(sentences: list[NoteSentence], people: People, children: Children) -> list[_Said]:
     """What the note says of each child's seen, seen alone and bedroom seen. Settles who the
     children are: a bare first name nobody gave a role is a child only when spoken of as
-    seen or not (the sections then know that the others are adults)."""
+    seen or not, or seen alone or not (a room of theirs does not say so); the sections then
+    know that the others are adults."""
     rules = visit_rules()
     finder = PhraseFinder(sentences)
     said: list[_Said] = []
     for index, sentence in enumerate(sentences):
         said += _Sentence(index, sentence, rules, finder, people, children).statements()
-    spoken_of = {s.child for s in said}
+    spoken_of = {s.child for s in said if s.field != "bedroom_seen"}  # "the cot, in Gemma's room": not hers
     if any(c.tentative for c in children.children):
         kept = [i for i, c in enumerate(children.children) if i in spoken_of or not c.tentative]
         said = [replace(s, child=kept.index(s.child)) for s in said if s.child in kept]

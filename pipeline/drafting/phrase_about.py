@@ -179,6 +179,9 @@ class PhraseAbout:
             chosen = found[:1] or chosen
         if chosen and self.people.parsed:
             chosen += [c for c in chosen[0].conjuncts if c.lower_ in ROOMS]
+            # "Harry's cot, in Finn's room, was seen": the room the cot is in was seen too
+            chosen += [g for r in list(chosen) if r.lower_.startswith("cot") for p in r.children
+                       if p.dep_ == "prep" and p.lower_ == "in" for g in p.children if g.lower_ in ROOMS]
         if chosen:  # "Macy's bedroom and the room Kyle shares", however the parse joins them
             doc, first = match.doc, chosen[0]
             after = [t for t in doc[first.i + 1:min(self.span.end, first.i + 5)]]
