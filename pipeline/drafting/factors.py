@@ -127,6 +127,8 @@ def find_terms(doc: Doc, sentences: list[NoteSentence], families: tuple[Compiled
                     continue
                 if excluded and any(a < end and start < b for a, b in excluded):
                     continue
+                if term.unless is not None and term.unless.search(sentences[index].text):
+                    continue  # a sign that means something else in a sentence like this
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None or len(span) == 0:
                     continue
