@@ -341,6 +341,10 @@ class People:
                 ref = self.ref(child)
                 if ref is None or ref.kind in ("worker",):
                     return None
+                if ref.kind == "professional" and self._institution(child):
+                    owner = self._person_owning(child, token)
+                    if owner is not None:
+                        return owner  # "Noah's school said he has...": a school is not a he or she
                 if token.dep_ in ("dobj", "pobj", "dative"):
                     subject = next((c for c in own_verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                     if subject is None or (self.ref(subject) or WORKER).key == ref.key:
@@ -349,6 +353,22 @@ class People:
                         return None  # "Lily told me Jason shouted at mummy and pushed her": mummy
                 return ref
         return None
+
+    def _person_owning(self, agency: Token, pronoun: Token) -> PersonRef | None:
+        """'Noah's school': the person an agency belongs to, when the pronoun fits them."""
+        gender = self.lex.pronouns.get(pronoun.lower_)
+        for child in agency.children:
+            if child.dep_ == "poss":
+                ref = self.ref(child)
+                if ref is not None and ref.kind not in ("worker", "professional") and \
+                        self._fits(self._gendered(ref), gender or ""):
+                    return ref
+        return None
+
+    def _institution(self, token: Token) -> bool:
+        """An agency, not a person ('the school', 'police', 'the youth offending service')."""
+        low = token.lower_
+        return low in self.lex.organisation_words or low in self.lex.agency_words or low in self.lex.institution_words
 
     def _own_subject_fits(self, verb: Token, pronoun: Token) -> bool:
         gender = self.lex.pronouns.get(pronoun.lower_) or ""

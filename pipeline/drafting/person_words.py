@@ -57,6 +57,7 @@ class Lexicon:
     place_prepositions: set[str]
     organisation_words: set[str]
     agency_words: set[str]
+    institution_words: set[str]
     voice_labels: set[str]
     animal_words: set[str]
     travel_words: set[str]
@@ -76,6 +77,7 @@ def lexicon() -> Lexicon:
                    titles=set(data["titles"]), not_names=set(data["not_names"]),
                    place_prepositions=set(data["place_prepositions"]),
                    organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
+                   institution_words=set(data["institution_words"]),
                    voice_labels=set(data["voice_labels"]), animal_words=set(data["animal_words"]),
                    travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
 
