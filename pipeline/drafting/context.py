@@ -28,6 +28,7 @@ _DATA = Path(__file__).parent / "data" / "context.yaml"
 SPAN_KEY = "casenote_factor_terms"
 _EXTENSION = "casenote_negex"
 _CLAUSE_BOUNDARIES = {"ccomp", "advcl", "relcl", "parataxis", "ROOT"}
+_CAUSE_PREPOSITIONS = {"since", "after", "following", "because", "due", "from"}
 _OPINION_VERBS = {"think", "believe", "feel", "suspect", "consider", "thinks", "believes", "feels"}
 
 
@@ -149,6 +150,8 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
 def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
     """Climb from the factor word to the head of its clause, looking for negation. A
     negation inside the matched words is part of what is said ("nobody loves him")."""
+    if span[0].lower_ in _CAUSE_PREPOSITIONS:
+        return False  # "Since her stroke (Sharon cannot walk)": the cause, however the parse hangs it
     current = token
     for _ in range(40):  # a parse tree is never this deep; guards against cycles
         if _negated_here(current, rules, span):
@@ -158,6 +161,8 @@ def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
         dep = current.dep_
         if dep == "conj" and (_has_subject(current) or _joined_by_but(current)):
             return False  # "mum does not drink but dad drinks": its own clause
+        if dep == "pobj" and current.head.lower_ in _CAUSE_PREPOSITIONS and current.head.dep_ == "prep":
+            return False  # "Since her stroke Sharon cannot walk": the cause, not what is negated
         if dep in _CLAUSE_BOUNDARIES:
             head = current.head
             if head.lower_ in rules.denial_verbs:

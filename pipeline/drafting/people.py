@@ -17,6 +17,7 @@ from pipeline.drafting.doc_views import parser_sentences, token_table
 
 
 
+_OPENING_WORDS = {"since", "after", "following", "before", "despite"}  # an opening phrase about the subject
 HOUSEHOLD_ADULTS = "household adults"  # the role of "both adults", "the adults" (data/people.yaml)
 AGENCY = PersonRef(role="agency", kind="professional")  # "the youth offending service told me"
 
@@ -234,6 +235,9 @@ class People:
                     if opens and topic is not None and (self._fits(self._gendered(topic), gender, exact=True) or
                                                         self._speaker_goes_on(topic, token, sent, gender)):
                         ranked = [topic] + [r for r in ranked if r != topic]
+                    ahead = self._named_after_opening(token, sent, gender) if not seen_person else None
+                    if ahead is not None:  # "Since her stroke in October Sharon cannot walk": Sharon
+                        ranked = [ahead] + [r for r in ranked if r != ahead]
                     ref = ranked[0] if ranked else None
                     self.resolved[token.i] = ref
                     self._alternatives[token.i] = ranked
@@ -249,6 +253,19 @@ class People:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+
+    def _named_after_opening(self, pronoun: Token, sent: Span, gender: str) -> PersonRef | None:
+        """A pronoun in an opening 'since'/'after'/'when' phrase means the person the main
+        clause then names, when they fit ('After his arrest, Dean moved out')."""
+        if gender not in ("f", "m") or self.t.lower[sent.start] not in _OPENING_WORDS:
+            return None
+        for i in range(pronoun.i + 1, min(sent.end, pronoun.i + 8)):
+            if self.t.tag[i].startswith("VB") or self.t.lower[i] in self.lex.pronouns:
+                return None  # the opening phrase has a verb or person of its own
+            ref = self.ref(self.t.tokens[i])
+            if ref is not None and ref.kind not in ("worker", "professional"):
+                return ref if self._fits(self._gendered(ref), gender, exact=True) else None
+        return None
 
     def _speaker_goes_on(self, topic: PersonRef, pronoun: Token, sent: Span, gender: str) -> bool:
         """'Kayla said Ricky smokes weed ... She said she has to get Jayden and Summer their tea':
