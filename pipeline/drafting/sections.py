@@ -255,7 +255,10 @@ def _speaker_subject(verb: Token) -> Token | None:
 
 def _as_told(verb: Token, speaker: PersonRef, people: People) -> PersonRef:
     """Words that reached the worker through someone else are information from others:
-    'Amelia told her teacher that...', 'mum told me on the phone that...'."""
+    'Amelia told her teacher that...', 'mum told me on the phone that...' (not a view:
+    'he likes his new school')."""
+    if verb.lower_ not in SAYING_VERBS:
+        return speaker
     for child in verb.children:
         heard_by = [child] if child.dep_ in ("dobj", "dative") else \
             [g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "to" else []
