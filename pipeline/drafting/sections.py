@@ -51,6 +51,7 @@ CLAUSE_VERBS = VIEW_VERBS | {"answered", "replied"}  # report words only with a 
 _CHILDREN = PersonRef(role="child", kind="child", gender="plural")
 _PHONE = {"phone", "telephone", "call", "text", "email"}
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
+_SEEING_VERBS = {"talk", "speak", "see", "seen", "meet", "spoken", "chat"}
 _MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
 _HEADING_END = ".,:;-!?"
@@ -221,6 +222,10 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
         if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span):
             if token.lower_ in CLAUSE_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
                 continue  # "she loves Bella", "Kerry answered the door": no words or view reported
+            if _in_front_of_worker(token, people):
+                continue  # "Gary told Chloe in front of me that she was useless": what the worker saw
+            if token.lower_ in VIEW_VERBS and _agreed_to_be_seen(token, people):
+                continue  # "Callum agreed to talk to the worker alone": how he was seen, not a view
             subject = _speaker_subject(token)
             ref = people.ref(subject) if subject is not None else None
             if ref is None and subject is not None and children_said(subject):
@@ -238,6 +243,33 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     if by_words is not None:
         return by_words
     return ref if ref is not None and ref.kind == "professional" else None
+
+
+def _agreed_to_be_seen(verb: Token, people: People) -> bool:
+    """'agreed to talk to the worker alone', 'wanted to be seen with her sister': the view is
+    about seeing the worker."""
+    for xcomp in verb.children:
+        if xcomp.dep_ != "xcomp" or xcomp.lower_ not in _SEEING_VERBS:
+            continue
+        if xcomp.lower_ in ("seen", "spoken") or any(c.dep_ == "auxpass" for c in xcomp.children):
+            return True  # "to be seen", "to be spoken to"
+        objects = [c for c in xcomp.children if c.dep_ == "dobj"]
+        objects += [g for c in xcomp.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        if any((people.ref(o) or _CHILDREN).kind == "worker" for o in objects):
+            return True
+    return False
+
+
+def _in_front_of_worker(verb: Token, people: People) -> bool:
+    """Words said to someone else in the worker's presence ('in front of me')."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            front = next((g for g in prep.children if g.lower_ == "front"), None)
+            of = next((g for g in front.children if g.lower_ == "of"), None) if front is not None else None
+            whom = [g for g in of.children if g.dep_ == "pobj"] if of is not None else []
+            if any((people.ref(w) or _CHILDREN).kind == "worker" or w.lower_ == "us" for w in whom):
+                return True
+    return False
 
 
 def children_said(subject: Token) -> bool:
@@ -311,6 +343,8 @@ def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING
             continue
         if token.dep_ == "relcl" and people.ref(token.head) is None:
             continue  # "new trainers that mum said she had not bought": about the trainers
+        if people.parsed and _in_front_of_worker(token, people):
+            continue
         for j in range(i - 1, max(-1, i - 4), -1):
             ref = people.ref(tokens[j])
             if ref is not None:
