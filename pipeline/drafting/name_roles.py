@@ -68,7 +68,7 @@ class NameRoles:
                 name.role, name.kind = "child", "child"
             if name.role is None and self._lives_with(i):
                 name.role, name.kind = "carer", "parent_carer"
-            if name.role is None and name.age is None and self._arranged_with(i):
+            if name.role is None and name.age is None and (self._arranged_with(i) or self._with_partner(i)):
                 name.role, name.kind = "parent", "parent_carer"
         for i, key in sorted(self.name_of.items()):
             name = self.names[key]
@@ -219,6 +219,14 @@ class NameRoles:
         if j < 1 or self.t.lower[j] != "with":
             return False
         return self.t.lower[j - 1] in _ARRANGING
+
+    def _with_partner(self, i: int) -> bool:
+        """'Kirsty and her partner Jay': a couple of the household, of whom the one named
+        first with no age is a parent (the partner is named by the role word)."""
+        lower = self.t.lower
+        words = lower[i + 1:i + 4]
+        return len(words) == 3 and words[0] == "and" and words[1] in ("her", "his") and \
+            words[2] in ("partner", "boyfriend", "girlfriend", "husband", "wife", "fiance", "fiancee")
 
     def _last_of_name(self, i: int) -> bool:
         return self.name_of.get(i + 1) != self.name_of[i]

@@ -12,6 +12,7 @@ from pipeline.drafting.person_words import REPORTING_HEADS, Lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 _POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
+_SHORTEST_STEM = 3  # "Jess" for "Jessica"; "Jo" is too short to tell
 _NAMED_CONDITIONS = {(s, w) for s in ("'s", "’s") for w in ("disease", "syndrome", "palsy", "disorder", "law")}
 
 
@@ -29,7 +30,9 @@ class Names(NameRoles):
         self.role_words = {i for _, start, end in roles.values() for i in range(start, end)}
         # "her" in "her partner Darren": a possessive just before a role phrase
         self.roles_start = {start - 1 for _, start, _ in roles.values() if start > 0}
+        self.aliases: dict[str, str] = {}  # a short form of a name -> the name ("Jess" -> "Jessica")
         self._find_names(known)
+        self._short_forms()
         self._name_roles_and_ages()
         self._known_people_everywhere()
         self._vote_genders()
@@ -131,12 +134,31 @@ class Names(NameRoles):
                     (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = word
 
+    def _short_forms(self) -> None:
+        """'Jessica ... Jess', 'Alexandra ... Alex', 'Lily-Mae ... Lily', 'Jessie': a name that
+        starts exactly one longer name of the note is that person (not a name with a title)."""
+        plain = [key for key, name in self.names.items() if name.title is None]
+        for short in plain:
+            low = short.lower()
+            stem = low[:-2] if low.endswith("ie") else low[:-1] if low.endswith("y") and len(low) > 4 else low
+            if len(stem) < _SHORTEST_STEM:
+                continue
+            longer = [key for key in plain if key != short and len(key) > len(short) and key.lower().startswith(stem)]
+            if len(longer) != 1:
+                continue
+            self.aliases[short] = longer[0]
+            for i, key in list(self.name_of.items()):
+                if key == short:
+                    self.name_of[i] = longer[0]
+            del self.names[short]
+
     def _known_people_everywhere(self) -> None:
         """A name known to be a child or an adult of the family is that person wherever it is
         said, even where the parse hangs it on a noun ('the room Kyle shares', 'Ricky smokes
         weed' parsed as compounds)."""
         lower = self.t.lower
         for i, word in enumerate(self.t.text):
+            word = self.aliases.get(word, word)
             name = self.names.get(word)
             if name is None or i in self.name_of or name.kind in (None, "unknown", "professional"):
                 continue

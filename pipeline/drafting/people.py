@@ -152,7 +152,8 @@ class People:
             owner = self._owner_of(self.t.tokens[i], start)
             if owner is not None and owner.is_child:
                 kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
-        elif role in ("mother", "father") and self._parent_of_parent_listed(i, start):
+        elif role in ("mother", "father") and (self._parent_of_parent_listed(i, start) or
+                                               self._parent_of_named_parent(start)):
             role, kind = "grandparent", "household_member"  # "dad Jamie and his mum": the children's nan
         if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
             kind = "household_member"
@@ -191,6 +192,13 @@ class People:
         listed = self.ref(token.head)
         return listed is not None and listed.kind == "parent_carer" and listed.role in ("mother", "father", "parent") \
             and self.lex.pronouns.get(self.t.lower[start - 1]) == listed.gender
+
+    def _parent_of_named_parent(self, start: int) -> bool:
+        """'Rachel's mother, who lives with the family': the mother of a named parent."""
+        if start < 2 or self.t.lower[start - 1] not in ("'s", "’s") or start - 2 not in self.name_of:
+            return False
+        owner = self.names.get(self.name_of[start - 2])
+        return owner is not None and owner.kind == "parent_carer" and owner.role != "grandparent"
 
     def _has_word_before(self, start: int, words: set[str]) -> bool:
         return any(self.t.lower[j] in words for j in range(max(0, start - 2), start))
