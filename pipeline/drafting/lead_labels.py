@@ -29,22 +29,10 @@ def lead_label_speaker(span: Span, people: People) -> PersonRef | None:
                  None)
     if comma is None or comma == span.start or span.end - comma - 1 < SHORTEST_ANSWER:
         return None
-    label = range(span.start, comma)
     if words[comma - 1] in people.lex.voice_labels:
-        return _voice_owner(label, people)
-    if _agency(label, people):
+        return people.voice_label_owner(span)  # "My view, ...": the worker's own (the cues decide)
+    if _agency(range(span.start, comma), people):
         return AGENCY
-    return None
-
-
-def _voice_owner(label: range, people: People) -> PersonRef | None:
-    """'Mia's words', 'in mum's view', 'Craig's view': the person before the 's."""
-    words = people.t.lower
-    for i in label:
-        if words[i] in ("'s", "’s") and i > label.start:
-            return people.ref(people.t.tokens[i - 1])
-        if words[i] == "my":
-            return None  # "My view, ...": the worker's own view (the analysis cues decide)
     return None
 
 

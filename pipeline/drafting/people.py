@@ -17,6 +17,7 @@ from pipeline.drafting.doc_views import parser_sentences, token_table
 
 
 
+_LONGEST_VOICE_LABEL = 5  # "In mum's own words ,"
 _OPENING_WORDS = {"since", "after", "following", "before", "despite"}  # an opening phrase about the subject
 HOUSEHOLD_ADULTS = "household adults"  # the role of "both adults", "the adults" (data/people.yaml)
 AGENCY = PersonRef(role="agency", kind="professional")  # "the youth offending service told me"
@@ -153,7 +154,7 @@ class People:
             if owner is not None and owner.is_child:
                 kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
         elif role in ("mother", "father") and (self._parent_of_parent_listed(i, start) or
-                                               self._parent_of_named_parent(start)):
+                                               self._parent_of_named_parent(i, start)):
             role, kind = "grandparent", "household_member"  # "dad Jamie and his mum": the children's nan
         if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
             kind = "household_member"
@@ -193,12 +194,17 @@ class People:
         return listed is not None and listed.kind == "parent_carer" and listed.role in ("mother", "father", "parent") \
             and self.lex.pronouns.get(self.t.lower[start - 1]) == listed.gender
 
-    def _parent_of_named_parent(self, start: int) -> bool:
-        """'Rachel's mother, who lives with the family': the mother of a named parent."""
-        if start < 2 or self.t.lower[start - 1] not in ("'s", "’s") or start - 2 not in self.name_of:
+    def _parent_of_named_parent(self, i: int, start: int) -> bool:
+        """'Rachel's mother, who lives with the family', 'Rachel said ... her mum's dementia':
+        the mother of a named parent."""
+        if start >= 2 and self.t.lower[start - 1] in ("'s", "’s") and start - 2 in self.name_of:
+            owner = self.names.get(self.name_of[start - 2])
+        elif start >= 1 and self.t.lower[start - 1] in ("her", "his") and start - 1 in self.resolved:
+            ref = self.resolved[start - 1]
+            owner = self.names.get(ref.name) if ref is not None and ref.name else None
+        else:
             return False
-        owner = self.names.get(self.name_of[start - 2])
-        return owner is not None and owner.kind == "parent_carer" and owner.role != "grandparent"
+        return owner is not None and owner.kind == "parent_carer" and owner.role not in ("grandparent", "carer")
 
     def _has_word_before(self, start: int, words: set[str]) -> bool:
         return any(self.t.lower[j] in words for j in range(max(0, start - 2), start))
@@ -246,6 +252,9 @@ class People:
                     ahead = self._named_after_opening(token, sent, gender) if not seen_person else None
                     if ahead is not None:  # "Since her stroke in October Sharon cannot walk": Sharon
                         ranked = [ahead] + [r for r in ranked if r != ahead]
+                    same = self._said_before_in(token, sent)
+                    if same is not None:  # "looking after her mum ..., and her mum's dementia": one owner
+                        ranked = [same] + [r for r in ranked if r != same]
                     ref = ranked[0] if ranked else None
                     self.resolved[token.i] = ref
                     self._alternatives[token.i] = ranked
@@ -261,6 +270,17 @@ class People:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+
+    def _said_before_in(self, pronoun: Token, sent: Span) -> PersonRef | None:
+        """The owner of the same words said earlier in the sentence ('her mum ... her mum's')."""
+        nxt = pronoun.i + 1
+        if nxt >= sent.end or nxt not in self.roles:
+            return None
+        words = (self.t.lower[pronoun.i], self.t.lower[nxt])
+        for i in range(nxt - 2, sent.start - 1, -1):
+            if (self.t.lower[i], self.t.lower[i + 1]) == words and i in self.resolved:
+                return self.resolved[i]
+        return None
 
     def _named_after_opening(self, pronoun: Token, sent: Span, gender: str) -> PersonRef | None:
         """A pronoun in an opening 'since'/'after'/'when' phrase means the person the main
@@ -287,8 +307,27 @@ class People:
         k = next((n for n, s in enumerate(before) if s.start == sent.start), 0)
         return k > 0 and before[k - 1].root.lower_ in REPORTING_HEADS
 
+    def voice_label_owner(self, sent: Span) -> PersonRef | None:
+        """'Mia's words, ...', 'In dad's view, ...', 'Kyle's account, ...': whose words a
+        sentence's lead label says it holds (the label words are ``voice_labels``)."""
+        words = self.t.lower
+        comma = next((i for i in range(sent.start, min(sent.end, sent.start + _LONGEST_VOICE_LABEL + 1))
+                      if words[i] == ","), None)
+        if comma is None or comma - sent.start < 3 or words[comma - 1] not in self.lex.voice_labels:
+            return None
+        owner_at = comma - 3  # "<name> 's <words>"
+        if words[owner_at + 1] not in ("'s", "’s") or any(self.t.tag[i].startswith("VB") for i in range(sent.start, comma)):
+            return None
+        if owner_at > sent.start and words[sent.start] not in ("in", "from"):
+            return None  # "Duty SW believes Kai's account, ...": not a label
+        return self.ref(self.t.tokens[owner_at])
+
     def _topic(self, sent: Span) -> PersonRef | None:
-        """The subject of a sentence's main verb: 'Kacey said she ran away' -> Kacey."""
+        """The subject of a sentence's main verb: 'Kacey said she ran away' -> Kacey; the owner
+        of a lead label: 'Kyle's account, his stepdad punched mum' -> Kyle."""
+        labelled = self.voice_label_owner(sent)
+        if labelled is not None:
+            return labelled
         if self.parsed:
             root = sent.root
             for child in root.children:
@@ -380,14 +419,17 @@ class People:
         return None
 
     def _person_owning(self, agency: Token, pronoun: Token) -> PersonRef | None:
-        """'Noah's school': the person an agency belongs to, when the pronoun fits them."""
-        gender = self.lex.pronouns.get(pronoun.lower_)
-        for child in agency.children:
-            if child.dep_ == "poss":
-                ref = self.ref(child)
-                if ref is not None and ref.kind not in ("worker", "professional") and \
-                        self._fits(self._gendered(ref), gender or ""):
-                    return ref
+        """The person an agency's report is about, when the pronoun fits them: whose agency it
+        is ('Noah's school said he'), else the one named in the report before the pronoun
+        ('The school said Mia's attendance is low and she has told staff')."""
+        gender = self.lex.pronouns.get(pronoun.lower_) or ""
+        owners = [c for c in agency.children if c.dep_ == "poss"]
+        named = [self.t.tokens[i] for i in range(agency.i + 1, pronoun.i) if i in self.name_of]
+        for token in owners + named[::-1]:
+            ref = self.ref(token)
+            if ref is not None and ref.kind not in ("worker", "professional") and \
+                    self._fits(self._gendered(ref), gender):
+                return ref
         return None
 
     def _institution(self, token: Token) -> bool:
