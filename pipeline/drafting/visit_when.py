@@ -27,6 +27,7 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12}
+_MINUTES = {"five": 5, "ten": 10, "twenty": 20, "twenty five": 25}  # "ten past four", "twenty to five"
 _HOUR = r"(\d{1,2}|" + "|".join(_NUMBERS) + ")"
 _MONTH = "(" + "|".join(_MONTHS) + ")"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
@@ -47,6 +48,8 @@ _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
     (re.compile(rf"\bhalf {_HOUR}\b", re.I), "half"),  # British "half four" is 4.30
     (re.compile(rf"\bquarter past {_HOUR}\b", re.I), "quarter past"),
     (re.compile(rf"\bquarter to {_HOUR}\b", re.I), "quarter to"),
+    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five) past {_HOUR}\b", re.I), "minutes past"),
+    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five) to {_HOUR}\b", re.I), "minutes to"),
     (re.compile(r"\b(\d{1,2})[.:](\d{2})\b(?! ?(%|percent|pounds|kg|miles))", re.I), "clock"),
     (re.compile(rf"\bat (?:about |around |roughly )?{_HOUR}\b(?! (years?|months?|weeks?|days?|times|percent|pounds|of)\b)",
                 re.I), "clock"),
@@ -56,23 +59,38 @@ _PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night|tonight)\b", re.I
 
 def visit_when(sentences: list[NoteSentence], section_keys: list[str]) -> VisitWhen | None:
     rules = visit_rules()["when"]
+    found: list[tuple[int, dict, int, int]] = []  # (sentence, parts, start, end) in order
     for index, (sentence, key) in enumerate(zip(sentences, section_keys)):
         if key != "purpose" and index >= FIRST_SENTENCES:
             continue
         text = sentence.text
-        about_visit = rules["visit"].search(text) or rules["label"].search(text)
+        label = rules["label"].search(text)
+        about_visit = rules["visit"].search(text) or label
         if not about_visit and index >= FIRST_SENTENCES:
             continue
+        if found and not (label and index == found[-1][0] + 1):
+            break  # a form's next line ("Date of visit, 22nd April." "Time, 5.30pm.") may add to it
         cut = rules["about_something_else"].search(text)
         clause = text[:cut.start()] if cut else text
-        found = _read(clause)
-        if found is not None and not about_visit and not _only_when(clause, found):
+        read = _read(clause)
+        if read is None or not about_visit and not _only_when(clause, read):
             continue  # "Monday evening, about 7pm." opening a note is when; another sentence is not
-        if found is not None:
-            parts, start, end = found
-            offset = sentence.model.start_char
-            return VisitWhen(said=text[start:end], start_char=offset + start, end_char=offset + end, **parts)
-    return None
+        parts, start, end = read
+        if found and set(parts) & set(found[0][1]):
+            break
+        found.append((index, parts, start, end))
+    if not found:
+        return None
+    first, last = found[0], found[-1]
+    start = sentences[first[0]].model.start_char + first[2]
+    end = sentences[last[0]].model.start_char + last[3]
+    parts = {name: value for _, said, _, _ in found for name, value in said.items()}
+    return VisitWhen(said=_text_between(sentences, start, end), start_char=start, end_char=end, **parts)
+
+
+def _text_between(sentences: list[NoteSentence], start: int, end: int) -> str:
+    doc_text = sentences[0].span.doc.text
+    return doc_text[start:end]
 
 
 def _read(clause: str) -> tuple[dict, int, int] | None:
@@ -121,11 +139,16 @@ def _time(clause: str, *, taken: list[tuple[int, int]]) -> tuple[dt.time, tuple[
         for m in pattern.finditer(clause):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue  # "the 12th of February" is not 12 o'clock
-            hour = _hour(m.group(1))
+            minutes_said = _MINUTES.get(m.group(1).lower().replace("-", " ")) if kind.startswith("minutes") else None
+            hour = _hour(m.group(2) if minutes_said is not None else m.group(1))
             if hour is None or not 1 <= hour <= 12 and kind != "clock" or hour > 23:
                 continue
             minute = 0
-            if kind == "half":
+            if kind == "minutes past":
+                minute = minutes_said
+            elif kind == "minutes to":
+                hour, minute = hour - 1, 60 - minutes_said
+            elif kind == "half":
                 minute = 30
             elif kind == "quarter past":
                 minute = 15
