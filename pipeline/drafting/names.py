@@ -195,6 +195,25 @@ class Names(NameRoles):
                     votes[gender] = votes.get(gender, 0) + 1
                     break
 
+    def _vote_own_words(self) -> None:
+        """'Tyler talked to me on his own', 'Ruby saw herself': 'his own' and a reflexive
+        are the subject's own, whoever else the sentence names."""
+        lower = self.t.lower
+        for j, word in enumerate(lower):
+            own = word in ("his", "her") and j + 1 < len(lower) and lower[j + 1] == "own"
+            if not own and word not in ("himself", "herself"):
+                continue
+            verb = self.t.tokens[j].head
+            for _ in range(4):
+                if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                    break
+                verb = verb.head
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.i in self.name_of:
+                votes = self.names[self.name_of[subject.i]].votes
+                gender = self.lex.pronouns[word]
+                votes[gender] = votes.get(gender, 0) + 1
+
     def _vote_genders(self) -> None:
         """'Kayden said he...' / 'Kayden showed me his room': a name's gender from its pronouns."""
         for sent in parser_sentences(self.doc):
@@ -219,6 +238,7 @@ class Names(NameRoles):
                     break
         if self.parsed:
             self._vote_reported_speakers()
+            self._vote_own_words()
         for i, key in self.name_of.items():  # "Leanne, her partner Darren": Leanne is a she
             j = i + 1
             if j + 1 < len(self.t.lower) and self.t.lower[j] == "," and j + 1 in self.roles_start:
