@@ -13,7 +13,8 @@ from pipeline.drafting.children import GROUP_WORDS, Children
 from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
-          "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been"}
+          "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
+          "stayed", "sat", "remained"}  # "Leo stayed on mum's knee": Leo
 ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots"}
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
@@ -120,8 +121,9 @@ class PhraseAbout:
         found: list[int] = []
         for token in tokens:
             # conjuncts, and a word the parser hung on them as a compound ("Skye and the baby sleep")
+            # or an apposition ("her son Leo stayed on mum's knee")
             words = [token] + list(token.conjuncts)
-            words += [c for w in words for c in w.children if c.dep_ == "compound"]
+            words += [c for w in words for c in w.children if c.dep_ in ("compound", "appos")]
             for t in words:
                 antecedent = _relative_antecedent(t)
                 if antecedent is not None:
