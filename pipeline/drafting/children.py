@@ -295,6 +295,9 @@ class Children:
         sent = sentence_of(token)
         position = next(k for k, s in enumerate(sentences) if s.start == sent.start)
         spans: list[Span] = [self.doc[sent.start:token.i]]
+        last = self._last_group_mention(spans[0])
+        if last:
+            return last  # "... and both twins were seen with their dad, as they are too young": the twins
         if position > 0:
             spans.append(sentences[position - 1])
         for span in spans:
@@ -312,6 +315,24 @@ class Children:
             if len(found) >= 2:
                 return sorted(found)
         return self.everyone
+
+    def _last_group_mention(self, span: Span) -> list[int]:
+        """The children of the last mention in the span when it names several at once."""
+        for t in reversed(span):
+            if t.lower_ in _PLURAL_PRONOUNS or t.lower_ in GROUP_WORDS and t.i not in self._group_at:
+                continue
+            group = self._group_at.get(t.i)
+            if group is not None and group.start != t.i:
+                continue
+            if group is None and t.i not in self.people.name_of and t.i not in self.people.roles:
+                continue
+            if t.i in self.people.phrase_head:
+                continue  # one role phrase is one mention: its head word speaks for it
+            meant = self.meant_by(t)
+            if group is None and t.i in self.people.roles and not meant:
+                continue  # "with their dad": not a child
+            return sorted(meant) if len(meant) >= 2 and (group is not None or t.i in self.people.roles) else []
+        return []
 
     def _nearest_child(self, token: Token, gender: str) -> list[int]:
         """A pronoun People did not tie to a child of the visit (in statements about seeing a

@@ -39,8 +39,17 @@ class PhraseAbout:
         arguments = self.people_arguments(verb) if self.people.parsed and verb is not None else None
         if arguments is not None:
             apart = self._named_before_alone(match, arguments)
-            return self.children_of(apart or arguments)
+            return self.children_of(apart or arguments, until=self._part_end(match))
         return self.in_chunk(match)
+
+    def _part_end(self, match: Span) -> int:
+        """Where the phrase's part of the sentence ends (", and the baby was too small ...":
+        a child the parse joins on after it is not in the phrase's list)."""
+        doc = self.span.doc
+        for i in range(match.end, self.span.end - 1):
+            if doc[i].lower_ == ";" or doc[i].lower_ == "," and doc[i + 1].lower_ in ("and", "but", "so", "while"):
+                return i
+        return self.span.end
 
     def people_arguments(self, verb: Token) -> list[Token] | None:
         """The verb's arguments that can be children: not "Jayden's" in "I did not see
@@ -117,12 +126,12 @@ class PhraseAbout:
         ref = self.people.ref(token)
         return ref is not None and ref.kind in ("worker", "professional")
 
-    def children_of(self, tokens: list[Token]) -> list[int]:
+    def children_of(self, tokens: list[Token], *, until: int | None = None) -> list[int]:
         found: list[int] = []
         for token in tokens:
             # conjuncts, and a word the parser hung on them as a compound ("Skye and the baby sleep")
             # or an apposition ("her son Leo stayed on mum's knee")
-            words = [token] + list(token.conjuncts)
+            words = [token] + [c for c in token.conjuncts if until is None or c.i < until or c.i < token.i]
             words += [c for w in words for c in w.children if c.dep_ in ("compound", "appos")]
             for t in words:
                 antecedent = _relative_antecedent(t)
