@@ -77,7 +77,7 @@ def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], childr
     said = list(said)
     present_names = {p.name.lower() for p in present if p.name and p.role == "child"}
     for i, child in enumerate(children.children):
-        if child.named and child.name.lower() in present_names:
+        if child.name.lower() in present_names:  # "the baby" listed stands for the unnamed baby
             said.append(_Said(i, "child_seen", True, WHERE, -1))
     result = []
     for i, child in enumerate(children.children):

@@ -7,6 +7,7 @@ live in ``data/visit.yaml``."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
@@ -27,6 +28,7 @@ _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shar
 _LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
 _PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
+_ASLEEP = re.compile(r"\b(was|were|is|are) (still |also )?asleep\b", re.I)  # a child asleep at home is there
 _ARRANGED = re.compile(r"\b(arranged|agreed|booked|arrangement)\b", re.I)
 _PARENT_ROLES = {"mother", "father", "stepfather", "stepmother", "parent", "parents", "carer"}
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
@@ -39,7 +41,7 @@ def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str],
     purpose = [s.text for s, key in zip(sentences, section_keys) if key == "purpose"]
     # not the plans: "A return home interview will be offered" is not this visit's type
     everything = [s.text for s, key in zip(sentences, section_keys) if key != "actions"]
-    present = people_present(sentences, section_keys, people)
+    present = people_present(sentences, section_keys, people, children)
     per_child = decide_child_fields(statements, sentences, children, present)
     shared = {name: shared_value([getattr(child, name) for child in per_child]) for name in CHILD_FIELDS}
     return VisitFields(
@@ -99,7 +101,8 @@ def _arranged_with_professional(sentence: NoteSentence, end: int, people: People
     return ref is not None and ref.kind == "professional"
 
 
-def people_present(sentences: list[NoteSentence], section_keys: list[str], people: People) -> list[Person]:
+def people_present(sentences: list[NoteSentence], section_keys: list[str], people: People,
+                   children: Children | None = None) -> list[Person]:
     rules = visit_rules()
     found: dict[str, PersonRef] = {}
     gone: set[str] = set()
@@ -131,8 +134,10 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                 if people.parsed and _in_a_thing(token):
                     continue
                 reporting = token.dep_ == "nsubj" and token.head.lower_ in SAYING_VERBS
+                ref = _unnamed_child(token, ref, children)
+                asleep = absent and ref.likely_child and not rules["absence"].search(_ASLEEP.sub("", chunk_text))
                 for person in _expand(ref, people):
-                    if absent and not reporting:  # "DC Harris said Lee has been bailed": Lee is away
+                    if absent and not reporting and not asleep:  # "DC Harris said Lee has been bailed": away
                         gone.add(person.key)
                     elif present:
                         found.setdefault(person.key, person)
@@ -145,6 +150,16 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
     for key in gone:
         found.pop(key, None)
     return _as_people(found)
+
+
+def _unnamed_child(token: Token, ref: PersonRef, children: Children | None) -> PersonRef:
+    """'the baby' in the list of who was there is the unnamed child of the visit the note calls so."""
+    if children is None or ref.name is not None or ref.kind != "child":
+        return ref
+    meant = children.meant_by(token)
+    if len(meant) == 1 and not children.children[meant[0]].named:
+        return replace(ref, name=children.children[meant[0]].name)
+    return ref
 
 
 def _speakers(span: Span, people: People) -> list[PersonRef]:
