@@ -131,8 +131,11 @@ class Names(NameRoles):
         # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
         for i, word in enumerate(text):
             if word in self.names and i not in self.name_of and \
-                    (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
-                self.name_of[i] = word
+                    (i > 0 and lower[i - 1] == "at" or self._owner_here(i) or not self._is_place(self.t.tokens[i])):
+                self.name_of[i] = word  # "did not look in Maisie's": Maisie's room, not a place
+
+    def _owner_here(self, i: int) -> bool:
+        return i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")
 
     def _short_forms(self) -> None:
         """'Jessica ... Jess', 'Alexandra ... Alex', 'Lily-Mae ... Lily', 'Jessie': a name that
