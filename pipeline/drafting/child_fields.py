@@ -227,7 +227,9 @@ class _Sentence:
                 if nxt.lower_ in ("his", "her", "their") and at + 2 < self.span.end:
                     nxt = doc[at + 2]
                 ref = self.people.ref(nxt)
-                if ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child:
+                adult = ref is not None and (ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child
+                                             or ref.kind == "unknown" and ref.name and ref.age is None)
+                if adult:  # "Maisie stayed with Stacey": a bare name with no age beside a child's is an adult's
                     found.append(token)
         return found
 
