@@ -74,7 +74,7 @@ def lexicon() -> Lexicon:
             phrases[tuple(word.lower().replace("-", " - ").split())] = entry
     return Lexicon(phrases=phrases, longest=max(len(p) for p in phrases), first_words=frozenset(p[0] for p in phrases),
                    pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
-                   titles=set(data["titles"]), not_names=set(data["not_names"]),
+                   titles=set(data["titles"]), not_names=set(data["not_names"]) | set(data["places"]),
                    place_prepositions=set(data["place_prepositions"]),
                    organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
                    institution_words=set(data["institution_words"]),

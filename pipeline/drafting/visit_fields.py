@@ -129,7 +129,9 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                     continue
                 if token.dep_ == "poss" or token.nbor(1).lower_ in ("'s", "’s") if token.i + 1 < len(token.doc) else False:
                     continue  # "mum's partner was not present" is about the partner
-                if ref.kind == "professional" and not _came_along(token, chunk_text, people, listed=key == "present"):
+                together = ref.kind == "professional" and _with_the_worker(token, people)
+                if ref.kind == "professional" and not together and \
+                        not _came_along(token, chunk_text, people, listed=key == "present"):
                     continue
                 if people.parsed and _in_a_thing(token):
                     continue
@@ -139,7 +141,7 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                 for person in _expand(ref, people):
                     if absent and not reporting and not asleep:  # "DC Harris said Lee has been bailed": away
                         gone.add(person.key)
-                    elif present:
+                    elif present or together:  # "my colleague and I", "SW and PC Shah called"
                         found.setdefault(person.key, person)
     for sentence, key in zip(sentences, section_keys):  # a parent or carer whose views were heard
         if key == "parent_views":
@@ -244,17 +246,28 @@ def _listed_away(chunk: Span, sentence: Span, absence: re.Pattern) -> bool:
     return listed is not None and absence.match(rest, listed.end()) is not None
 
 
+def _with_the_worker(token: Token, people: People) -> bool:
+    """Named together with the worker as the ones who visited: 'The duty social worker and DC
+    Patel visited', 'my colleague from the family support team and I'."""
+    if not people.parsed:
+        return False
+    if token.dep_ == "conj" and token.head.dep_ == "nsubj" and _is_worker(token.head, people):
+        return True
+    return any(c.dep_ == "conj" and _is_worker(c, people) for c in token.children)
+
+
+def _is_worker(token: Token, people: People) -> bool:
+    ref = people.ref(token)
+    return ref is not None and ref.kind == "worker"
+
+
 def _came_along(token: Token, chunk_text: str, people: People, *, listed: bool) -> bool:
-    """A professional at the visit ('with PC Evans', 'a key worker was also there', 'The
-    duty social worker and DC Patel visited', a named one in the list of who was present:
-    'Mrs Khan, the Urdu interpreter'), not on the phone."""
+    """A professional at the visit ('with PC Evans', 'a key worker was also there', a named
+    one in the list of who was present: 'Mrs Khan, the Urdu interpreter'), not on the phone."""
     if re.search(r"\bphone\b", chunk_text, re.I):
         return False
     if listed and token.i in people.name_of:
         return True
-    if people.parsed and token.dep_ == "conj" and (people.ref(token.head) or PersonRef("", "")).kind == "worker" \
-            and token.head.dep_ == "nsubj":
-        return True  # the worker and the officer visited together
     before = token.doc[max(0, token.i - 4):token.i].text.lower()
     return "with" in before.split() or bool(re.search(r"\b(also|was|were) (at|there|present)\b", chunk_text, re.I))
 
@@ -267,7 +280,8 @@ def _as_people(found: dict[str, PersonRef]) -> list[Person]:
         role = "child" if ref.likely_child and ref.kind != "another_child" else _OUTPUT_ROLE.get(ref.role, ref.role)
         if ref.kind == "professional":
             role = "professional"
-        if ref.name is None and (ref.role in named_roles or (role == "child" and has_named_child)):
-            continue  # 'mum' when 'mum Sarah' is already listed
+        if ref.name is None and role != "professional" and (ref.role in named_roles or
+                                                            (role == "child" and has_named_child)):
+            continue  # 'mum' when 'mum Sarah' is already listed (an interpreter named is not 'my colleague')
         people.append(Person(name=ref.name, role=role))
     return people
