@@ -123,7 +123,7 @@ def assign_sections(sentences: list[NoteSentence], people: People, template: Tem
     cue_scores = _cue_scores(sentences, sections)
     keys: list[str] = []
     last = len(sentences) - 1
-    kind_of = _SpeakerKinds(children)
+    kind_of = _SpeakerKinds(children if parsed else None)  # without a parse who the children are is rougher
     labels = [_label_of(sentence, sections, people, kind_of) for sentence in sentences]
     labelled = {label[0] for label in labels if label is not None}
     governing: tuple[str, bool] | None = None  # (section, said alone) of the heading or label in force
