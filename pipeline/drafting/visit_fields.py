@@ -27,6 +27,7 @@ _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", ".", "as", "be
 _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shares its presence
 _LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
 _PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
+_SHARING = {"share", "shares", "shared", "sharing", "sleep", "sleeps", "slept", "sleeping"}
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
 _ASLEEP = re.compile(r"\b(was|were|is|are) (still |also )?asleep\b", re.I)  # a child asleep at home is there
 _ARRANGED = re.compile(r"\b(arranged|agreed|booked|arrangement)\b", re.I)
@@ -120,7 +121,9 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
             with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
             said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
                 else chunk_text  # "too young to be seen alone": not seen
-            present = key == "present" or bool(rules["presence"].search(said_seen)) or \
+            # a part that only says "too young to be seen alone" does not say the child was there
+            listed_here = key == "present" and said_seen == chunk_text
+            present = listed_here or bool(rules["presence"].search(said_seen)) or \
                 _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
             before = chunk_text
@@ -182,9 +185,13 @@ def _speakers(span: Span, people: People) -> list[PersonRef]:
 
 
 def _in_a_thing(token: Token) -> bool:
-    """'the room Kyle shares with his uncle Bradley': a person in the words for a room is not
-    said to be there (on the parse, or just after the room with no verb between)."""
+    """'the room Kyle shares with his uncle Bradley', 'The children share a room, which I saw':
+    a person in the words for a room, or who shares or sleeps in it, is not said to be there
+    (on the parse, or just after the room with no verb between)."""
     if any(a.lower_ in _THINGS for a in list(token.ancestors)[:6]):
+        return True
+    verb = token.head
+    if token.dep_ == "nsubj" and verb.lower_ in _SHARING and any(t.lower_ in _THINGS for t in verb.subtree):
         return True
     doc = token.doc
     for j in range(token.i - 1, max(-1, token.i - 7), -1):
