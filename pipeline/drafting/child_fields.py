@@ -222,7 +222,8 @@ class _Sentence:
             at = token.i + 1
             if at < self.span.end - 1 and doc[at].lower_ in _STAYED:
                 at += 1  # "and Mollie stayed with mum"
-            if token.i in self.people.name_of and doc[at].lower_ == "with" and at + 1 < self.span.end:
+            named = token.i in self.people.name_of or self.children.in_group(token) and not self.children.in_group(doc[at])
+            if named and doc[at].lower_ == "with" and at + 1 < self.span.end:  # "... and the youngest stayed with mum"
                 nxt = doc[at + 1]
                 if nxt.lower_ in ("his", "her", "their") and at + 2 < self.span.end:
                     nxt = doc[at + 2]
