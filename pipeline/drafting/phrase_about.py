@@ -188,6 +188,8 @@ class PhraseAbout:
                 arguments.append(verb.head)  # "either bedroom seen", "bedroom, which the worker was shown"
             found = [a for a in arguments if a.lower_ in ROOMS]
             chosen = found[:1] or chosen
+            if chosen and chosen[0].lower_.startswith("cot"):  # "Leo's cot, in Ava's room, was seen"
+                chosen += [a for a in found[1:] if a.head.lower_ == "in" and not a.lower_.startswith("cot")]
         if chosen and self.people.parsed:
             chosen += [c for c in chosen[0].conjuncts if c.lower_ in ROOMS]
             # "Harry's cot, in Finn's room, was seen": the room the cot is in was seen too

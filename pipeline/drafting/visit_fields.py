@@ -260,6 +260,9 @@ def _with_the_worker(token: Token, people: People) -> bool:
         return False
     if token.dep_ == "conj" and token.head.dep_ == "nsubj" and _is_worker(token.head, people):
         return True
+    if token.dep_ == "nsubj" and any(c.dep_ == "nsubj" and c.i != token.i and _is_worker(c, people)
+                                     for c in token.head.children):
+        return True  # the parse gives each its own subject
     return any(c.dep_ == "conj" and _is_worker(c, people) for c in token.children)
 
 
