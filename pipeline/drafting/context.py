@@ -141,17 +141,30 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
         clause = _chunk_text(span)
         negated = negex_negated
         hypothetical = _hypothetical_by_words(span, rules)
+    if parsed and _said_as_cause(span):
+        clause = span.text  # "After her diagnosis of MS, Sarah can no longer drive": the MS is current
     historical = rules.historical.search(clause) is not None and rules.current.search(clause) is None
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
     discussion = rules.discussion.search(before) is not None
     return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion)
 
 
+def _said_as_cause(span: Span) -> bool:
+    """'Since her stroke', 'after her diagnosis of MS': the factor said as the cause or the
+    time of what the sentence goes on to say."""
+    if span[0].lower_ in _CAUSE_PREPOSITIONS:
+        return True
+    for token in [span.root] + list(span.root.ancestors)[:3]:
+        if token.dep_ == "pobj" and token.head.lower_ in _CAUSE_PREPOSITIONS and token.head.dep_ == "prep":
+            return True
+    return False
+
+
 def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
     """Climb from the factor word to the head of its clause, looking for negation. A
     negation inside the matched words is part of what is said ("nobody loves him")."""
-    if span[0].lower_ in _CAUSE_PREPOSITIONS:
-        return False  # "Since her stroke (Sharon cannot walk)": the cause, however the parse hangs it
+    if _said_as_cause(span):
+        return False  # "Since her stroke Sharon cannot walk": the cause, however the parse hangs it
     current = token
     for _ in range(40):  # a parse tree is never this deep; guards against cycles
         if _negated_here(current, rules, span):
@@ -161,8 +174,6 @@ def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
         dep = current.dep_
         if dep == "conj" and (_has_subject(current) or _joined_by_but(current)):
             return False  # "mum does not drink but dad drinks": its own clause
-        if dep == "pobj" and current.head.lower_ in _CAUSE_PREPOSITIONS and current.head.dep_ == "prep":
-            return False  # "Since her stroke Sharon cannot walk": the cause, not what is negated
         if dep in _CLAUSE_BOUNDARIES:
             head = current.head
             if head.lower_ in rules.denial_verbs:
