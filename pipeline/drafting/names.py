@@ -12,6 +12,7 @@ from pipeline.drafting.person_words import REPORTING_HEADS, Lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 _POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
+_ARTICLES = {"the", "a", "an"}
 _SHORTEST_STEM = 3  # "Jess" for "Jessica"; "Jo" is too short to tell
 _NAMED_CONDITIONS = {(s, w) for s in ("'s", "’s") for w in ("disease", "syndrome", "palsy", "disorder", "law")}
 
@@ -45,6 +46,8 @@ class Names(NameRoles):
             return False
         if low in self.lex.not_names or low in self.lex.titles or i in self.roles or i in self.role_words:
             return False
+        if i > 0 and self.t.lower[i - 1] in _ARTICLES:
+            return False  # "who is the Iron" (Whisper's mishearing of "nine"): an article makes it a thing
         if i > 0 and self.t.lower[i - 1] in _POSSESSIVES:
             return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
         if tuple(self.t.lower[i + 1:i + 3]) in _NAMED_CONDITIONS:
