@@ -14,6 +14,7 @@ from pathlib import Path
 from models.draft import DraftNote, Section
 from models.settings import Settings
 from models.transcript import FlagKind, Transcript
+from pipeline.drafting.child_fields import child_statements
 from pipeline.drafting.children import Children
 from pipeline.drafting.factors import suggest_factors
 from pipeline.drafting.nlp_model import load_pipeline
@@ -61,8 +62,9 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
     sentences = split_sentences(doc, transcript)
     people = People(doc, parsed=loaded.parsed, known_names=names)
     children = Children(doc, people, parsed=loaded.parsed)
-    keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed)
-    visit = extract_visit_fields(sentences, keys, people, children)  # settles who the children are
+    statements = child_statements(sentences, people, children)  # settles who the children are
+    keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed, children=children)
+    visit = extract_visit_fields(sentences, keys, people, children, statements)
     if visit.when is not None and recorded_on is not None:
         visit.when.date = visit.when.resolve(recorded_on)
     note = DraftNote(

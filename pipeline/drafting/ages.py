@@ -9,7 +9,7 @@ from __future__ import annotations
 from pipeline.drafting.doc_views import TokenTable
 from pipeline.drafting.person_words import number
 
-_LINKS = ("who", "is", "was", "'s", "aged", "age", "now", "just")
+_LINKS = ("who", "is", "was", "'s", "aged", "age", "now", "just", "turned", "turns")  # "Reece, who turned 16"
 _NOT_AGES = ("pounds", "percent", "%", "times", "o'clock", "am", "pm")
 _LIST_STARTS = (("who", "are"), ("who", "are", "aged"), ("aged",), ("ages",), ("are", "aged"), ("both", "aged"),
                 ("who", "are", "both"), ("are",))
@@ -80,7 +80,7 @@ def age_after(t: TokenTable, k: int) -> int | None:
     j = k
     if j < count and text[j] in (",", "("):
         j += 1
-    while j < count and lower[j] in _LINKS:
+    while j < count and (lower[j] in _LINKS or lower[j] == "has" and j + 1 < count and lower[j + 1] in ("just", "turned")):
         j += 1
     if not (j < count and j - k <= 4 and t.tokens[j].like_num):
         return None

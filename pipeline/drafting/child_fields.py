@@ -53,21 +53,31 @@ class _Said:
     sentence: int
 
 
-def decide_child_fields(sentences: list[NoteSentence], people: People, children: Children,
-                        present: list[Person]) -> list[ChildVisit]:
+def child_statements(sentences: list[NoteSentence], people: People, children: Children) -> list[_Said]:
+    """What the note says of each child's seen, seen alone and bedroom seen. Settles who the
+    children are: a bare first name nobody gave a role is a child only when spoken of as
+    seen or not, or seen alone or not (a room of theirs does not say so); the sections then
+    know that the others are adults."""
     rules = visit_rules()
     finder = PhraseFinder(sentences)
     said: list[_Said] = []
     for index, sentence in enumerate(sentences):
         said += _Sentence(index, sentence, rules, finder, people, children).statements()
-    spoken_of = {s.child for s in said}
+    spoken_of = {s.child for s in said if s.field != "bedroom_seen"}  # "the cot, in Gemma's room": not hers
     if any(c.tentative for c in children.children):
         kept = [i for i, c in enumerate(children.children) if i in spoken_of or not c.tentative]
         said = [replace(s, child=kept.index(s.child)) for s in said if s.child in kept]
         children.keep_only(set(kept))
+    return said
+
+
+def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], children: Children,
+                        present: list[Person]) -> list[ChildVisit]:
+    """Each child's fields from the statements (``child_statements``) and the people present."""
+    said = list(said)
     present_names = {p.name.lower() for p in present if p.name and p.role == "child"}
     for i, child in enumerate(children.children):
-        if child.named and child.name.lower() in present_names:
+        if child.name.lower() in present_names:  # "the baby" listed stands for the unnamed baby
             said.append(_Said(i, "child_seen", True, WHERE, -1))
     result = []
     for i, child in enumerate(children.children):
@@ -212,12 +222,15 @@ class _Sentence:
             at = token.i + 1
             if at < self.span.end - 1 and doc[at].lower_ in _STAYED:
                 at += 1  # "and Mollie stayed with mum"
-            if token.i in self.people.name_of and doc[at].lower_ == "with" and at + 1 < self.span.end:
+            named = token.i in self.people.name_of or self.children.in_group(token) and not self.children.in_group(doc[at])
+            if named and doc[at].lower_ == "with" and at + 1 < self.span.end:  # "... and the youngest stayed with mum"
                 nxt = doc[at + 1]
                 if nxt.lower_ in ("his", "her", "their") and at + 2 < self.span.end:
                     nxt = doc[at + 2]
                 ref = self.people.ref(nxt)
-                if ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child:
+                adult = ref is not None and (ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child
+                                             or ref.kind == "unknown" and ref.name and ref.age is None)
+                if adult:  # "Maisie stayed with Stacey": a bare name with no age beside a child's is an adult's
                     found.append(token)
         return found
 

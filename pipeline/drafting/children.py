@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.drafting.ages import age_after
 from pipeline.drafting.doc_views import parser_sentences, sentence_of
 from pipeline.drafting.groups import GroupPhrase, group_at
 from pipeline.drafting.people import People, PersonRef
@@ -54,6 +55,7 @@ class Children:
         self._group_at: dict[int, GroupPhrase] = group_at(doc)  # every word of a group phrase -> the phrase
         self._find_named()
         self._find_unnamed()
+        self._ages_of_groups()
 
     def __len__(self) -> int:
         return len(self.children)
@@ -110,6 +112,27 @@ class Children:
             for head in generic:
                 self._unnamed_heads[head] = self._unnamed("young person" if "young" in self.people.t.lower[head - 1:head + 1]
                                                           else "child", generic[0])
+
+    def _ages_of_groups(self) -> None:
+        """'the twins are 14', 'both boys are 9': an age said of a group goes to each child it
+        means whose own age was not said."""
+        t = self.people.t
+        ends = {g.end: g for g in self._group_at.values()}
+        ends |= {end: None for head, (entry, _, end) in self.people.roles.items()
+                 if entry["kind"] == "child" and entry.get("plural") and end not in ends}
+        for end, group in ends.items():
+            if end + 1 >= len(t.lower) or t.lower[end] not in ("are", "were"):
+                continue
+            k = end + 1 + (t.lower[end + 1] in ("both", "aged", "now"))
+            age = age_after(t, k) if k < len(t.lower) and t.tokens[k].like_num else None
+            if age is None:
+                continue
+            meant = self._in_group(group, self.doc[group.start]) if group is not None else \
+                self._by_role(end - 1)
+            if len(meant) >= 2:
+                for i in meant:
+                    if self.children[i].age is None:
+                        self.children[i].age = age
 
     def _unnamed(self, word: str, head: int) -> int:
         key = f"unnamed:{word}"
@@ -235,7 +258,7 @@ class Children:
         pool = self.group_before(self.doc[group.start]) if group.recent else self.everyone
         if group.twins:
             pool = [i for i in self._twins() if i in pool]
-        if group.count is not None and len(pool) > group.count:
+        if group.count is not None and len(pool) > group.count and not group.singular:
             named_apart = set(self.mentioned_in(sentence_of(token), named_only=True, skip_groups=True))
             rest = [i for i in pool if i not in named_apart]  # "both boys ..., and Reece was seen with dad"
             pool = rest if len(rest) >= group.count else pool
@@ -272,6 +295,9 @@ class Children:
         sent = sentence_of(token)
         position = next(k for k, s in enumerate(sentences) if s.start == sent.start)
         spans: list[Span] = [self.doc[sent.start:token.i]]
+        last = self._last_group_mention(spans[0])
+        if last:
+            return last  # "... and both twins were seen with their dad, as they are too young": the twins
         if position > 0:
             spans.append(sentences[position - 1])
         for span in spans:
@@ -289,6 +315,24 @@ class Children:
             if len(found) >= 2:
                 return sorted(found)
         return self.everyone
+
+    def _last_group_mention(self, span: Span) -> list[int]:
+        """The children of the last mention in the span when it names several at once."""
+        for t in reversed(span):
+            if t.lower_ in _PLURAL_PRONOUNS or t.lower_ in GROUP_WORDS and t.i not in self._group_at:
+                continue
+            group = self._group_at.get(t.i)
+            if group is not None and group.start != t.i:
+                continue
+            if group is None and t.i not in self.people.name_of and t.i not in self.people.roles:
+                continue
+            if t.i in self.people.phrase_head:
+                continue  # one role phrase is one mention: its head word speaks for it
+            meant = self.meant_by(t)
+            if group is None and t.i in self.people.roles and not meant:
+                continue  # "with their dad": not a child
+            return sorted(meant) if len(meant) >= 2 and (group is not None or t.i in self.people.roles) else []
+        return []
 
     def _nearest_child(self, token: Token, gender: str) -> list[int]:
         """A pronoun People did not tie to a child of the visit (in statements about seeing a

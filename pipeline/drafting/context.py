@@ -28,6 +28,7 @@ _DATA = Path(__file__).parent / "data" / "context.yaml"
 SPAN_KEY = "casenote_factor_terms"
 _EXTENSION = "casenote_negex"
 _CLAUSE_BOUNDARIES = {"ccomp", "advcl", "relcl", "parataxis", "ROOT"}
+_CAUSE_PREPOSITIONS = {"since", "after", "following", "because", "due", "from"}
 _OPINION_VERBS = {"think", "believe", "feel", "suspect", "consider", "thinks", "believes", "feels"}
 
 
@@ -140,15 +141,30 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
         clause = _chunk_text(span)
         negated = negex_negated
         hypothetical = _hypothetical_by_words(span, rules)
+    if parsed and _said_as_cause(span):
+        clause = span.text  # "After her diagnosis of MS, Sarah can no longer drive": the MS is current
     historical = rules.historical.search(clause) is not None and rules.current.search(clause) is None
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
     discussion = rules.discussion.search(before) is not None
     return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion)
 
 
+def _said_as_cause(span: Span) -> bool:
+    """'Since her stroke', 'after her diagnosis of MS': the factor said as the cause or the
+    time of what the sentence goes on to say."""
+    if span[0].lower_ in _CAUSE_PREPOSITIONS:
+        return True
+    for token in [span.root] + list(span.root.ancestors)[:3]:
+        if token.dep_ == "pobj" and token.head.lower_ in _CAUSE_PREPOSITIONS and token.head.dep_ == "prep":
+            return True
+    return False
+
+
 def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
     """Climb from the factor word to the head of its clause, looking for negation. A
     negation inside the matched words is part of what is said ("nobody loves him")."""
+    if _said_as_cause(span):
+        return False  # "Since her stroke Sharon cannot walk": the cause, however the parse hangs it
     current = token
     for _ in range(40):  # a parse tree is never this deep; guards against cycles
         if _negated_here(current, rules, span):

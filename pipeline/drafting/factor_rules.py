@@ -28,6 +28,7 @@ class Term(BaseModel):
     victim: VictimRule | None = None
     owner_inside: bool = False  # the person named inside the match is whose it is ("reported Keira missing")
     support: bool = False  # counts only beside another term of the family in its sentence, as that one's
+    unless: str | None = None  # a sentence like this gives the sign another meaning ("older lads" paying for runs)
 
     @model_validator(mode="after")
     def _one_source(self) -> "Term":
@@ -65,6 +66,7 @@ class CompiledTerm(BaseModel, arbitrary_types_allowed=True):
     victim: VictimRule | None
     owner_inside: bool = False
     support: bool = False
+    unless: re.Pattern | None = None
     index: int
 
 
@@ -104,6 +106,7 @@ def load_factor_rules(directory: Path = FACTOR_DIR) -> tuple[CompiledFamily, ...
             _compile(source, path.name)  # a clear error for a bad expression
             terms.append(CompiledTerm(pattern=FastPattern(source), weight=term.weight, verb=term.verb,
                                       victim=term.victim, owner_inside=term.owner_inside, support=term.support,
+                                      unless=_compile(term.unless, path.name) if term.unless else None,
                                       index=index))
         families.append(CompiledFamily(
             rules=rules, terms=terms, exclude=[_fast(p, path.name) for p in rules.exclude],

@@ -87,7 +87,7 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
         mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
         if mention is not None:
             mentions += _each_household_adult(mention, people)
-    mentions = resolve_support(mentions)
+    mentions = _adults_of_unsaid_role(resolve_support(mentions), children)
     by_code = {code: ms for code, ms in _combine(mentions).items()
                if _confidence(ms) >= settings.factor_min_confidence}
     by_code = _general_statements_only(by_code, matches)
@@ -127,6 +127,8 @@ def find_terms(doc: Doc, sentences: list[NoteSentence], families: tuple[Compiled
                     continue
                 if excluded and any(a < end and start < b for a, b in excluded):
                     continue
+                if term.unless is not None and term.unless.search(sentences[index].text):
+                    continue  # a sign that means something else in a sentence like this
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None or len(span) == 0:
                     continue
@@ -187,6 +189,21 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         return _by_person(victim, rules.codes, weight, base)
     # perpetrator: the child is hurt; the letter says by whom
     return _by_person(perpetrator, rules.codes, weight, base, perpetrator=True)
+
+
+def _adults_of_unsaid_role(mentions: list[_Mention], children: Children) -> list[_Mention]:
+    """A named person the note gives no role and does not speak of as a child of the visit
+    ("Gemma said she has been having panic attacks"): in a home visit most often the parent
+    the visit is to, so the parent's letter, weighted as a guess."""
+    for mention in mentions:
+        about = mention.about
+        if mention.code is not None or about is None or about.kind != "unknown" or not about.name:
+            continue
+        code = mention.family.rules.codes.get("parent_carer")
+        if code is not None and not children.of_ref(about):
+            mention.code, mention.subject = code, Subject.parent_carer
+            mention.weight *= UNRESOLVED_FACTOR
+    return mentions
 
 
 def _doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) -> PersonRef | None:

@@ -4,7 +4,7 @@ is negated, and whether the child was seen with an adult.
 Negation is read on the parse, for every way dictation says it: a negated verb ("I was not
 shown either bedroom", "did not want to be seen alone"), a negative subject ("Neither Lily
 nor Jack was seen alone", "None of the children was seen alone", "no-one was seen alone",
-"nobody"), "nor" ("nor was either bedroom seen") and a refusing verb above ("refused to be
+"nobody", "no bedrooms were seen"), "nor" ("nor was either bedroom seen") and a refusing verb above ("refused to be
 seen alone"). Without a parse, the words of the phrase's part of the sentence stand in."""
 
 from __future__ import annotations
@@ -42,8 +42,11 @@ def negated(verb: Token, span: Span, *, parsed: bool) -> bool:
 
 
 def _negative_subject(subject: Token) -> bool:
+    """'Neither child', 'none of them', 'no-one', and 'no' before the subject itself ('no
+    bedrooms were seen', 'no child was seen alone')."""
     words = subject.doc[subject.left_edge.i:subject.i + 1]
-    return any(t.lower_ in NEGATIVE_WORDS or t.lower_ == "no" and _one_after(t) for t in words)
+    return any(t.lower_ in NEGATIVE_WORDS or t.lower_ == "no" and (_one_after(t) or t.head.i == subject.i)
+               for t in words)
 
 
 def _one_after(token: Token) -> bool:

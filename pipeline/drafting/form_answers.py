@@ -49,11 +49,15 @@ def form_answers(span: Span, text: str, children: Children) -> list[tuple[int, s
         if part is None:
             continue
         field = m.lastgroup
+        answers = list(answer.finditer(text, m.end(), end))
         values = [(doc.char_span(offset + a.start(), offset + a.end(), alignment_mode="expand").start,
-                   a.group(1).lower() == "yes") for a in answer.finditer(text, m.end(), end)]
+                   not a.group(1).lower().startswith("no")) for a in answers]
         if not values:
             continue
         named = children.mentions(part, named_only=True)
+        if answers[0].group(1).lower().startswith(("all ", "both ")) and (not named or values[0][0] < named[0][0]):
+            found += [(child, field, values[0][1]) for child in children.everyone]  # "Bedrooms, all seen"
+            continue
         if not named:
             found += [(child, field, values[0][1]) for child in prefix]
             continue

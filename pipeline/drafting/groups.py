@@ -19,6 +19,7 @@ from pipeline.drafting.person_words import number
 
 _DATA = Path(__file__).parent / "data" / "groups.yaml"
 _CLAUSE_ENDS = {".", ",", ";", ":", "and", "but"}
+_POSSESSIVES = ("her", "his", "their")
 _OF_GROUP = (("of", "them"), ("of", "the", "children"), ("of", "the", "kids"), ("of", "us"))
 
 
@@ -58,7 +59,8 @@ def group_words() -> GroupWords:
     plural = {tuple(k.split()): v for k, v in data["plural_nouns"].items()}
     determiners = {tuple(w.split()): len(w.split()) for w in data["determiners"]}
     everyone = {tuple(w.split()) for w in data["everyone_words"]}
-    first = {w[0] for w in list(plural) + list(determiners) + list(everyone)} | set(data["order_words"])
+    first = {w[0] for w in list(plural) + list(determiners) + list(everyone)} | set(data["order_words"]) \
+        | set(_POSSESSIVES)
     return GroupWords(plural=plural, singular=dict(data["singular_nouns"]), order=dict(data["order_words"]),
                       determiners=determiners, everyone=everyone, first_words=frozenset(first))
 
@@ -99,6 +101,8 @@ def _everyone_at(lower: list[str], i: int, words: GroupWords) -> GroupPhrase | N
 
 
 def _phrase_at(lower: list[str], i: int, words: GroupWords) -> GroupPhrase | None:
+    if lower[i] in _POSSESSIVES:
+        return _one_of_theirs(lower, i, words)
     j, determiner = i, None
     for size in (2, 1):
         if tuple(lower[i:i + size]) in words.determiners:
@@ -140,6 +144,23 @@ def _phrase_at(lower: list[str], i: int, words: GroupWords) -> GroupPhrase | Non
     if count is None:
         return None  # "the older" alone says nothing
     return GroupPhrase(start=i, end=end, order=order, count=count, recent=recent)
+
+
+def _one_of_theirs(lower: list[str], i: int, words: GroupWords) -> GroupPhrase | None:
+    """'her eldest son', 'her daughter', 'his youngest': one child, told by gender and age."""
+    j = i + 1
+    order = words.order.get(lower[j]) if j < len(lower) else None
+    if order is not None:
+        j += 1
+    noun = lower[j] if j < len(lower) else None
+    gender = words.singular.get(noun) if noun in words.singular and noun not in ("one", "child") else None
+    if gender is None:
+        if order is not None and lower[j - 1] in ("eldest", "oldest", "youngest") and (noun is None or noun in _CLAUSE_ENDS):
+            return GroupPhrase(start=i, end=j, order=order, count=1, singular=True)  # "after his eldest, Jessica"
+        return None
+    if noun in ("sister", "brother") and order is None:
+        return None  # "her brother": a sibling of the one named before (the role words say who)
+    return GroupPhrase(start=i, end=j + 1, gender=gender, order=order, count=1, singular=True)
 
 
 def _count(word: str) -> int | None:

@@ -1,38 +1,26 @@
-"""Names in a note and what the note says about each: role ("mum Sarah", "her partner
-Craig", "Leanne, mum,"), age ("Kayden, 7", "Kayden who is 7") and gender (from the
-pronouns used after it). No NER: proper nouns in person positions, minus places."""
+"""Names in a note: proper nouns in person positions, minus places, organisations, pets and
+conditions (no NER), and each name's gender (from the pronouns used after it). What the
+note says of each one's role, kind and age is ``name_roles.py``."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 from spacy.tokens import Doc, Token
 
-from pipeline.drafting.ages import age_after, age_before, list_ages
+from pipeline.drafting.ages import age_after
+from pipeline.drafting.name_roles import NameInfo, NameRoles, RoleSpans
 from pipeline.drafting.person_words import REPORTING_HEADS, Lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
-RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
 _POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
+_ARTICLES = {"the", "a", "an"}
+_SHORTEST_STEM = 3  # "Jess" for "Jessica"; "Jo" is too short to tell
 _NAMED_CONDITIONS = {(s, w) for s in ("'s", "’s") for w in ("disease", "syndrome", "palsy", "disorder", "law")}
-_AGE_WORDS = {"who", "is", "aged", "age", "years", "year", "old", "months", "month", "weeks", ",", "("}
 
 
-@dataclass
-class NameInfo:
-    text: str
-    role: str | None = None
-    kind: str | None = None
-    gender: str | None = None
-    age: int | None = None
-    role_token: int | None = None  # the role word that named them ("her partner Craig")
-    title: str | None = None
-    votes: dict[str, int] = field(default_factory=dict)
+class Names(NameRoles):
+    """The names of one parsed note (``name_of``: token -> name key; ``names``: key -> what
+    the note says of that person)."""
 
-
-
-class Names:
     def __init__(self, doc: Doc, *, parsed: bool, lex: Lexicon, roles: RoleSpans, known: set[str]) -> None:
         self.doc, self.parsed, self.lex, self.roles = doc, parsed, lex, roles
         self.t = token_table(doc)
@@ -43,7 +31,9 @@ class Names:
         self.role_words = {i for _, start, end in roles.values() for i in range(start, end)}
         # "her" in "her partner Darren": a possessive just before a role phrase
         self.roles_start = {start - 1 for _, start, _ in roles.values() if start > 0}
+        self.aliases: dict[str, str] = {}  # a short form of a name -> the name ("Jess" -> "Jessica")
         self._find_names(known)
+        self._short_forms()
         self._name_roles_and_ages()
         self._known_people_everywhere()
         self._vote_genders()
@@ -56,6 +46,8 @@ class Names:
             return False
         if low in self.lex.not_names or low in self.lex.titles or i in self.roles or i in self.role_words:
             return False
+        if i > 0 and self.t.lower[i - 1] in _ARTICLES:
+            return False  # "who is the Iron" (Whisper's mishearing of "nine"): an article makes it a thing
         if i > 0 and self.t.lower[i - 1] in _POSSESSIVES:
             return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
         if tuple(self.t.lower[i + 1:i + 3]) in _NAMED_CONDITIONS:
@@ -142,8 +134,29 @@ class Names:
         # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
         for i, word in enumerate(text):
             if word in self.names and i not in self.name_of and \
-                    (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
-                self.name_of[i] = word
+                    (i > 0 and lower[i - 1] == "at" or self._owner_here(i) or not self._is_place(self.t.tokens[i])):
+                self.name_of[i] = word  # "did not look in Maisie's": Maisie's room, not a place
+
+    def _owner_here(self, i: int) -> bool:
+        return i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")
+
+    def _short_forms(self) -> None:
+        """'Jessica ... Jess', 'Alexandra ... Alex', 'Lily-Mae ... Lily', 'Jessie': a name that
+        starts exactly one longer name of the note is that person (not a name with a title)."""
+        plain = [key for key, name in self.names.items() if name.title is None]
+        for short in plain:
+            low = short.lower()
+            stem = low[:-2] if low.endswith("ie") else low[:-1] if low.endswith("y") and len(low) > 4 else low
+            if len(stem) < _SHORTEST_STEM:
+                continue
+            longer = [key for key in plain if key != short and len(key) > len(short) and key.lower().startswith(stem)]
+            if len(longer) != 1:
+                continue
+            self.aliases[short] = longer[0]
+            for i, key in list(self.name_of.items()):
+                if key == short:
+                    self.name_of[i] = longer[0]
+            del self.names[short]
 
     def _known_people_everywhere(self) -> None:
         """A name known to be a child or an adult of the family is that person wherever it is
@@ -151,6 +164,7 @@ class Names:
         weed' parsed as compounds)."""
         lower = self.t.lower
         for i, word in enumerate(self.t.text):
+            word = self.aliases.get(word, word)
             name = self.names.get(word)
             if name is None or i in self.name_of or name.kind in (None, "unknown", "professional"):
                 continue
@@ -167,185 +181,6 @@ class Names:
                 and not tokens[end].whitespace_ and text[end + 1][:1].isupper() and text[end + 1].isalpha():
             end += 2
         return end
-
-    def _name_roles_and_ages(self) -> None:
-        for i, key in sorted(self.name_of.items()):  # in order: a list inherits from its first name
-            name = self.names[key]
-            if name.age is None:
-                name.age = self.age_after(i + 1) if self._last_of_name(i) else None
-            if name.age is None and self._first_of_name(i):
-                name.age = age_before(self.t, i)
-            if name.role is None:
-                role_i = self._role_next_to(i)
-                if role_i is not None:
-                    entry = self.roles[role_i][0]
-                    name.role, name.kind, name.role_token = entry["role"], entry["kind"], role_i
-                    if role_i < i:
-                        self.named_by_role[role_i] = key
-                    name.gender = name.gender or (None if entry.get("plural") else entry.get("gender"))
-            if name.role is None and self._listed_child(i):
-                name.role, name.kind = "child", "child"  # "the children Kayden, Lacey and Ruby"
-            listed_parent = self._listed_parent(i) if name.role is None else None
-            if listed_parent is not None:  # "their parents Claire and Dean"
-                name.role, name.kind = listed_parent.role, listed_parent.kind
-            if name.role is None and name.age is not None and name.age < self.lex.adult_age:
-                name.role, name.kind = "child", "child"
-            if name.role is None and self._lives_with(i):
-                name.role, name.kind = "carer", "parent_carer"
-        for i, key in sorted(self.name_of.items()):
-            name = self.names[key]
-            if name.kind in (None, "household_member") and name.age is None and self._cares_for_children(i):
-                name.kind = "parent_carer"  # kinship carers are the children's carers
-                name.role = name.role or "carer"
-        self._ages_of_lists()
-        for i, key in sorted(self.name_of.items()):
-            name = self.names[key]
-            if name.role is None and name.age is None and name.title in (None, "mr", "mrs", "ms", "miss"):
-                parent = self._parent_of_children(i)
-                if parent is not None:
-                    name.role, name.kind = parent[:2]
-                    name.gender = name.gender or parent[2]
-        for name in self.names.values():
-            if name.role == "sibling" and name.age is not None and name.age >= self.lex.adult_age:
-                name.kind = "household_member"
-            if name.role is None and name.title is None and self._visited(name.text):
-                name.role, name.kind = "child", "child"
-        self._parents_of_parents()
-
-    def _ages_of_lists(self) -> None:
-        """'Sophie and Ella, who are 12 and 9', 'the twins, Kai and Kobe, who are 15'."""
-        plural = {i for entry, start, end in self.roles.values() if entry.get("plural") for i in range(start, end)}
-        for key, value in list_ages(self.t, self.name_of, plural).items():
-            name = self.names[key]
-            if name.age is None:
-                name.age = value
-                if name.role is None and value < self.lex.adult_age:
-                    name.role, name.kind = "child", "child"
-
-    def _listed_parent(self, i: int) -> NameInfo | None:
-        """'their parents Claire and Dean', 'maternal grandparents Pauline and Dave': a name
-        listed after one that a plural adult role word named."""
-        j = i - 1
-        if j < 1 or self.t.lower[j] not in (",", "and"):
-            return None
-        before = self.names.get(self.name_of.get(j - 1, ""))
-        if before is None or before.kind not in ("parent_carer", "household_member") or before.role_token is None:
-            return None
-        return before if self.roles[before.role_token][0].get("plural") else None
-
-    def _cares_for_children(self, i: int) -> bool:
-        """'Pauline and Dave, who care for Ellie-Mae, Ryan and Theo': the children's carers."""
-        lower = self.t.lower
-        j = i + 1
-        while j < len(lower) and (lower[j] in (",", "and") or j in self.name_of):
-            j += 1
-        words = " ".join(lower[j:j + 4])
-        return words.startswith(("who care for", "who cares for", "who look after", "who looks after",
-                                 "who have cared for", "who has cared for"))
-
-    def _listed_child(self, i: int) -> bool:
-        """A name in a list after a child's name: 'the children Kayden, Lacey and Ruby'."""
-        j = i - 1
-        if j < 1 or self.t.lower[j] not in (",", "and"):
-            return False
-        j -= 1
-        while j >= 0 and j not in self.name_of and (self.t.tokens[j].like_num or self.t.lower[j] in _AGE_WORDS):
-            j -= 1
-        before = self.names.get(self.name_of.get(j, ""))
-        return before is not None and before.kind == "child" and before.role in ("child", "sibling") \
-            and before.role_token is not None
-
-    def _parent_of_children(self, i: int) -> tuple[str, str, str | None] | None:
-        """'Courtney and her children', 'Mark and Jo about their children', 'Shane and the
-        kids', 'Samira, who was at home with all four children': said before the children as
-        theirs, a name with no age of its own is their parent (or grandparent) and carer."""
-        end = self._sentence_end(i)
-        for head in range(i + 1, end):
-            entry = self.roles.get(head)
-            if entry is None or entry[0]["kind"] != "child" or entry[0]["role"] != "child":
-                continue
-            role, start, _ = entry
-            owner = self.t.lower[start - 1] if start > 0 else ""
-            if owner == "," or owner == "the" and start > 1 and self.t.lower[start - 2] == ",":
-                continue  # "Kai and Kobe, the twins,": the list named again, not its parent's children
-            if not (role.get("plural") or owner in ("her", "his", "their")):
-                continue
-            if any(j in self.name_of and self.names[self.name_of[j]].age is not None for j in range(i + 1, start)):
-                return None  # "Kayden, 7, and the other children": a child's name
-            gender = {"her": "f", "his": "m"}.get(owner)
-            if self.t.lower[head].startswith("grand"):
-                return "grandparent", "parent_carer", gender
-            return {"her": "mother", "his": "father"}.get(owner, "parent"), "parent_carer", gender
-        return None
-
-    def _parents_of_parents(self) -> None:
-        """'Kirsty's mother Jean': the mother of a parent is a grandparent in the household."""
-        for head, key in self.named_by_role.items():
-            name = self.names[key]
-            start = self.roles[head][1]
-            if name.role in ("mother", "father") and start >= 2 and self.t.lower[start - 1] in ("'s", "’s"):
-                owner = self.names.get(self.name_of.get(start - 2, ""))
-                if owner is not None and owner.kind == "parent_carer":
-                    name.role, name.kind = "grandparent", "household_member"
-
-    def _sentence_end(self, i: int) -> int:
-        for sent in parser_sentences(self.doc):
-            if sent.start <= i < sent.end:
-                return sent.end
-        return len(self.t.tokens)
-
-    def _lives_with(self, i: int) -> bool:
-        """'living with Mrs Thompson', 'her placement with Janet': the child's carer."""
-        j = i - 1
-        while j >= 0 and self.name_of.get(j) == self.name_of[i]:
-            j -= 1
-        if j < 0 or self.t.lower[j] != "with":
-            return False
-        before = set(self.t.lower[max(0, j - 3):j])
-        return bool(before & {"living", "lives", "live", "placement", "placed", "staying", "stays"})
-
-    def _last_of_name(self, i: int) -> bool:
-        return self.name_of.get(i + 1) != self.name_of[i]
-
-    def _first_of_name(self, i: int) -> bool:
-        return self.name_of.get(i - 1) != self.name_of[i]
-
-    def _role_next_to(self, i: int) -> int | None:
-        """'mum Sarah', 'Mum, Leanne', 'her partner Craig'; or 'Leanne, mum,'."""
-        j = i - 1
-        if j >= 0 and self.name_of.get(j) == self.name_of[i]:
-            j -= 1  # skip a title
-        if j >= 0 and self.t.text[j] == ",":
-            j -= 1
-        elif j >= 1 and self.t.lower[j] in ("called", "named"):
-            j -= 1  # "a 24 year old man called Dean"
-        if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional":
-            return j
-        k = i + 1
-        lower, count = self.t.lower, len(self.t.lower)
-        if k >= count or self.t.text[k] != ",":
-            return None
-        k += 1  # an apposition after a comma: "Leanne, mum," / "Craig, mum's partner"
-        if k < count and lower[k] in ("his", "her", "their", "the"):
-            k += 1
-        elif k + 1 < count and lower[k + 1] in ("'s", "’s"):
-            k += 2
-        for head, (entry, start, end) in self.roles.items():
-            if start == k and entry["kind"] != "professional":
-                # "Leanne, her partner Darren": the partner is Darren, not Leanne;
-                # "Kirsty, the twins, and Jean": one person is not a group
-                return None if end in self.name_of or entry.get("plural") else head
-        return None
-
-    def age_after(self, k: int) -> int | None:
-        return age_after(self.t, k)
-
-    def _visited(self, text: str) -> bool:
-        """The person the visit was to: 'visit to Kayden', 'visited Amelia'."""
-        pattern = re.compile(r"\b(visit(ed)?|interview|saw)\b[^.]{0,40}?\b(to|with)?\s*" + re.escape(text) + r"\b",
-                             re.IGNORECASE)
-        first = parser_sentences(self.doc)[0] if len(self.doc) else None
-        return bool(first is not None and pattern.search(first.text))
 
     def _vote_reported_speakers(self) -> None:
         """'Sophie told me her boyfriend Callum checks her phone': the first pronoun of what a
@@ -365,6 +200,25 @@ class Names:
                     votes = self.names[key].votes
                     votes[gender] = votes.get(gender, 0) + 1
                     break
+
+    def _vote_own_words(self) -> None:
+        """'Tyler talked to me on his own', 'Ruby saw herself': 'his own' and a reflexive
+        are the subject's own, whoever else the sentence names."""
+        lower = self.t.lower
+        for j, word in enumerate(lower):
+            own = word in ("his", "her") and j + 1 < len(lower) and lower[j + 1] == "own"
+            if not own and word not in ("himself", "herself"):
+                continue
+            verb = self.t.tokens[j].head
+            for _ in range(4):
+                if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                    break
+                verb = verb.head
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.i in self.name_of:
+                votes = self.names[self.name_of[subject.i]].votes
+                gender = self.lex.pronouns[word]
+                votes[gender] = votes.get(gender, 0) + 1
 
     def _vote_genders(self) -> None:
         """'Kayden said he...' / 'Kayden showed me his room': a name's gender from its pronouns."""
@@ -390,6 +244,7 @@ class Names:
                     break
         if self.parsed:
             self._vote_reported_speakers()
+            self._vote_own_words()
         for i, key in self.name_of.items():  # "Leanne, her partner Darren": Leanne is a she
             j = i + 1
             if j + 1 < len(self.t.lower) and self.t.lower[j] == "," and j + 1 in self.roles_start:

@@ -12,15 +12,17 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.drafting.ages import age_before
 from pipeline.drafting.names import NameInfo, Names
-from pipeline.drafting.person_words import REPORTING_HEADS, WORKER, PersonRef, lexicon
+from pipeline.drafting.person_words import WORKER, PersonRef, lexicon
+from pipeline.drafting.pronouns import PronounResolution
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 
 
 HOUSEHOLD_ADULTS = "household adults"  # the role of "both adults", "the adults" (data/people.yaml)
+AGENCY = PersonRef(role="agency", kind="professional")  # "the youth offending service told me"
 
 
-class People:
+class People(PronounResolution):
     """Person mentions of one parsed note."""
 
     def __init__(self, doc: Doc, *, parsed: bool, known_names: list[str] | None = None) -> None:
@@ -59,7 +61,19 @@ class People:
             return WORKER
         if low in ("who", "whom") and self.parsed and token.head.dep_ == "relcl":
             return self.ref(token.head.head)
+        if low in self.lex.agency_words and self.parsed and self._agency_name(token):
+            return AGENCY
         return None
+
+    def _agency_name(self, token: Token) -> bool:
+        """'the youth offending service', 'the community mental health team': an agency's
+        name: the agency word with words of its own before it, and nobody's ('his football
+        team' is a thing he has)."""
+        if token.dep_ == "compound" or self.t.tag[token.i] not in ("NN", "NNS", "NNP", "NNPS"):
+            return False
+        modifiers = [c for c in token.children if c.i < token.i]
+        return not any(c.dep_ == "poss" for c in modifiers) and \
+            any(c.dep_ in ("compound", "amod") and c.i not in self.roles and c.i not in self.name_of for c in modifiers)
 
     def mentions(self, span: Span | Doc) -> list[tuple[Token, PersonRef]]:
         found = []
@@ -138,7 +152,8 @@ class People:
             owner = self._owner_of(self.t.tokens[i], start)
             if owner is not None and owner.is_child:
                 kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
-        elif role in ("mother", "father") and self._parent_of_parent_listed(i, start):
+        elif role in ("mother", "father") and (self._parent_of_parent_listed(i, start) or
+                                               self._parent_of_named_parent(i, start)):
             role, kind = "grandparent", "household_member"  # "dad Jamie and his mum": the children's nan
         if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
             kind = "household_member"
@@ -178,6 +193,18 @@ class People:
         return listed is not None and listed.kind == "parent_carer" and listed.role in ("mother", "father", "parent") \
             and self.lex.pronouns.get(self.t.lower[start - 1]) == listed.gender
 
+    def _parent_of_named_parent(self, i: int, start: int) -> bool:
+        """'Rachel's mother, who lives with the family', 'Rachel said ... her mum's dementia':
+        the mother of a named parent."""
+        if start >= 2 and self.t.lower[start - 1] in ("'s", "’s") and start - 2 in self.name_of:
+            owner = self.names.get(self.name_of[start - 2])
+        elif start >= 1 and self.t.lower[start - 1] in ("her", "his") and start - 1 in self.resolved:
+            ref = self.resolved[start - 1]
+            owner = self.names.get(ref.name) if ref is not None and ref.name else None
+        else:
+            return False
+        return owner is not None and owner.kind == "parent_carer" and owner.role not in ("grandparent", "carer")
+
     def _has_word_before(self, start: int, words: set[str]) -> bool:
         return any(self.t.lower[j] in words for j in range(max(0, start - 2), start))
 
@@ -201,173 +228,3 @@ class People:
         if name.title in ("pc", "dc", "ps", "sgt"):
             return "professional"
         return "adult" if name.title else "unknown"
-
-    # -- pronouns --------------------------------------------------------------------------------
-    def _resolve_pronouns(self) -> None:
-        # a name of unknown gender once called 'she' is not 'he' later ("Denise ... she ... he")
-        self._said_gender: dict[str, str] = {}
-        history: list[tuple[Token, PersonRef]] = []  # mentions so far, in order
-        topic: PersonRef | None = None  # who the sentence before was about
-        tokens, lower, tag = self.t.tokens, self.t.lower, self.t.tag
-        for sent in parser_sentences(self.doc):
-            seen_person = False
-            for i in range(sent.start, sent.end):
-                token = tokens[i]
-                gender = self.lex.pronouns.get(lower[i])
-                if gender is not None and tag[i] != "NNP":
-                    opens = not seen_person and token.dep_ in ("nsubj", "nsubjpass") if self.parsed \
-                        else not seen_person
-                    ranked = self._antecedents(token, gender, history, sent)
-                    if opens and topic is not None and (self._fits(self._gendered(topic), gender, exact=True) or
-                                                        self._speaker_goes_on(topic, token, sent, gender)):
-                        ranked = [topic] + [r for r in ranked if r != topic]
-                    ref = ranked[0] if ranked else None
-                    self.resolved[token.i] = ref
-                    self._alternatives[token.i] = ranked
-                    if ref is not None and ref.gender is None and ref.name and gender in ("f", "m"):
-                        self._said_gender.setdefault(ref.key, gender)
-                    if ref is not None:
-                        history.append((token, ref))
-                        seen_person = True
-                    continue
-                ref = self.ref(token)
-                if ref is not None and ref.kind not in ("worker", "professional") \
-                        and not self._inside_role_phrase(token):
-                    history.append((token, ref))
-                    seen_person = True
-            topic = self._topic(sent) or topic
-
-    def _speaker_goes_on(self, topic: PersonRef, pronoun: Token, sent: Span, gender: str) -> bool:
-        """'Kayla said Ricky smokes weed ... She said she has to get Jayden and Summer their tea':
-        a named speaker of unknown gender goes on speaking when the next sentence opens with
-        a pronoun saying something."""
-        if not self.parsed or topic.name is None or self._gendered(topic).gender is not None:
-            return False
-        if gender not in ("f", "m") or pronoun.head.lower_ not in REPORTING_HEADS:
-            return False
-        before = parser_sentences(self.doc)
-        k = next((n for n, s in enumerate(before) if s.start == sent.start), 0)
-        return k > 0 and before[k - 1].root.lower_ in REPORTING_HEADS
-
-    def _topic(self, sent: Span) -> PersonRef | None:
-        """The subject of a sentence's main verb: 'Kacey said she ran away' -> Kacey."""
-        if self.parsed:
-            root = sent.root
-            for child in root.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    ref = self.ref(child)
-                    if ref is not None and ref.kind not in ("worker", "professional"):
-                        return ref
-            return None
-        for token in sent:
-            ref = self.ref(token)
-            if ref is not None and ref.kind not in ("worker", "professional"):
-                return ref
-        return None
-
-    def _gendered(self, ref: PersonRef) -> PersonRef:
-        said = self._said_gender.get(ref.key) if ref.gender is None else None
-        return replace(ref, gender=said) if said else ref
-
-    @staticmethod
-    def _fits(ref: PersonRef, gender: str, *, exact: bool = False) -> bool:
-        if gender == "plural":
-            return ref.gender == "plural" or ref.role in ("child", "parents") and ref.name is None
-        if exact:
-            return ref.gender == gender
-        return ref.gender in (None, gender) and ref.gender != "plural"
-
-    def _antecedents(self, token: Token, gender: str, history, sent: Span) -> list[PersonRef]:
-        """Who a pronoun may mean, most likely first."""
-        def fits(ref: PersonRef) -> bool:
-            return self._fits(self._gendered(ref), gender)
-
-        first: list[PersonRef] = []
-        if self.parsed:
-            speaker = self._governing_subject(token)
-            if speaker is not None and fits(speaker):
-                first = [speaker]
-        same_verb_subject = self._same_clause_subject(token) if self.parsed else None
-        subject_ref = self.ref(same_verb_subject) if same_verb_subject is not None else None
-        subject_key = subject_ref.key if subject_ref is not None else None  # "boyfriend Steve hits him": not Steve
-        window_start = sent.start
-        candidates = []
-        for back, (mention, ref) in enumerate(reversed(history)):
-            if mention.i < window_start and back > 12:
-                break
-            if not fits(ref):
-                continue
-            if same_verb_subject is not None and (mention.i == same_verb_subject.i or ref.key == subject_key):
-                continue  # 'Dean hit him': him is not Dean
-            candidates.append(ref)
-        # someone known to be 'she' beats a role word of unknown gender mentioned later
-        # ("an adult family member"); a first name of unknown gender still competes on recency
-        exact = [ref for ref in candidates if ref.gender == gender or ref.name is not None]
-        ranked: list[PersonRef] = []
-        for ref in first + exact + candidates:
-            if ref not in ranked:
-                ranked.append(ref)
-        return ranked
-
-    def _governing_subject(self, token: Token) -> PersonRef | None:
-        """'Mum said she...': the subject of the reporting verb above the pronoun's clause.
-        Also an object there: 'Logan said ... Steve hits him' (him: Logan), unless the
-        speaker is the subject of that clause."""
-        if token.dep_ not in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "dative"):
-            return None
-        verb = token.head if token.dep_ not in ("poss", "pobj") else token.head.head
-        if token.dep_ == "poss" and self._own_subject_fits(verb, token):
-            return None  # "Maryam said Aisha has been cutting her arms": Aisha's arms
-        own_verb = verb
-        while verb.dep_ in ("conj", "xcomp") and verb.head != verb:
-            verb = verb.head
-        if verb.dep_ not in ("ccomp",) or verb.head.lower_ not in REPORTING_HEADS:
-            return None
-        for child in verb.head.children:
-            if child.dep_ == "nsubj" and child.i < token.i:
-                ref = self.ref(child)
-                if ref is None or ref.kind in ("worker",):
-                    return None
-                if token.dep_ in ("dobj", "pobj", "dative"):
-                    subject = next((c for c in own_verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                    if subject is None or (self.ref(subject) or WORKER).key == ref.key:
-                        return None
-                    if self._object_between(child.i, token, subject):
-                        return None  # "Lily told me Jason shouted at mummy and pushed her": mummy
-                return ref
-        return None
-
-    def _own_subject_fits(self, verb: Token, pronoun: Token) -> bool:
-        gender = self.lex.pronouns.get(pronoun.lower_) or ""
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is None or subject.i == pronoun.i or subject.lower_ in self.lex.pronouns:
-            return False
-        ref = self.ref(subject)
-        if ref is None or ref.kind in ("worker", "professional"):
-            return False
-        ref = self._gendered(ref)
-        return ref.gender == gender or ref.gender is None and ref.name is not None and gender in ("f", "m")
-
-    def _object_between(self, start: int, pronoun: Token, subject: Token) -> bool:
-        """Someone the pronoun could mean, named as an object between the speaker and it
-        (not inside the subject of the pronoun's own clause)."""
-        gender = self.lex.pronouns.get(pronoun.lower_)
-        inside_subject = range(subject.left_edge.i, subject.right_edge.i + 1)
-        for i in range(start + 1, pronoun.i):
-            other = self.t.tokens[i]
-            if other.dep_ not in ("dobj", "pobj", "dative", "conj", "appos") or i in inside_subject:
-                continue
-            ref = self.ref(other)
-            if ref is not None and ref.key == (self.ref(subject) or WORKER).key:
-                continue  # "mum's boyfriend Steve hits him": the boyfriend is Steve, the subject
-            if ref is not None and ref.kind not in ("worker", "professional") and \
-                    self._fits(self._gendered(ref), gender or ""):
-                return True
-        return False
-
-    def _same_clause_subject(self, token: Token) -> Token | None:
-        if token.dep_ not in ("dobj", "pobj", "iobj"):
-            return None
-        verb = token.head if token.dep_ != "pobj" else token.head.head
-        return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-

@@ -56,6 +56,9 @@ class Lexicon:
     not_names: set[str]
     place_prepositions: set[str]
     organisation_words: set[str]
+    agency_words: set[str]
+    institution_words: set[str]
+    voice_labels: set[str]
     animal_words: set[str]
     travel_words: set[str]
     adult_age: int
@@ -71,9 +74,11 @@ def lexicon() -> Lexicon:
             phrases[tuple(word.lower().replace("-", " - ").split())] = entry
     return Lexicon(phrases=phrases, longest=max(len(p) for p in phrases), first_words=frozenset(p[0] for p in phrases),
                    pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
-                   titles=set(data["titles"]), not_names=set(data["not_names"]),
+                   titles=set(data["titles"]), not_names=set(data["not_names"]) | set(data["places"]),
                    place_prepositions=set(data["place_prepositions"]),
-                   organisation_words=set(data["organisation_words"]), animal_words=set(data["animal_words"]),
+                   organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
+                   institution_words=set(data["institution_words"]),
+                   voice_labels=set(data["voice_labels"]), animal_words=set(data["animal_words"]),
                    travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
 
 

@@ -13,7 +13,8 @@ from pipeline.drafting.children import GROUP_WORDS, Children
 from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
-          "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been"}
+          "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
+          "stayed", "sat", "remained"}  # "Leo stayed on mum's knee": Leo
 ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots"}
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
@@ -38,8 +39,17 @@ class PhraseAbout:
         arguments = self.people_arguments(verb) if self.people.parsed and verb is not None else None
         if arguments is not None:
             apart = self._named_before_alone(match, arguments)
-            return self.children_of(apart or arguments)
+            return self.children_of(apart or arguments, until=self._part_end(match))
         return self.in_chunk(match)
+
+    def _part_end(self, match: Span) -> int:
+        """Where the phrase's part of the sentence ends (", and the baby was too small ...":
+        a child the parse joins on after it is not in the phrase's list)."""
+        doc = self.span.doc
+        for i in range(match.end, self.span.end - 1):
+            if doc[i].lower_ == ";" or doc[i].lower_ == "," and doc[i + 1].lower_ in ("and", "but", "so", "while"):
+                return i
+        return self.span.end
 
     def people_arguments(self, verb: Token) -> list[Token] | None:
         """The verb's arguments that can be children: not "Jayden's" in "I did not see
@@ -116,12 +126,13 @@ class PhraseAbout:
         ref = self.people.ref(token)
         return ref is not None and ref.kind in ("worker", "professional")
 
-    def children_of(self, tokens: list[Token]) -> list[int]:
+    def children_of(self, tokens: list[Token], *, until: int | None = None) -> list[int]:
         found: list[int] = []
         for token in tokens:
             # conjuncts, and a word the parser hung on them as a compound ("Skye and the baby sleep")
-            words = [token] + list(token.conjuncts)
-            words += [c for w in words for c in w.children if c.dep_ == "compound"]
+            # or an apposition ("her son Leo stayed on mum's knee")
+            words = [token] + [c for c in token.conjuncts if until is None or c.i < until or c.i < token.i]
+            words += [c for w in words for c in w.children if c.dep_ in ("compound", "appos")]
             for t in words:
                 antecedent = _relative_antecedent(t)
                 if antecedent is not None:
@@ -177,8 +188,13 @@ class PhraseAbout:
                 arguments.append(verb.head)  # "either bedroom seen", "bedroom, which the worker was shown"
             found = [a for a in arguments if a.lower_ in ROOMS]
             chosen = found[:1] or chosen
+            if chosen and chosen[0].lower_.startswith("cot"):  # "Leo's cot, in Ava's room, was seen"
+                chosen += [a for a in found[1:] if a.head.lower_ == "in" and not a.lower_.startswith("cot")]
         if chosen and self.people.parsed:
             chosen += [c for c in chosen[0].conjuncts if c.lower_ in ROOMS]
+            # "Harry's cot, in Finn's room, was seen": the room the cot is in was seen too
+            chosen += [g for r in list(chosen) if r.lower_.startswith("cot") for p in r.children
+                       if p.dep_ == "prep" and p.lower_ == "in" for g in p.children if g.lower_ in ROOMS]
         if chosen:  # "Macy's bedroom and the room Kyle shares", however the parse joins them
             doc, first = match.doc, chosen[0]
             after = [t for t in doc[first.i + 1:min(self.span.end, first.i + 5)]]

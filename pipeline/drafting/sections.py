@@ -12,15 +12,20 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
 from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.groups import group_at
+from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.template import Template
+
+if TYPE_CHECKING:
+    from pipeline.drafting.children import Children
 
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
@@ -46,6 +51,7 @@ CLAUSE_VERBS = VIEW_VERBS | {"answered", "replied"}  # report words only with a 
 _CHILDREN = PersonRef(role="child", kind="child", gender="plural")
 _PHONE = {"phone", "telephone", "call", "text", "email"}
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
+_SEEING_VERBS = {"talk", "speak", "see", "seen", "meet", "spoken", "chat"}
 _MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
 _HEADING_END = ".,:;-!?"
@@ -104,31 +110,67 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
 
 
 def assign_sections(sentences: list[NoteSentence], people: People, template: Template,
-                    *, parsed: bool) -> list[str]:
+                    *, parsed: bool, children: Children | None = None) -> list[str]:
+    """A heading said alone ("Observations.", "Heading, actions") decides for every sentence
+    until the next heading or label. A label with its answer ("Present: mum Leanne, ...",
+    "School, the DSL reported ...", "Mia's words, ...") decides its own sentence, and the
+    sentences after it stay with it unless what they say points to a section no label of
+    the note names: a worker who labels only some parts of a form ("Observations, ..."
+    then "Jayden said ..." with no label for the children's words) leaves the rest to the
+    cues."""
     sections = _compile(template.model_dump_json())
     default = template.default_key()
     cue_scores = _cue_scores(sentences, sections)
     keys: list[str] = []
-    headed_key: str | None = None
     last = len(sentences) - 1
-    headings = [heading_of(sentence.text, sections) for sentence in sentences]
-    structured = sum(h is not None for h in headings) >= 2
+    kind_of = _SpeakerKinds(children if parsed else None)  # without a parse who the children are is rougher
+    labels = [_label_of(sentence, sections, people, kind_of) for sentence in sentences]
+    labelled = {label[0] for label in labels if label is not None}
+    governing: tuple[str, bool] | None = None  # (section, said alone) of the heading or label in force
     for index, sentence in enumerate(sentences):
-        heading = headings[index]
-        if heading is not None:
-            keys.append(heading[0])
-            # a heading alone, or one of several: the worker's structure from here on; a single
-            # label with its answer ("Present: mum Leanne, ...") is that sentence's only
-            if structured or heading[1]:
-                headed_key = heading[0]
+        label = labels[index]
+        if label is not None:
+            keys.append(label[0])
+            governing = label
             continue
-        if headed_key is not None:  # the worker's own structure wins
-            keys.append(headed_key)
+        if governing is not None and governing[1]:  # the worker's own structure wins
+            keys.append(governing[0])
             continue
         previous = keys[-1] if keys else None
-        keys.append(_best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous,
-                                  default))
+        best = _best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous, default,
+                             kind_of)
+        keys.append(governing[0] if governing is not None and best in labelled else best)
     return keys
+
+
+def _label_of(sentence: NoteSentence, sections: tuple[_CompiledSection, ...], people: People,
+              kind_of: _SpeakerKinds) -> tuple[str, bool] | None:
+    """(section, whether the label is all the sentence says) for a spoken heading or a lead label."""
+    heading = heading_of(sentence.text, sections)
+    if heading is not None:
+        return heading
+    speaker = lead_label_speaker(sentence.span, people)
+    if speaker is None:
+        return None
+    kind = kind_of(speaker)
+    key = next((section.key for section in sections if kind in section.speakers), None)
+    return (key, False) if key is not None else None
+
+
+class _SpeakerKinds:
+    """Whose words a speaker's are: a name nobody gave a role is a child's when the note
+    speaks of them as a child of the visit (or when the children are not known), else an
+    adult of the household's ("Gemma said ..." in a note about Daisy, Theo and Archie)."""
+
+    def __init__(self, children: Children | None) -> None:
+        self.children = children
+
+    def __call__(self, speaker: PersonRef) -> str:
+        if speaker.kind != "unknown":
+            return speaker.kind
+        if self.children is None or speaker.age is not None or self.children.of_ref(speaker):
+            return "child"
+        return "household_member"
 
 
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
@@ -151,14 +193,14 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
 
 
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
-                  index: int, last: int, previous: str | None, default: str) -> str:
+                  index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds) -> str:
     speaker = speaker_of(sentence.span, people, parsed=parsed)
     scores: dict[str, float] = {}
     for section in sections:
         score = cue_score[section.key]
         if section.position == "first" and index > FIRST_SENTENCES:
             score *= LATE_FIRST_FACTOR  # "interview with police" late in a note is not its purpose
-        if speaker is not None and ("child" if speaker.kind == "unknown" else speaker.kind) in section.speakers:
+        if speaker is not None and kind_of(speaker) in section.speakers:
             score += SPEAKER_WEIGHT
         if section.position == "first" and index == 0 or section.position == "last" and index == last:
             score += POSITION_WEIGHT[section.position]
@@ -180,6 +222,10 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
         if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span):
             if token.lower_ in CLAUSE_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
                 continue  # "she loves Bella", "Kerry answered the door": no words or view reported
+            if _in_front_of_worker(token, people):
+                continue  # "Gary told Chloe in front of me that she was useless": what the worker saw
+            if token.lower_ in VIEW_VERBS and _agreed_to_be_seen(token, people):
+                continue  # "Callum agreed to talk to the worker alone": how he was seen, not a view
             subject = _speaker_subject(token)
             ref = people.ref(subject) if subject is not None else None
             if ref is None and subject is not None and children_said(subject):
@@ -199,6 +245,33 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     return ref if ref is not None and ref.kind == "professional" else None
 
 
+def _agreed_to_be_seen(verb: Token, people: People) -> bool:
+    """'agreed to talk to the worker alone', 'wanted to be seen with her sister': the view is
+    about seeing the worker."""
+    for xcomp in verb.children:
+        if xcomp.dep_ != "xcomp" or xcomp.lower_ not in _SEEING_VERBS:
+            continue
+        if xcomp.lower_ in ("seen", "spoken") or any(c.dep_ == "auxpass" for c in xcomp.children):
+            return True  # "to be seen", "to be spoken to"
+        objects = [c for c in xcomp.children if c.dep_ == "dobj"]
+        objects += [g for c in xcomp.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        if any((people.ref(o) or _CHILDREN).kind == "worker" for o in objects):
+            return True
+    return False
+
+
+def _in_front_of_worker(verb: Token, people: People) -> bool:
+    """Words said to someone else in the worker's presence ('in front of me')."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            front = next((g for g in prep.children if g.lower_ == "front"), None)
+            of = next((g for g in front.children if g.lower_ == "of"), None) if front is not None else None
+            whom = [g for g in of.children if g.dep_ == "pobj"] if of is not None else []
+            if any((people.ref(w) or _CHILDREN).kind == "worker" or w.lower_ == "us" for w in whom):
+                return True
+    return False
+
+
 def children_said(subject: Token) -> bool:
     """A group phrase for children ("the older two", "all three") as the subject."""
     return subject.i in group_at(subject.doc)
@@ -214,7 +287,10 @@ def _speaker_subject(verb: Token) -> Token | None:
 
 def _as_told(verb: Token, speaker: PersonRef, people: People) -> PersonRef:
     """Words that reached the worker through someone else are information from others:
-    'Amelia told her teacher that...', 'mum told me on the phone that...'."""
+    'Amelia told her teacher that...', 'mum told me on the phone that...' (not a view:
+    'he likes his new school')."""
+    if verb.lower_ not in SAYING_VERBS:
+        return speaker
     for child in verb.children:
         heard_by = [child] if child.dep_ in ("dobj", "dative") else \
             [g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "to" else []
@@ -265,6 +341,10 @@ def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING
     for i, token in enumerate(tokens):
         if token.lower_ not in verbs or token.dep_ == "amod":  # "their shared bedroom"
             continue
+        if token.dep_ == "relcl" and people.ref(token.head) is None:
+            continue  # "new trainers that mum said she had not bought": about the trainers
+        if people.parsed and (_in_front_of_worker(token, people) or token.dep_ == "advcl"):
+            continue  # "..., as Carla said it was a mess": a reason given inside the worker's own sentence
         for j in range(i - 1, max(-1, i - 4), -1):
             ref = people.ref(tokens[j])
             if ref is not None:

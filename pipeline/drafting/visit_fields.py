@@ -7,6 +7,7 @@ live in ``data/visit.yaml``."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
@@ -26,24 +27,30 @@ _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", ".", "as", "be
 _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shares its presence
 _LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
 _PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
+_SHARING = {"share", "shares", "shared", "sharing", "sleep", "sleeps", "slept", "sleeping"}
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
+_ASLEEP = re.compile(r"\b(was|were|is|are) (still |also )?asleep\b", re.I)  # a child asleep at home is there
+_ARRANGED = re.compile(r"\b(arranged|agreed|booked|arrangement)\b", re.I)
+_PARENT_ROLES = {"mother", "father", "stepfather", "stepmother", "parent", "parents", "carer"}
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
 
 def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str], people: People,
-                         children: Children) -> VisitFields:
+                         children: Children, statements: list) -> VisitFields:
+    """``statements``: what the note says of each child (``child_fields.child_statements``)."""
     rules = visit_rules()
     purpose = [s.text for s, key in zip(sentences, section_keys) if key == "purpose"]
     # not the plans: "A return home interview will be offered" is not this visit's type
     everything = [s.text for s, key in zip(sentences, section_keys) if key != "actions"]
-    present = people_present(sentences, section_keys, people)
-    per_child = decide_child_fields(sentences, people, children, present)
+    present = people_present(sentences, section_keys, people, children)
+    per_child = decide_child_fields(statements, sentences, children, present)
     shared = {name: shared_value([getattr(child, name) for child in per_child]) for name in CHILD_FIELDS}
     return VisitFields(
         **shared,
         people_present=_with_children_seen(present, per_child),
         contact_type=_first_match(rules["contact_types"], purpose) or _first_match(rules["contact_types"], everything),
-        announced=_announced(purpose or [s.text for s in sentences[:2]], rules["announced"]),
+        announced=_announced([s for s, key in zip(sentences, section_keys) if key == "purpose"] or sentences[:2],
+                             rules["announced"], people),
         children=per_child,
         when=visit_when(sentences, section_keys),
     )
@@ -75,32 +82,48 @@ def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str |
     return None
 
 
-def _announced(texts: list[str], patterns: dict) -> bool | None:
-    joined = " ".join(texts)
-    if patterns["unannounced"].search(joined):
+def _announced(sentences: list[NoteSentence], patterns: dict, people: People) -> bool | None:
+    if any(patterns["unannounced"].search(s.text) for s in sentences):
         return False
-    if patterns["announced"].search(joined):
-        return True
+    for sentence in sentences:
+        for found in patterns["announced"].finditer(sentence.text):
+            if not _arranged_with_professional(sentence, found.end(), people):
+                return True
     return None
 
 
-def people_present(sentences: list[NoteSentence], section_keys: list[str], people: People) -> list[Person]:
+def _arranged_with_professional(sentence: NoteSentence, end: int, people: People) -> bool:
+    """'arranged with school' tells the family nothing: a visit arranged with the family is announced."""
+    if not sentence.text[:end].lower().endswith((" with", " by")):
+        return False
+    after = [t for t in sentence.span if t.idx >= sentence.model.start_char + end][:3]
+    after = [t for t in after if t.lower_ not in ("the", "a", "his", "her", "their")]
+    ref = people.ref(after[0]) if after else None
+    return ref is not None and ref.kind == "professional"
+
+
+def people_present(sentences: list[NoteSentence], section_keys: list[str], people: People,
+                   children: Children | None = None) -> list[Person]:
     rules = visit_rules()
     found: dict[str, PersonRef] = {}
     gone: set[str] = set()
     for sentence, key in zip(sentences, section_keys):
-        if key != "present" and not rules["presence"].search(sentence.text):
-            continue
+        if key != "present" and not rules["presence"].search(sentence.text) or key == "other_information":
+            continue  # what others told the worker ("Tia was seen in A and E") is not who was at the visit
         earlier = False  # a part of this sentence already said who was there
         before = ""
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
             absent = bool(rules["absence"].search(chunk_text)) or _listed_away(chunk, sentence.span, rules["absence"])
+            if absent and _ARRANGED.search(sentence.text):
+                absent = False  # "arranged with Kelly by phone": how the visit was arranged, not who was away
             # "Joint visit with a police officer": who the visit was made with was there
             with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
             said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
                 else chunk_text  # "too young to be seen alone": not seen
-            present = key == "present" or bool(rules["presence"].search(said_seen)) or \
+            # a part that only says "too young to be seen alone" does not say the child was there
+            listed_here = key == "present" and said_seen == chunk_text
+            present = listed_here or bool(rules["presence"].search(said_seen)) or \
                 _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
             before = chunk_text
@@ -109,15 +132,19 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                     continue
                 if token.dep_ == "poss" or token.nbor(1).lower_ in ("'s", "’s") if token.i + 1 < len(token.doc) else False:
                     continue  # "mum's partner was not present" is about the partner
-                if ref.kind == "professional" and not _came_along(token, chunk_text):
+                together = ref.kind == "professional" and _with_the_worker(token, people)
+                if ref.kind == "professional" and not together and \
+                        not _came_along(token, chunk_text, people, listed=key == "present"):
                     continue
                 if people.parsed and _in_a_thing(token):
                     continue
                 reporting = token.dep_ == "nsubj" and token.head.lower_ in SAYING_VERBS
+                ref = _unnamed_child(token, ref, children)
+                asleep = absent and ref.likely_child and not rules["absence"].search(_ASLEEP.sub("", chunk_text))
                 for person in _expand(ref, people):
-                    if absent and not reporting:  # "DC Harris said Lee has been bailed": Lee is away
+                    if absent and not reporting and not asleep:  # "DC Harris said Lee has been bailed": away
                         gone.add(person.key)
-                    elif present:
+                    elif present or together:  # "my colleague and I", "SW and PC Shah called"
                         found.setdefault(person.key, person)
     for sentence, key in zip(sentences, section_keys):  # a parent or carer whose views were heard
         if key == "parent_views":
@@ -128,6 +155,16 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
     for key in gone:
         found.pop(key, None)
     return _as_people(found)
+
+
+def _unnamed_child(token: Token, ref: PersonRef, children: Children | None) -> PersonRef:
+    """'the baby' in the list of who was there is the unnamed child of the visit the note calls so."""
+    if children is None or ref.name is not None or ref.kind != "child":
+        return ref
+    meant = children.meant_by(token)
+    if len(meant) == 1 and not children.children[meant[0]].named:
+        return replace(ref, name=children.children[meant[0]].name)
+    return ref
 
 
 def _speakers(span: Span, people: People) -> list[PersonRef]:
@@ -143,13 +180,18 @@ def _speakers(span: Span, people: People) -> list[PersonRef]:
                 ref = people.ref(subject) if subject is not None else None
                 if ref is not None and ref.name and ref not in speakers:
                     speakers.append(ref)
-    return [s for s in speakers if s.kind in ("parent_carer", "household_member")]
+    # a name nobody gave a role whose views the note files as a parent's is an adult of the household
+    return [s for s in speakers if s.kind in ("parent_carer", "household_member") or s.kind == "unknown" and s.name]
 
 
 def _in_a_thing(token: Token) -> bool:
-    """'the room Kyle shares with his uncle Bradley': a person in the words for a room is not
-    said to be there (on the parse, or just after the room with no verb between)."""
+    """'the room Kyle shares with his uncle Bradley', 'The children share a room, which I saw':
+    a person in the words for a room, or who shares or sleeps in it, is not said to be there
+    (on the parse, or just after the room with no verb between)."""
     if any(a.lower_ in _THINGS for a in list(token.ancestors)[:6]):
+        return True
+    verb = token.head
+    if token.dep_ == "nsubj" and verb.lower_ in _SHARING and any(t.lower_ in _THINGS for t in verb.subtree):
         return True
     doc = token.doc
     for j in range(token.i - 1, max(-1, token.i - 7), -1):
@@ -169,6 +211,11 @@ def _expand(ref: PersonRef, people: People) -> list[PersonRef]:
         children = [ref for ref in named if ref.likely_child and ref.kind != "another_child"]
         if ref.gender == "plural" and children:
             return children
+    if ref.role == "parents":  # "with their parents", "both parents were home": the parents the note names
+        named = [people.named_ref(key) for key, name in people.names.items()
+                 if name.kind == "parent_carer" and name.role in _PARENT_ROLES]
+        if named:
+            return named
     same_role = [key for key, name in people.names.items() if name.role == ref.role]
     if len(same_role) == 1 and ref.role not in ("child", "professional", "other"):
         return [people.named_ref(same_role[0])]
@@ -206,10 +253,31 @@ def _listed_away(chunk: Span, sentence: Span, absence: re.Pattern) -> bool:
     return listed is not None and absence.match(rest, listed.end()) is not None
 
 
-def _came_along(token, chunk_text: str) -> bool:
-    """A professional at the visit ('with PC Evans', 'a key worker was also there'), not on the phone."""
+def _with_the_worker(token: Token, people: People) -> bool:
+    """Named together with the worker as the ones who visited: 'The duty social worker and DC
+    Patel visited', 'my colleague from the family support team and I'."""
+    if not people.parsed:
+        return False
+    if token.dep_ == "conj" and token.head.dep_ == "nsubj" and _is_worker(token.head, people):
+        return True
+    if token.dep_ == "nsubj" and any(c.dep_ == "nsubj" and c.i != token.i and _is_worker(c, people)
+                                     for c in token.head.children):
+        return True  # the parse gives each its own subject
+    return any(c.dep_ == "conj" and _is_worker(c, people) for c in token.children)
+
+
+def _is_worker(token: Token, people: People) -> bool:
+    ref = people.ref(token)
+    return ref is not None and ref.kind == "worker"
+
+
+def _came_along(token: Token, chunk_text: str, people: People, *, listed: bool) -> bool:
+    """A professional at the visit ('with PC Evans', 'a key worker was also there', a named
+    one in the list of who was present: 'Mrs Khan, the Urdu interpreter'), not on the phone."""
     if re.search(r"\bphone\b", chunk_text, re.I):
         return False
+    if listed and token.i in people.name_of:
+        return True
     before = token.doc[max(0, token.i - 4):token.i].text.lower()
     return "with" in before.split() or bool(re.search(r"\b(also|was|were) (at|there|present)\b", chunk_text, re.I))
 
@@ -222,7 +290,8 @@ def _as_people(found: dict[str, PersonRef]) -> list[Person]:
         role = "child" if ref.likely_child and ref.kind != "another_child" else _OUTPUT_ROLE.get(ref.role, ref.role)
         if ref.kind == "professional":
             role = "professional"
-        if ref.name is None and (ref.role in named_roles or (role == "child" and has_named_child)):
-            continue  # 'mum' when 'mum Sarah' is already listed
+        if ref.name is None and role != "professional" and (ref.role in named_roles or
+                                                            (role == "child" and has_named_child)):
+            continue  # 'mum' when 'mum Sarah' is already listed (an interpreter named is not 'my colleague')
         people.append(Person(name=ref.name, role=role))
     return people

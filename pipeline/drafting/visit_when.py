@@ -4,9 +4,12 @@
 gives no date (the service uses the recording's time), a weekday alone gives only the
 weekday, a time alone only the time.
 
-Only the part of a sentence that speaks of the visit is read, in the purpose section or
-the note's first sentences, up to the first word that starts talking about something
-else ("...after a domestic incident on Saturday night": Saturday is not the visit).
+Only the part of a sentence that speaks of the visit is read (or a form's label for it,
+"Date and time, 14th of January, 5.15pm", or a sentence among the first that says only
+when: "Monday evening, about 7pm."), in the purpose section or the note's first
+sentences, up to the first word that starts talking about something else ("...after a
+domestic incident on Saturday night": Saturday is not the visit). "Monday the 3rd" and
+"on the 17th" are a day of the month without the month.
 A time said without am/pm is a daytime visit: 8 to 11 is morning, 12 to 7 afternoon or
 evening; "morning"/"afternoon"/"evening"/"night" next to it decide instead."""
 
@@ -24,11 +27,18 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12}
+_MINUTES = {"five": 5, "ten": 10, "twenty": 20, "twenty five": 25}  # "ten past four", "twenty to five"
 _HOUR = r"(\d{1,2}|" + "|".join(_NUMBERS) + ")"
 _MONTH = "(" + "|".join(_MONTHS) + ")"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DATE = re.compile(rf"\b(?:the )?{_DAY} (?:of )?{_MONTH}(?:,? (\d{{4}}))?\b|\b{_MONTH} {_DAY}(?:,? (\d{{4}}))?\b",
                    re.I)
+# "Monday the 3rd", "on the 17th at about 7": a day of the month said without the month
+_ORDINAL_DAY = re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?=\s*(?:[,.;]|$|at\b|in\b|on\b|from\b|when\b|"
+                          r"between\b|about\b|around\b|for\b|to\b|as\b|and\b|under\b|with\b))", re.I)
+# what a sentence that only says when may hold besides the date and time
+_WHEN_FILLER = re.compile(r"\b(on|at|about|around|roughly|approximately|the|of|in|morning|afternoon|evening|night|"
+                          r"lunchtime|early|late|visit|date|time|and)\b|[\s,.:;-]+", re.I)
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
@@ -38,6 +48,8 @@ _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
     (re.compile(rf"\bhalf {_HOUR}\b", re.I), "half"),  # British "half four" is 4.30
     (re.compile(rf"\bquarter past {_HOUR}\b", re.I), "quarter past"),
     (re.compile(rf"\bquarter to {_HOUR}\b", re.I), "quarter to"),
+    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five) past {_HOUR}\b", re.I), "minutes past"),
+    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five) to {_HOUR}\b", re.I), "minutes to"),
     (re.compile(r"\b(\d{1,2})[.:](\d{2})\b(?! ?(%|percent|pounds|kg|miles))", re.I), "clock"),
     (re.compile(rf"\bat (?:about |around |roughly )?{_HOUR}\b(?! (years?|months?|weeks?|days?|times|percent|pounds|of)\b)",
                 re.I), "clock"),
@@ -47,20 +59,38 @@ _PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night|tonight)\b", re.I
 
 def visit_when(sentences: list[NoteSentence], section_keys: list[str]) -> VisitWhen | None:
     rules = visit_rules()["when"]
+    found: list[tuple[int, dict, int, int]] = []  # (sentence, parts, start, end) in order
     for index, (sentence, key) in enumerate(zip(sentences, section_keys)):
         if key != "purpose" and index >= FIRST_SENTENCES:
             continue
         text = sentence.text
-        if not rules["visit"].search(text):
+        label = rules["label"].search(text)
+        about_visit = rules["visit"].search(text) or label
+        if not about_visit and index >= FIRST_SENTENCES:
             continue
+        if found and not (label and index == found[-1][0] + 1):
+            break  # a form's next line ("Date of visit, 22nd April." "Time, 5.30pm.") may add to it
         cut = rules["about_something_else"].search(text)
         clause = text[:cut.start()] if cut else text
-        found = _read(clause)
-        if found is not None:
-            parts, start, end = found
-            offset = sentence.model.start_char
-            return VisitWhen(said=text[start:end], start_char=offset + start, end_char=offset + end, **parts)
-    return None
+        read = _read(clause)
+        if read is None or not about_visit and not _only_when(clause, read):
+            continue  # "Monday evening, about 7pm." opening a note is when; another sentence is not
+        parts, start, end = read
+        if found and set(parts) & set(found[0][1]):
+            break
+        found.append((index, parts, start, end))
+    if not found:
+        return None
+    first, last = found[0], found[-1]
+    start = sentences[first[0]].model.start_char + first[2]
+    end = sentences[last[0]].model.start_char + last[3]
+    parts = {name: value for _, said, _, _ in found for name, value in said.items()}
+    return VisitWhen(said=_text_between(sentences, start, end), start_char=start, end_char=end, **parts)
+
+
+def _text_between(sentences: list[NoteSentence], start: int, end: int) -> str:
+    doc_text = sentences[0].span.doc.text
+    return doc_text[start:end]
 
 
 def _read(clause: str) -> tuple[dict, int, int] | None:
@@ -75,6 +105,10 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
             if year:
                 parts["year"] = int(year)
             spans.append(date.span())
+    ordinal = _ORDINAL_DAY.search(clause) if date is None else None
+    if ordinal is not None and 1 <= int(ordinal.group(1)) <= 31:
+        parts["day"] = int(ordinal.group(1))
+        spans.append(ordinal.span())
     weekday = _WEEKDAY.search(clause)
     if weekday is not None:
         parts["weekday"] = weekday.group(1).lower()
@@ -83,7 +117,8 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
     if yesterday is not None and not parts:
         parts["days_before"] = 1
         spans.append(yesterday.span())
-    time = _time(clause, taken=[date.span()] if date is not None else [])
+    taken = [d.span() for d in (date, ordinal) if d is not None]
+    time = _time(clause, taken=taken)
     if time is not None:
         parts["time"], span = time
         spans.append(span)
@@ -92,16 +127,28 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
     return parts, min(s for s, _ in spans), max(e for _, e in spans)
 
 
+def _only_when(clause: str, found: tuple[dict, int, int]) -> bool:
+    """A sentence that says nothing but when ("Monday evening, about 7pm.")."""
+    _, start, end = found
+    rest = clause[:start] + " " + clause[end:]
+    return _WHEN_FILLER.sub("", rest) == ""
+
+
 def _time(clause: str, *, taken: list[tuple[int, int]]) -> tuple[dt.time, tuple[int, int]] | None:
     for pattern, kind in _TIMES:
         for m in pattern.finditer(clause):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue  # "the 12th of February" is not 12 o'clock
-            hour = _hour(m.group(1))
+            minutes_said = _MINUTES.get(m.group(1).lower().replace("-", " ")) if kind.startswith("minutes") else None
+            hour = _hour(m.group(2) if minutes_said is not None else m.group(1))
             if hour is None or not 1 <= hour <= 12 and kind != "clock" or hour > 23:
                 continue
             minute = 0
-            if kind == "half":
+            if kind == "minutes past":
+                minute = minutes_said
+            elif kind == "minutes to":
+                hour, minute = hour - 1, 60 - minutes_said
+            elif kind == "half":
                 minute = 30
             elif kind == "quarter past":
                 minute = 15

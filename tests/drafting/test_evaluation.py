@@ -1,8 +1,10 @@
 """The drafting stage scored on the annotated notes (tests/devset). Thresholds sit a little
 below the figures measured when they were set (README, "Evaluation"): a drop below them is
 a regression. The held-out notes (heldout/, phenomena-heldout/) were never used to tune the
-rules; family-seen/ was held out in issue 14's first round and is tuned on since. A ratio of
-nothing counts as 1.0, so the tests also check that there was something to compare."""
+rules; family-seen/ was held out in issue 14's first round and is tuned on since; family-seen2/
+(another author's notes) was held out until round 2's first run and is tuned on in round 3, as
+is phenomena3/ (round 3's own notes). A ratio of nothing counts as 1.0, so the tests also check
+that there was something to compare."""
 
 from __future__ import annotations
 
@@ -23,12 +25,20 @@ from tests.drafting.conftest import DEVSET
 #   phenomena code F1 1.000, sections 0.991, visit fields 0.986, per-child fields 1.000, per-child code F1 1.000;
 #   phenomena-heldout (never tuned on) code P 0.958 R 0.958 F1 0.958, family F1 1.000, sections 0.962,
 #       visit fields 0.931, per-child fields 0.967, per-child code P 0.900 R 0.878 F1 0.889
+# measured (issue 14 round 3, README "Evaluation"; the others unchanged):
+#   held-out sections 0.960; phenomena-heldout visit fields 0.958, per-child fields 0.978;
+#   family-seen2 (another author; first run 0.885 per-child fields, 0.865 per-child code F1, 0.864 sections)
+#       code F1 1.000, sections 1.000, visit fields 0.986, per-child fields 1.000, per-child code F1 1.000,
+#       date/time 1.000;
+#   phenomena3 (round 3's notes; first run 0.853 per-child fields, 0.775 per-child code F1, 0.934 sections)
+#       code F1 1.000, sections 1.000, visit fields 0.983, per-child fields 1.000, per-child code F1 1.000,
+#       date/time 1.000
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
             "children.field_accuracy": 0.95, "children.code_f1": 0.94},
     "heldout": {"code_f1": 0.90, "code_precision": 0.83, "code_recall": 0.95, "family_f1": 0.94,
-                "section_accuracy": 0.92, "visit_accuracy": 0.95,
+                "section_accuracy": 0.95, "visit_accuracy": 0.95,
                 "children.field_accuracy": 0.96, "children.code_f1": 0.90},
     "family": {"code_f1": 0.96, "code_precision": 0.96, "code_recall": 0.96, "family_f1": 0.96,
                "section_accuracy": 0.96, "visit_accuracy": 0.96,
@@ -40,12 +50,18 @@ THRESHOLDS = {
                   "section_accuracy": 0.96, "visit_accuracy": 0.95,
                   "children.field_accuracy": 0.97, "children.code_f1": 0.96, "children.when_accuracy": 0.95},
     "phenomena-heldout": {"code_f1": 0.93, "code_precision": 0.93, "code_recall": 0.93, "family_f1": 0.97,
-                          "section_accuracy": 0.94, "visit_accuracy": 0.90,
-                          "children.field_accuracy": 0.95, "children.code_f1": 0.86,
+                          "section_accuracy": 0.94, "visit_accuracy": 0.94,
+                          "children.field_accuracy": 0.96, "children.code_f1": 0.86,
                           "children.when_accuracy": 0.95},
+    "family-seen2": {"code_f1": 0.97, "code_precision": 0.97, "code_recall": 0.97, "family_f1": 0.97,
+                     "section_accuracy": 0.98, "visit_accuracy": 0.96,
+                     "children.field_accuracy": 0.98, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
+    "phenomena3": {"code_f1": 0.97, "code_precision": 0.97, "code_recall": 0.97, "family_f1": 0.97,
+                   "section_accuracy": 0.98, "visit_accuracy": 0.95,
+                   "children.field_accuracy": 0.98, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
 }
 MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
-                 "phenomena-heldout": 12}
+                 "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10}
 
 
 def _figure(report, metric: str) -> float:
@@ -82,7 +98,7 @@ def test_a_third_of_the_round_two_notes_are_held_out():
 def test_family_sets_have_several_children_per_note():
     from pipeline.drafting.evaluation import load_gold
 
-    for folder in ("family", "family-seen", "phenomena", "phenomena-heldout"):
+    for folder in ("family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3"):
         notes = load_gold(DEVSET / folder)
         several = [n for n in notes if len(n.children) >= 2]
         assert len(several) * 4 >= len(notes) * 3, folder  # most notes are about 2-4 children

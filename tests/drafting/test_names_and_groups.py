@@ -38,6 +38,14 @@ def test_a_condition_named_after_someone_is_not_a_person(draft_text):
     assert {s.code: s.children for s in note.factor_suggestions}.get("6A") == ["Riley"]
 
 
+def test_a_capitalised_word_after_an_article_is_not_a_person(draft_text):
+    # Whisper base heard "Mia, who is nine," as "Mia, who is the Iron," (no full stop before it).
+    note = draft_text("Statutory visit to see Mia and her brother Tyler at home. Present were mum Leanne, "
+                      "Mia and Tyler, Mia, who is the Iron, was seen alone in her bedroom.")
+    assert [name for name, _ in children(note)] == ["Mia", "Tyler"]
+    assert "Iron" not in {p.name for p in note.visit.people_present}
+
+
 def test_group_phrases_found_in_a_note(nlp_doc):
     doc = nlp_doc("I saw the two girls alone and both boys together. The older two said so. The eldest cried. "
                   "Nobody was seen alone. The little ones slept. Neither child spoke. Both of them laughed.")
