@@ -19,6 +19,7 @@ from api.exports.record import edit_summary, person_text, visit_moment_text
 from api.exports.registry import FORMATS, render_context
 from api.problems import problem_for
 from api.services.children import undecided_pairs
+from api.services.review import ConfirmProblem, confirm_problem_items, confirm_problems
 from api.services.drafts import draft_view, get_draft, view_draft
 from api.services.notes import build_confirmed_notes, confirm_draft, get_note, visit_notes
 from models.cin_codes import cin_factors
@@ -103,7 +104,8 @@ def suggestions_part(request: Request, draft_id: int, who: Who, db: SessionDep) 
         "undecided": len(undecided_pairs(view.review)), "has_audio": _has_audio(view)})
     return JSONResponse({"version": view.version, "status": view.status.value, "html": html,
                          "review": view.review.model_dump(mode="json"), "census_problems": view.census_problems,
-                         "confirm_problems": view.confirm_problems},
+                         "confirm_problems": view.confirm_problems,
+                         "confirm_fixes": [{"text": p.text, "field": p.field} for p in _problems(view)]},
                         headers={k: v for k, v in PAGE_HEADERS.items() if k != "Content-Security-Policy"})
 
 
@@ -124,7 +126,9 @@ def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Re
     return render(request, "review.html", {
         "who": who,
         "draft": _header(view, settings),
-        "sections": [dict(s.model_dump(), rows=textarea_rows(s.text)) for s in sections],
+        "sections": [dict(s.model_dump(), rows=textarea_rows(s.text), required=s.key in view.required_sections)
+                     for s in sections],
+        "confirm_problems": _problems(view),
         "visit": visit_details(view.review, view.note, when(view.recorded_at, settings)),
         "visit_types": VISIT_TYPES,
         "children": children,
@@ -142,7 +146,17 @@ def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Re
     })
 
 
-def _confirm_context(request: Request, who, draft: Draft, view: DraftView, problems: list[str]) -> dict:
+def _problems(view: DraftView, reasons: list[str] | None = None) -> list[ConfirmProblem]:
+    """Why the draft cannot be signed, each with the field on the review page that puts it
+    right; ``reasons`` (a refusal's) that are none of those link to the top of the draft."""
+    items = confirm_problem_items(view.review, view.required_sections, view.case_reference)
+    if reasons is None:
+        return items
+    known = {p.text for p in items} | set(confirm_problems(view.review, view.required_sections, view.case_reference))
+    return items + [ConfirmProblem(reason, "review") for reason in reasons if reason not in known]
+
+
+def _confirm_context(request: Request, who, draft: Draft, view: DraftView, problems: list[ConfirmProblem]) -> dict:
     """Everything confirming would sign, as the notes sign-off would make them."""
     settings = service(request).settings
     ctx = render_context(ExportOptions(), settings)
@@ -174,7 +188,7 @@ def confirm_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> R
     view = draft_view(db, draft, settings)
     if moved := _to_note_if_confirmed(view):
         return moved
-    return render(request, "confirm.html", _confirm_context(request, who, draft, view, view.confirm_problems))
+    return render(request, "confirm.html", _confirm_context(request, who, draft, view, _problems(view)))
 
 
 @router.post("/drafts/{draft_id}/confirm")
@@ -196,7 +210,7 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
         view = draft_view(db, draft, ctx.settings)
         if moved := _to_note_if_confirmed(view):
             return moved
-        return render(request, "confirm.html", _confirm_context(request, who, draft, view, reasons),
+        return render(request, "confirm.html", _confirm_context(request, who, draft, view, _problems(view, reasons)),
                       status_code=problem_for(refused).status)
     ctx.wake_background()  # its deliveries are queued
     return RedirectResponse(f"/notes/{notes[0].id}?confirmed=1", status_code=303)

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, DraftVersion, Recording, User
 from api.db.types import utcnow
-from api.schemas import DraftSaved, DraftVersionOut
+from api.schemas import ConfirmFix, DraftSaved, DraftVersionOut
 from api.exports.record import display_zone
 from api.services.children import needs_upgrade, upgrade_state
 from api.services.redraft import TextContext, refresh
-from api.services.review import (Changes, apply_edits, census_problems, confirm_problems, initial_state,
-                                 required_section_keys, undecided_codes)
+from api.services.review import (Changes, apply_edits, census_problems, confirm_problem_items, confirm_problems,
+                                 initial_state, required_section_keys, undecided_codes)
 from api.services.scope import can_see, find_visible, may_edit
 from models.draft import DraftNote
 from models.errors import DraftConfirmed, NotEditable, NotFound, VersionConflict
@@ -189,9 +189,11 @@ def _audit_changes(db: Session, user: User, draft_id: int, version: int, changes
 
 def _saved(draft_id: int, version: int, updated_at, state: ReviewState, required: list[str],
            case_reference: str, text_changed: bool) -> DraftSaved:
+    fixes = [ConfirmFix(text=p.text, field=p.field) for p in confirm_problem_items(state, required, case_reference)]
     return DraftSaved(id=draft_id, version=version, updated_at=updated_at, undecided=undecided_codes(state),
                       census_problems=census_problems(state),
-                      confirm_problems=confirm_problems(state, required, case_reference), text_changed=text_changed)
+                      confirm_problems=confirm_problems(state, required, case_reference), confirm_fixes=fixes,
+                      text_changed=text_changed)
 
 
 def list_versions(db: Session, user: User, draft_id: int) -> list[DraftVersionOut]:

@@ -24,13 +24,20 @@ export class Factors extends EventTarget {
     this.count = root.querySelector('#code-search-count')
 
     root.addEventListener('click', (event) => this.onClick(event))
-    this.search.addEventListener('input', () => this.filter())
+    this.search.addEventListener('input', () => { this.filter(); this.reveal() })
     this.addFor.addEventListener('change', () => this.syncOptions())
     this.search.addEventListener('keydown', (event) => {
       if (event.key === 'ArrowDown') {
-        const first = this.options.find((li) => !li.hidden)
-        if (first) { event.preventDefault(); first.querySelector('button').focus() }
+        const first = this.shownOptions()[0]
+        if (first) { event.preventDefault(); this.focusOption(first) }
       }
+    })
+    // The code list is one Tab stop (roving tabindex): the arrow keys move inside it.
+    const optionList = root.querySelector('#code-options')
+    optionList.addEventListener('keydown', (event) => this.onOptionKey(event))
+    optionList.addEventListener('focusin', (event) => {
+      const option = event.target.closest('.cn-code-option')
+      if (option) this.rove(option)
     })
     for (const group of this.groups()) this.paint(group, group.dataset.decision)
     this.refresh()
@@ -254,6 +261,43 @@ export class Factors extends EventTarget {
       if (match) shown += 1
     }
     this.count.textContent = terms.length ? `${shown} ${shown === 1 ? 'code matches' : 'codes match'}` : `${shown} codes`
+    const current = this.options.find((li) => li.querySelector('button').tabIndex === 0)
+    if (!current || current.hidden) this.rove(this.shownOptions()[0])
+  }
+
+  shownOptions () { return this.options.filter((li) => !li.hidden).map((li) => li.querySelector('button')) }
+
+  // Only one option is in the Tab order: the one last moved to (else the first shown).
+  rove (option) {
+    for (const li of this.options) li.querySelector('button').tabIndex = -1
+    if (option) option.tabIndex = 0
+  }
+
+  focusOption (option) {
+    this.rove(option)
+    option.focus()
+  }
+
+  onOptionKey (event) {
+    const option = event.target.closest('.cn-code-option')
+    if (!option || event.altKey || event.ctrlKey || event.metaKey) return
+    const shown = this.shownOptions()
+    const i = shown.indexOf(option)
+    const target = { ArrowDown: shown[i + 1], ArrowUp: shown[i - 1], Home: shown[0], End: shown[shown.length - 1] }
+    if (!(event.key in target)) return
+    event.preventDefault()
+    if (target[event.key]) this.focusOption(target[event.key])
+    else if (event.key === 'ArrowUp') this.search.focus() // above the first: back to typing
+  }
+
+  // The matches show right under the search box: in the side panel (which scrolls on its
+  // own beside the note) the box is brought to the top of the panel as the worker types.
+  reveal () {
+    const panel = this.search.closest('.cn-side__inner')
+    if (!panel || panel.scrollHeight <= panel.clientHeight) return
+    const box = this.search.closest('.cn-add-factor')
+    panel.scrollTop += box.getBoundingClientRect().top - panel.getBoundingClientRect().top - 8
+    this.root.querySelector('#code-options').scrollTop = 0
   }
 
   showProblems (problems) {
@@ -264,7 +308,8 @@ export class Factors extends EventTarget {
   }
 
   // Keyboard on a suggestion: arrows move, A accepts, R rejects (for every child it is
-  // on; the buttons decide one child at a time), P plays the evidence.
+  // on; the buttons decide one child at a time) and moves on to the next undecided one,
+  // P plays the evidence (focus stays).
   onKey (event) {
     const li = event.target.closest('.cn-factor')
     if (!li || event.altKey || event.ctrlKey || event.metaKey) return false
@@ -274,8 +319,12 @@ export class Factors extends EventTarget {
     if (key === 'arrowdown' || key === 'arrowup') {
       const next = items[i + (key === 'arrowdown' ? 1 : -1)]
       if (next) next.focus()
-    } else if (key === 'a') this.decideAll(li, 'accepted')
-    else if (key === 'r') this.decideAll(li, 'rejected')
+    } else if (key === 'a' || key === 'r') {
+      this.decideAll(li, key === 'a' ? 'accepted' : 'rejected')
+      // On to the next suggestion still to decide (the arrows go back to this one).
+      const next = items.slice(i + 1).find((el) => el.dataset.decision === 'undecided')
+      if (next) next.focus()
+    }
     else if (key === 'p') {
       const evidence = li.querySelector('.cn-evidence')
       if (evidence) this.onEvidence(evidence, { keepFocus: true }) // A and R go on working
