@@ -233,8 +233,9 @@ def confirm_problems(state: ReviewState, required: list[str], case_reference: st
     """Why this state cannot be signed yet (empty = it can). ``case_reference`` is the
     recording's: the record of a visit's only child when it has no reference of its own."""
     problems: list[str] = []
-    empty = [p.section for p in confirm_problem_items(state, required, case_reference) if p.section]
-    for problem in confirm_problem_items(state, required, case_reference):
+    items = confirm_problem_items(state, required, case_reference)
+    empty = [p.section for p in items if p.section]
+    for problem in items:
         if problem.section is None:
             problems.append(problem.text)
         elif problem.section == empty[0]:  # the empty sections in one sentence, where the first was
