@@ -42,15 +42,20 @@ MOST_ACTIONS = 12
 
 
 @pytest.fixture(scope="module")
-def try_draft(service, tmp_path_factory) -> int:
-    """Uploaded with each child's case reference: the draft is ready when the test starts."""
+def try_wav(tmp_path_factory) -> Path:
     if not shutil.which("espeak-ng"):
         pytest.fail("espeak-ng is not installed: run `make system-deps`")
     wav = tmp_path_factory.mktemp("try-audio") / "two-children.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-g", "4", "-w", str(wav), DICTATION],
                    check=True, timeout=60)
-    with ApiClient(service.url) as api, Path(wav).open("rb") as audio:
-        accepted = api.post("/api/recordings", files={"audio": (wav.name, audio, "audio/wav")},
+    return wav
+
+
+@pytest.fixture
+def try_draft(service, try_wav) -> int:
+    """Uploaded with each child's case reference: the draft is ready when the test starts."""
+    with ApiClient(service.url) as api, try_wav.open("rb") as audio:
+        accepted = api.post("/api/recordings", files={"audio": (try_wav.name, audio, "audio/wav")},
                             data={"case_reference": "TRY-15", "names": "Leanne",
                                   "child_references": "; ".join(f"{n}: {r}" for n, r in REFERENCES.items())})
         assert accepted.status_code == 202, accepted.text
@@ -183,3 +188,53 @@ def test_the_try_signs_in_a_few_actions_and_the_corrected_disclosure_is_suggeste
         assert tuple({True: "yes", False: "no", None: "unknown"}[note["visit"][f]] for f in FIELDS) == ANSWERS[name]
     assert any("said Craig smacked Tyler" in s["text"] for s in notes["Tyler"]["sections"])
     assert not [e for e in errors if "Uncaught" in e or "Content Security Policy" in e], errors
+
+
+def test_the_try_from_the_keyboard_only(service, context, try_draft):
+    """The same review with no mouse: Alt+arrows to the section, arrow keys to the misheard
+    words, Alt+F and A on each suggestion, Tab to Check and confirm, Tab to Confirm and sign."""
+    page = context.new_page()
+    sign_in(page, service.url)
+    page.goto(f"{service.url}/drafts/{try_draft}")
+    wait_saved(page)
+    focused = "document.activeElement"
+    for _ in range(page.locator("textarea.cn-section-text").count()):
+        page.keyboard.press("Alt+ArrowDown")
+        if MISHEARD.search(page.evaluate(f"{focused}.value || ''")):
+            break
+    misheard = MISHEARD.search(page.evaluate(f"{focused}.value"))
+    assert misheard, page.evaluate(f"{focused}.id")
+    page.keyboard.press("Control+Home")
+    for _ in range(misheard.start()):
+        page.keyboard.press("ArrowRight")
+    for _ in range(misheard.end() - misheard.start()):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.type(" Craig smacked ")
+    page.locator(".cn-factor[data-code='18C'][data-from-edit]").wait_for(timeout=20_000)
+
+    page.keyboard.press("Alt+f")
+    for _ in range(page.locator(".cn-factor:not([hidden])").count()):
+        code = page.evaluate(f"{focused}.dataset.code")
+        assert code in {"1B", "7A", "18C"}, code  # each is wanted on every record it is on
+        page.keyboard.press("a")
+        if not page.locator(".cn-factor:not([hidden])[data-decision='undecided']").count():
+            break
+    assert page.locator(".cn-factor:not([hidden])[data-decision='undecided']").count() == 0
+    wait_saved(page)
+
+    tabs = {}
+    for button, url in (("to-confirm", "**/confirm"), ("confirm-button", "**/notes/*")):
+        for tabs[button] in range(1, 80):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"{focused}.id") == button:
+                break
+        assert page.evaluate(f"{focused}.id") == button, f"Tab never reached #{button}"
+        page.keyboard.press("Enter")
+        page.wait_for_url(url)
+    print(f"\nkeyboard only: {tabs['to-confirm']} Tabs from the last suggestion to Check and confirm, "
+          f"{tabs['confirm-button']} from the top of the confirm page to Confirm and sign")
+    assert "2 notes confirmed" in page.inner_text(".govuk-panel")
+    with ApiClient(service.url) as api:
+        ids = api.get(f"/api/drafts/{try_draft}").json()["confirmed_note_ids"]
+        notes = {n["child"]["name"]: n for n in (api.get(f"/api/notes/{i}").json() for i in ids)}
+    assert {name: {f["code"] for f in n["factors"]} for name, n in notes.items()} == WANTED
