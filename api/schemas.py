@@ -90,6 +90,11 @@ class RecordingOut(BaseModel):
     child_references: dict[str, str] = Field({}, description="Each child's case reference given at upload")
 
 
+class ConfirmFix(BaseModel):
+    text: str
+    field: str = Field(description="The id of the review screen's element that puts it right")
+
+
 class DraftSaved(BaseModel):
     id: int
     version: int
@@ -97,6 +102,12 @@ class DraftSaved(BaseModel):
     undecided: list[str]
     census_problems: list[str]
     confirm_problems: list[str]
+    confirm_fixes: list[ConfirmFix] = Field([], description="The same, one item per thing to put right (each "
+                                                            "empty section on its own), with the review screen's "
+                                                            "field that puts it right")
+    text_changed: bool = Field(False, description="This save changed a section's text: the drafting rules run "
+                                                  "again on it when the draft is next read (GET), which then shows "
+                                                  "the suggestions and the untouched fields as the text now says")
 
 
 class DraftVersionOut(BaseModel):

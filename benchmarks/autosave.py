@@ -8,6 +8,9 @@ Two phases, both printed:
   autosave does while someone types (the target: p95 <= 50 ms);
 - closed loop: each client saves again as soon as the last save returned (the
   service's capacity; latency here is mostly queueing).
+With ``--follow`` each save is followed, as on the review screen, by the read of the
+suggestions (``GET /drafts/{id}/suggestions``: the drafting rules run again on the edited
+text there, not in the autosave); that read's latency is printed on its own line.
 Client and server share this machine's cores, so the figures include the client."""
 
 from __future__ import annotations
@@ -113,10 +116,12 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen:
 class Worker:
     """One signed-in client editing one draft at a time, as the review screen does."""
 
-    def __init__(self, client: httpx.AsyncClient, drafts: list[int], rng: random.Random) -> None:
+    def __init__(self, client: httpx.AsyncClient, drafts: list[int], rng: random.Random,
+                 follow: list[float] | None = None) -> None:
         self.client, self.drafts, self.rng = client, drafts, rng
         self.versions: dict[int, int] = {}
         self.draft = rng.choice(drafts)
+        self.follow = follow  # latencies of the suggestions read after each save, when measured
 
     async def save(self) -> tuple[float, int]:
         if self.rng.random() < 0.02:  # now and then the worker opens another draft
@@ -129,6 +134,11 @@ class Worker:
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code == 200:
             self.versions[self.draft] = response.json()["version"]
+            if self.follow is not None and response.json().get("text_changed"):
+                started = time.perf_counter()
+                read = await self.client.get(f"/drafts/{self.draft}/suggestions")
+                read.raise_for_status()
+                self.follow.append((time.perf_counter() - started) * 1000)
         return elapsed, response.status_code
 
 
@@ -169,11 +179,17 @@ def report(name: str, latencies: list[float], statuses: dict[int, int], wall: fl
     return pct(0.95)
 
 
-async def bench(base: str, owned: dict[str, list[int]], seconds: float, closed_seconds: float) -> float:
+async def bench(base: str, owned: dict[str, list[int]], seconds: float, closed_seconds: float,
+                follow: bool = False) -> float:
     clients = await asyncio.gather(*(sign_in(base, name) for name in owned))
-    workers = [Worker(c, owned[name], random.Random(i)) for i, (c, name) in enumerate(zip(clients, owned))]
+    reads: list[float] | None = [] if follow else None
+    workers = [Worker(c, owned[name], random.Random(i), reads) for i, (c, name) in enumerate(zip(clients, owned))]
     await run_phase(workers, 2.0, (0.5, 1.5))  # warm-up, not reported
+    if reads is not None:
+        reads.clear()
     paced_p95 = report("paced", *await run_phase(workers, seconds, (0.5, 1.5)))
+    if reads:
+        report("  its reads", reads, {200: len(reads)}, seconds)
     if closed_seconds > 0:
         report("closed loop", *await run_phase(workers, closed_seconds, None))
     await asyncio.gather(*(c.aclose() for c in clients))
@@ -186,6 +202,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the paced phase")
     parser.add_argument("--closed-seconds", type=float, default=10.0, help="length of the closed-loop phase")
+    parser.add_argument("--follow", action="store_true", help="read the suggestions after each save, as the "
+                                                              "review screen does (the rules run again there)")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="casenote-bench-"))
@@ -200,7 +218,8 @@ def main() -> None:
         port = free_port()
         server = start_server(data_dir, port)
         try:
-            p95 = asyncio.run(bench(f"http://127.0.0.1:{port}", owned, args.seconds, args.closed_seconds))
+            p95 = asyncio.run(bench(f"http://127.0.0.1:{port}", owned, args.seconds, args.closed_seconds,
+                                    args.follow))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)

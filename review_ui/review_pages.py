@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from api.db.audit import record_refusal
 from api.db.models import Draft
@@ -15,10 +15,11 @@ from api.delivery.outbox import deliveries_for
 from api.deps import SessionDep
 from api.exports.context import ExportOptions
 from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
-from api.exports.record import person_text, visit_moment_text
+from api.exports.record import edit_summary, person_text, visit_moment_text
 from api.exports.registry import FORMATS, render_context
 from api.problems import problem_for
 from api.services.children import undecided_pairs
+from api.services.review import ConfirmProblem, confirm_problem_items, confirm_problems
 from api.services.drafts import draft_view, get_draft, view_draft
 from api.services.notes import build_confirmed_notes, confirm_draft, get_note, visit_notes
 from models.cin_codes import cin_factors
@@ -26,7 +27,8 @@ from models.errors import Conflict, ExportError, InvalidRequest, NotFound, Permi
 from models.record import DraftStatus, DraftView
 from review_ui.backend import Who, service
 from review_ui.confirm_view import fixed_values, note_previews
-from review_ui.rendering import render, script_json, when
+from review_ui.edit_view import TAGS, edit_view
+from review_ui.rendering import PAGE_HEADERS, TEMPLATES, render, script_json, when
 from review_ui.view import code_options, factor_views, section_views, textarea_rows, visit_field_views
 from review_ui.visit_view import VISIT_TYPES, child_views, removed_children, visit_details
 
@@ -77,6 +79,36 @@ def _labels() -> dict[str, str]:
     return {code: factor.label for code, factor in cin_factors().items()}
 
 
+def _has_audio(view: DraftView) -> bool:
+    return view.note.transcript is not None and any(
+        s.start_s is not None for section in view.note.sections for s in section.sentences)
+
+
+@router.get("/drafts/{draft_id}/suggestions")
+def suggestions_part(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
+    """The factor panel as it stands now (the rules run again on the text first, if the
+    worker changed it since they last ran), for the review screen to show after a save
+    that changed text: the panel's HTML and the review state it was made from."""
+    if who is None:
+        return JSONResponse({"detail": "sign in"}, status_code=401)
+    settings = service(request).settings
+    try:
+        view = view_draft(db, who.user, draft_id, settings)  # audited as a view, as the API's GET
+    except NotFound:
+        db.rollback()
+        return JSONResponse({"detail": "no such draft"}, status_code=404)
+    db.commit()
+    suggested, _ = factor_views(view.note, view.review)
+    html = TEMPLATES.get_template("factor_list.html").render({
+        "suggested": suggested, "children": view.review.active_children(),
+        "undecided": len(undecided_pairs(view.review)), "has_audio": _has_audio(view)})
+    return JSONResponse({"version": view.version, "status": view.status.value, "html": html,
+                         "review": view.review.model_dump(mode="json"), "census_problems": view.census_problems,
+                         "confirm_problems": view.confirm_problems,
+                         "confirm_fixes": [{"text": p.text, "field": p.field} for p in _problems(view)]},
+                        headers={k: v for k, v in PAGE_HEADERS.items() if k != "Content-Security-Policy"})
+
+
 @router.get("/drafts/{draft_id}")
 def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
     settings = service(request).settings
@@ -90,12 +122,13 @@ def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Re
     sections = section_views(view.note, texts, settings.flag_word_probability)
     suggested, added = factor_views(view.note, view.review)
     children = child_views(view.review, view.note, view.case_reference, _labels())
-    has_audio = view.note.transcript is not None and any(
-        s.start_s is not None for section in view.note.sections for s in section.sentences)
+    has_audio = _has_audio(view)
     return render(request, "review.html", {
         "who": who,
         "draft": _header(view, settings),
-        "sections": [dict(s.model_dump(), rows=textarea_rows(s.text)) for s in sections],
+        "sections": [dict(s.model_dump(), rows=textarea_rows(s.text), required=s.key in view.required_sections)
+                     for s in sections],
+        "confirm_problems": _problems(view),
         "visit": visit_details(view.review, view.note, when(view.recorded_at, settings)),
         "visit_types": VISIT_TYPES,
         "children": children,
@@ -113,7 +146,17 @@ def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Re
     })
 
 
-def _confirm_context(request: Request, who, draft: Draft, view: DraftView, problems: list[str]) -> dict:
+def _problems(view: DraftView, reasons: list[str] | None = None) -> list[ConfirmProblem]:
+    """Why the draft cannot be signed, each with the field on the review page that puts it
+    right; ``reasons`` (a refusal's) that are none of those link to the top of the draft."""
+    items = confirm_problem_items(view.review, view.required_sections, view.case_reference)
+    if reasons is None:
+        return items
+    known = {p.text for p in items} | set(confirm_problems(view.review, view.required_sections, view.case_reference))
+    return items + [ConfirmProblem(reason, "review") for reason in reasons if reason not in known]
+
+
+def _confirm_context(request: Request, who, draft: Draft, view: DraftView, problems: list[ConfirmProblem]) -> dict:
     """Everything confirming would sign, as the notes sign-off would make them."""
     settings = service(request).settings
     ctx = render_context(ExportOptions(), settings)
@@ -145,7 +188,7 @@ def confirm_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> R
     view = draft_view(db, draft, settings)
     if moved := _to_note_if_confirmed(view):
         return moved
-    return render(request, "confirm.html", _confirm_context(request, who, draft, view, view.confirm_problems))
+    return render(request, "confirm.html", _confirm_context(request, who, draft, view, _problems(view)))
 
 
 @router.post("/drafts/{draft_id}/confirm")
@@ -167,7 +210,7 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
         view = draft_view(db, draft, ctx.settings)
         if moved := _to_note_if_confirmed(view):
             return moved
-        return render(request, "confirm.html", _confirm_context(request, who, draft, view, reasons),
+        return render(request, "confirm.html", _confirm_context(request, who, draft, view, _problems(view, reasons)),
                       status_code=problem_for(refused).status)
     ctx.wake_background()  # its deliveries are queued
     return RedirectResponse(f"/notes/{notes[0].id}?confirmed=1", status_code=303)
@@ -225,4 +268,6 @@ def note_page(request: Request, note_id: int, who: Who, db: SessionDep, confirme
         "visit_fields": visit_field_views(note.visit, child=note.child.name if note.child else None),
         "formats": formats, "presets": presets, "default_preset": default_preset,
         "deliveries": _deliveries(db, note.id, settings, may_retry=who.user.role != "admin"),  # admins look only
+        "edits": edit_view(note.edit_record, note.sections, edit_summary(note.edit_record))
+        if note.edit_record else None, "tags": TAGS,
     })

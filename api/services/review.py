@@ -16,7 +16,8 @@ from api.services.children import (CHILD_FIELDS, apply_child_edits, child_label,
 from models.cin_codes import census_rule_problems, cin_factors
 from models.draft import DraftNote
 from models.errors import InvalidEdit, TextTooLong
-from models.record import ConfirmedSection, Decision, DraftEdits, FactorDecision, ReviewState
+from models.record import (ConfirmedSection, Decision, DraftEdits, FactorDecision, ReviewChild, ReviewState,
+                           touched_key)
 from models.settings import Settings
 from models.text import clean_prose
 
@@ -35,7 +36,7 @@ def initial_state(note: DraftNote, *, references: dict[str, str] | None = None,
         sections=[ConfirmedSection(key=s.key, title=s.title, text=s.text) for s in note.sections],
         visit=note.visit.model_copy(deep=True, update={"children": []}), visit_date=None,
         factors=initial_decisions(note, children), children=children, visit_day=moment.day,
-        visit_time=moment.time)
+        visit_time=moment.time, touched=[])
     derive_visit_fields(state)
     return state
 
@@ -95,7 +96,27 @@ def apply_edits(state: ReviewState, edits: DraftEdits, *, max_section_chars: int
     _apply_moment(new, edits, zone, changes)
     _apply_decisions(new, edits.factors, changes)
     derive_visit_fields(new)
+    _mark_touched(new, changes)
     return new, changes
+
+
+def _mark_touched(state: ReviewState, changes: Changes) -> None:
+    """Fields the worker set are theirs: the drafting rules, run again on the edited text,
+    never change them. (A state stored before this was kept has no list: its fields are
+    never changed by the rules at all, since which ones the worker set is not known.)"""
+    if state.touched is None:
+        return
+    touched = set(state.touched)
+    for name in changes.children:
+        key, _, field_name = name.partition(".")
+        if field_name not in ("added", "removed", "case_reference"):
+            touched.add(touched_key(field_name, key))
+    for name in changes.visit:
+        if name in CHILD_FIELDS:  # a visit-level answer is every child's
+            touched.update(touched_key(name, c.key) for c in state.active_children())
+        else:
+            touched.add(touched_key(name))
+    state.touched = sorted(touched)
 
 
 def _apply_moment(state: ReviewState, edits: DraftEdits, zone: dt.tzinfo, changes: Changes) -> None:
@@ -113,6 +134,9 @@ def _apply_moment(state: ReviewState, edits: DraftEdits, zone: dt.tzinfo, change
     if "visit_time" in sent:
         time = edits.visit_time.replace(second=0, microsecond=0) if edits.visit_time else None
     if (day, time) != (state.visit_day, state.visit_time):
+        if state.touched is not None:
+            state.touched += [name for name, new, old in (("visit_day", day, state.visit_day),
+                                                          ("visit_time", time, state.visit_time)) if new != old]
         state.visit_day, state.visit_time = day, time
         changes.visit_date = True
 
@@ -194,44 +218,73 @@ def required_section_keys(note: DraftNote, settings: Settings) -> list[str]:
     return [s.key for s in note.sections if s.key not in optional]
 
 
+@dataclass(frozen=True)
+class ConfirmProblem:
+    """One thing that stands in the way of signing, and where on the review page it is put
+    right: the id of the field to fix (a suggestion, a section's text, a child's case
+    reference...). An empty required section is one problem each (``section`` its title)."""
+
+    text: str
+    field: str
+    section: str | None = None
+
+
 def confirm_problems(state: ReviewState, required: list[str], case_reference: str | None = None) -> list[str]:
     """Why this state cannot be signed yet (empty = it can). ``case_reference`` is the
     recording's: the record of a visit's only child when it has no reference of its own."""
     problems: list[str] = []
+    items = confirm_problem_items(state, required, case_reference)
+    empty = [p.section for p in items if p.section]
+    for problem in items:
+        if problem.section is None:
+            problems.append(problem.text)
+        elif problem.section == empty[0]:  # the empty sections in one sentence, where the first was
+            problems.append(f"required section{'s' if len(empty) > 1 else ''} empty: {', '.join(empty)}")
+    return problems
+
+
+def confirm_problem_items(state: ReviewState, required: list[str],
+                          case_reference: str | None = None) -> list[ConfirmProblem]:
+    """What stands in the way of signing, each with the field on the review page that puts it right."""
+    problems: list[ConfirmProblem] = []
     children = state.active_children()
     undecided = undecided_pairs(state)
     if undecided:
         several = len(children) > 1
         named = [f"{code} for {child_label(state, child)}" if several else code for code, child in undecided]
-        problems.append(f"suggestion{'s' if len(named) > 1 else ''} {', '.join(dict.fromkeys(named))} "
-                        "not yet accepted or rejected")
+        problems.append(ConfirmProblem(f"suggestion{'s' if len(named) > 1 else ''} {', '.join(dict.fromkeys(named))} "
+                                       "not yet accepted or rejected", f"factor-{undecided[0][0]}"))
     titles = {s.key: s.title for s in state.sections}
-    empty = [titles.get(key, key) for key in required
-             if not next((s.text for s in state.sections if s.key == key), "").strip()]
-    if empty:
-        problems.append(f"required section{'s' if len(empty) > 1 else ''} empty: {', '.join(empty)}")
+    for key in required:
+        if not next((s.text for s in state.sections if s.key == key), "").strip():
+            title = titles.get(key, key)
+            problems.append(ConfirmProblem(f"required section empty: {title}", f"text-{key}", section=title))
     problems.extend(_children_problems(state, case_reference))
-    problems.extend(census_problems(state))
+    problems.extend(ConfirmProblem(text, "factors") for text in census_problems(state))
     return problems
 
 
-def _children_problems(state: ReviewState, case_reference: str | None) -> list[str]:
+def _children_problems(state: ReviewState, case_reference: str | None) -> list[ConfirmProblem]:
     children = state.active_children()
     if not children:
-        return ["the note is about no child: put a child back or add one (each child's note goes on their record)"]
+        return [ConfirmProblem("the note is about no child: put a child back or add one (each child's note goes on "
+                               "their record)", "new-child-name")]
     problems = []
     if len(children) > 1:
-        missing = [c.name for c in children if not c.case_reference]
+        missing = [c for c in children if not c.case_reference]
         if missing:
-            problems.append(f"no case reference for {', '.join(missing)}: with {len(children)} children, each "
-                            "child's note goes on their own record, so each needs their own case reference")
-    references: dict[str, list[str]] = {}
+            problems.append(ConfirmProblem(
+                f"no case reference for {', '.join(c.name for c in missing)}: with {len(children)} children, each "
+                "child's note goes on their own record, so each needs their own case reference",
+                f"child-{missing[0].key}-case_reference"))
+    references: dict[str, list[ReviewChild]] = {}
     for child in children:
         reference = child.case_reference or (case_reference if len(children) == 1 else None)
         if reference:
-            references.setdefault(reference.casefold(), []).append(child.name)
-    for names in references.values():
-        if len(names) > 1:
-            problems.append(f"{' and '.join(names)} have the same case reference: each child's note goes on "
-                            "their own record")
+            references.setdefault(reference.casefold(), []).append(child)
+    for same in references.values():
+        if len(same) > 1:
+            problems.append(ConfirmProblem(f"{' and '.join(c.name for c in same)} have the same case reference: "
+                                           "each child's note goes on their own record",
+                                           f"child-{same[-1].key}-case_reference"))
     return problems

@@ -20,7 +20,8 @@ export class AudioSync {
     audio.addEventListener('timeupdate', update)
     audio.addEventListener('seeked', update)
     audio.addEventListener('play', () => this.tick())
-    audio.addEventListener('pause', update)
+    audio.addEventListener('pause', () => this.stopped(`Paused at ${clock(audio.currentTime)}`))
+    audio.addEventListener('ended', () => this.stopped(''))
   }
 
   // Smoother than timeupdate's ~4 updates a second while it plays.
@@ -39,7 +40,19 @@ export class AudioSync {
     return found && t <= Math.max(found.end, found.start) + 0.5 ? found : null
   }
 
+  // Nothing is playing now: no sentence is marked as playing.
+  stopped (words) {
+    if (this.current) {
+      this.current.el.classList.remove('cn-sentence--playing')
+      this.current.el.removeAttribute('aria-current')
+      this.current = null
+    }
+    if (this.nowPlaying) this.nowPlaying.textContent = words
+  }
+
   mark (t) {
+    // Paused (and not about to play from a sentence): nothing is marked as playing.
+    if (this.audio.paused && !this.starting) return this.stopped(`Paused at ${clock(t)}`)
     const s = this.sentenceAt(t)
     if (s === this.current) return
     if (this.current) {
@@ -61,9 +74,15 @@ export class AudioSync {
     if (audio.readyState < 1) {
       await new Promise((resolve) => audio.addEventListener('loadedmetadata', resolve, { once: true }))
     }
+    this.starting = true
     audio.currentTime = seconds
     this.mark(seconds)
-    try { await audio.play() } catch { /* no output device or autoplay refused: position is still set */ }
+    try {
+      await audio.play()
+    } catch { /* no output device or autoplay refused: position is still set */ } finally {
+      this.starting = false
+      if (audio.paused) this.stopped(`Paused at ${clock(seconds)}`)
+    }
   }
 
   toggle () {

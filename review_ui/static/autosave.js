@@ -11,6 +11,7 @@
 
 import { apiFetch, ApiError, NetworkError } from './api.js'
 import { editsBody, fieldsOf, valueIn } from './fields.js'
+import { mergeSentences } from './merge.js'
 
 
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000]
@@ -32,6 +33,26 @@ export class Autosave extends EventTarget {
     this.retries = 0
     window.addEventListener('online', () => this.saveSoon(0))
     window.addEventListener('pagehide', () => this.persist())
+    // Other tabs of this browser on the same draft say when they saved a version.
+    this.channel = 'BroadcastChannel' in window ? new BroadcastChannel(`casenote.draft.${draftId}`) : null
+    this.channel?.addEventListener('message', ({ data }) => {
+      if (data && data.version > this.version) this.dispatchEvent(new CustomEvent('newer', { detail: data }))
+    })
+  }
+
+  // A newer version saved elsewhere, read from the server: with nothing unsent here it
+  // becomes the version this page edits. Returns {key: value} of the fields it changed,
+  // or null when edits here are waiting (they are merged with it when sent: a 409).
+  takeNewer (review, version) {
+    if (this.hasUnsaved() || this.saving || this.conflicts || version <= this.version) return null
+    const fields = fieldsOf(review)
+    const changed = {}
+    for (const [key, value] of Object.entries(fields)) if (valueIn(this.server, key) !== value) changed[key] = value
+    for (const key of Object.keys(this.server)) if (!(key in fields) && key.startsWith('factor:')) changed[key] = 'rejected'
+    this.server = fields
+    this.version = version
+    this.pending.baseVersion = version
+    return changed
   }
 
   // Edits left in this browser by an earlier page (offline, closed tab, crash).
@@ -110,9 +131,12 @@ export class Autosave extends EventTarget {
     }
     p.baseVersion = saved.version
     this.persist()
+    this.channel?.postMessage({ version: saved.version })
     this.dispatchEvent(new CustomEvent('saved', { detail: saved }))
+    const merged = this.merged
+    this.merged = false
     if (this.hasUnsaved()) this.saveSoon(this.delayMs)
-    else this.setState('saved', { at: new Date() })
+    else this.setState('saved', { at: new Date(), merged })
   }
 
   failed (err) {
@@ -151,6 +175,7 @@ export class Autosave extends EventTarget {
     this.server = theirs
     this.version = problem.current_version
     p.baseVersion = problem.current_version
+    this.merged = true // what is saved next holds the other version's changes too
     this.persist()
     // Show the other version's changes in every field not being edited here.
     this.dispatchEvent(new CustomEvent('remote', { detail: { fields: theirs, skip: new Set(Object.keys(p.changes)), by: problem.updated_by } }))
@@ -163,6 +188,20 @@ export class Autosave extends EventTarget {
     this.dispatchEvent(new CustomEvent('conflict', { detail: items }))
   }
 
+  // The server's copy of the version this page edits, read again after the drafting rules
+  // ran on its text: fields they changed (and this page is not changing) are taken in.
+  // Returns {key: value} of what changed, for the page to show.
+  adopt (review, version) {
+    if (version !== this.version) return {}
+    const changed = {}
+    for (const [key, value] of Object.entries(fieldsOf(review))) {
+      if (key in this.pending.changes || valueIn(this.server, key) === value) continue
+      this.server[key] = value
+      changed[key] = value
+    }
+    return changed
+  }
+
   // The worker chose for one conflicting field: 'mine', 'theirs' or (text) 'both'.
   resolve (key, choice) {
     const item = this.conflicts.find((c) => c.key === key)
@@ -173,7 +212,9 @@ export class Autosave extends EventTarget {
       delete p.changes[key]
       delete p.base[key]
     } else {
-      value = choice === 'both' ? `${item.theirs}\n\n${p.changes[key]}` : p.changes[key]
+      // Both: merged sentence by sentence against the text both started from, so that
+      // what they share appears once.
+      value = choice === 'both' ? mergeSentences(item.base ?? '', p.changes[key], item.theirs) : p.changes[key]
       p.changes[key] = value
       p.base[key] = item.theirs
     }

@@ -24,19 +24,59 @@ export class Factors extends EventTarget {
     this.count = root.querySelector('#code-search-count')
 
     root.addEventListener('click', (event) => this.onClick(event))
-    this.search.addEventListener('input', () => this.filter())
+    this.search.addEventListener('input', () => { this.filter(); this.reveal() })
     this.addFor.addEventListener('change', () => this.syncOptions())
     this.search.addEventListener('keydown', (event) => {
       if (event.key === 'ArrowDown') {
-        const first = this.options.find((li) => !li.hidden)
-        if (first) { event.preventDefault(); first.querySelector('button').focus() }
+        const first = this.shownOptions()[0]
+        if (first) { event.preventDefault(); this.focusOption(first) }
       }
+    })
+    // The code list is one Tab stop (roving tabindex): the arrow keys move inside it.
+    const optionList = root.querySelector('#code-options')
+    optionList.addEventListener('keydown', (event) => this.onOptionKey(event))
+    optionList.addEventListener('focusin', (event) => {
+      const option = event.target.closest('.cn-code-option')
+      if (option) this.rove(option)
     })
     for (const group of this.groups()) this.paint(group, group.dataset.decision)
     this.refresh()
   }
 
   items () { return this.list ? [...this.list.querySelectorAll('.cn-factor')] : [] }
+
+  // The suggestions as the server has them now (the rules ran again on the edited text):
+  // the list is drawn again, focus stays where it was, and the codes that are new here
+  // are returned ([{code, label, children: [key]}]) so they can be announced.
+  replaceSuggestions (html) {
+    const box = this.root.querySelector('#suggestions')
+    const active = document.activeElement
+    const item = active && box.contains(active) ? active.closest('.cn-factor') : null
+    const where = item && {
+      code: item.dataset.code,
+      child: active.closest('.cn-decide')?.dataset.child,
+      decision: active.dataset.decision,
+      evidence: active.classList.contains('cn-evidence') ? [...item.querySelectorAll('.cn-evidence')].indexOf(active) : -1
+    }
+    const before = new Set(this.items().map((li) => li.dataset.code))
+    box.innerHTML = html
+    this.list = box.querySelector('#factor-list')
+    for (const group of this.groups()) this.paint(group, group.dataset.decision)
+    this.refresh()
+    if (where) {
+      const li = this.item(where.code)
+      let target = li
+      if (li && where.child !== undefined && where.decision) {
+        target = this.group(where.code, where.child)?.querySelector(`.cn-decide__button[data-decision="${where.decision}"]`) || li
+      } else if (li && where.evidence >= 0) target = li.querySelectorAll('.cn-evidence')[where.evidence] || li
+      if (target) target.focus({ preventScroll: true })
+    }
+    return this.items().filter((li) => !before.has(li.dataset.code) && li.hasAttribute('data-from-edit')).map((li) => ({
+      code: li.dataset.code,
+      label: li.querySelector('h3').firstChild.nextSibling.textContent.trim(),
+      children: this.groups(li).map((g) => g.dataset.child)
+    }))
+  }
   item (code) { return this.items().find((li) => li.dataset.code === code) }
   groups (li) { return [...(li || this.root).querySelectorAll('.cn-decide')] }
   group (code, child) {
@@ -55,7 +95,7 @@ export class Factors extends EventTarget {
       return this.decide(decide.closest('.cn-factor').dataset.code, group.dataset.child, now)
     }
     const evidence = event.target.closest('.cn-evidence')
-    if (evidence) return this.onEvidence(evidence.dataset.sentence, evidence.dataset.start)
+    if (evidence) return this.onEvidence(evidence)
     const option = event.target.closest('.cn-code-option')
     if (option) return this.add(option.dataset.code, option.dataset.label)
     const remove = event.target.closest('.cn-remove')
@@ -221,6 +261,43 @@ export class Factors extends EventTarget {
       if (match) shown += 1
     }
     this.count.textContent = terms.length ? `${shown} ${shown === 1 ? 'code matches' : 'codes match'}` : `${shown} codes`
+    const current = this.options.find((li) => li.querySelector('button').tabIndex === 0)
+    if (!current || current.hidden) this.rove(this.shownOptions()[0])
+  }
+
+  shownOptions () { return this.options.filter((li) => !li.hidden).map((li) => li.querySelector('button')) }
+
+  // Only one option is in the Tab order: the one last moved to (else the first shown).
+  rove (option) {
+    for (const li of this.options) li.querySelector('button').tabIndex = -1
+    if (option) option.tabIndex = 0
+  }
+
+  focusOption (option) {
+    this.rove(option)
+    option.focus()
+  }
+
+  onOptionKey (event) {
+    const option = event.target.closest('.cn-code-option')
+    if (!option || event.altKey || event.ctrlKey || event.metaKey) return
+    const shown = this.shownOptions()
+    const i = shown.indexOf(option)
+    const target = { ArrowDown: shown[i + 1], ArrowUp: shown[i - 1], Home: shown[0], End: shown[shown.length - 1] }
+    if (!(event.key in target)) return
+    event.preventDefault()
+    if (target[event.key]) this.focusOption(target[event.key])
+    else if (event.key === 'ArrowUp') this.search.focus() // above the first: back to typing
+  }
+
+  // The matches show right under the search box: in the side panel (which scrolls on its
+  // own beside the note) the box is brought to the top of the panel as the worker types.
+  reveal () {
+    const panel = this.search.closest('.cn-side__inner')
+    if (!panel || panel.scrollHeight <= panel.clientHeight) return
+    const box = this.search.closest('.cn-add-factor')
+    panel.scrollTop += box.getBoundingClientRect().top - panel.getBoundingClientRect().top - 8
+    this.root.querySelector('#code-options').scrollTop = 0
   }
 
   showProblems (problems) {
@@ -231,7 +308,8 @@ export class Factors extends EventTarget {
   }
 
   // Keyboard on a suggestion: arrows move, A accepts, R rejects (for every child it is
-  // on; the buttons decide one child at a time), P plays the evidence.
+  // on; the buttons decide one child at a time) and moves on to the next undecided one,
+  // P plays the evidence (focus stays).
   onKey (event) {
     const li = event.target.closest('.cn-factor')
     if (!li || event.altKey || event.ctrlKey || event.metaKey) return false
@@ -241,11 +319,15 @@ export class Factors extends EventTarget {
     if (key === 'arrowdown' || key === 'arrowup') {
       const next = items[i + (key === 'arrowdown' ? 1 : -1)]
       if (next) next.focus()
-    } else if (key === 'a') this.decideAll(li, 'accepted')
-    else if (key === 'r') this.decideAll(li, 'rejected')
+    } else if (key === 'a' || key === 'r') {
+      this.decideAll(li, key === 'a' ? 'accepted' : 'rejected')
+      // On to the next suggestion still to decide (the arrows go back to this one).
+      const next = items.slice(i + 1).find((el) => el.dataset.decision === 'undecided')
+      if (next) next.focus()
+    }
     else if (key === 'p') {
       const evidence = li.querySelector('.cn-evidence')
-      if (evidence) this.onEvidence(evidence.dataset.sentence, evidence.dataset.start)
+      if (evidence) this.onEvidence(evidence, { keepFocus: true }) // A and R go on working
     } else return false
     return true
   }

@@ -7,6 +7,7 @@ import { Children } from './children.js'
 import { Factors } from './factors.js'
 import { dayFrom, splitKey, splitName, timeFrom } from './fields.js'
 import { showConflicts } from './conflict.js'
+import { apiFetch } from './api.js'
 
 const root = document.getElementById('review')
 const view = JSON.parse(document.getElementById('draft-state').textContent)
@@ -31,13 +32,16 @@ const MESSAGES = {
   unreachable: 'Cannot reach the server: your changes are kept on this device; trying again',
   'signed-out': 'You have been signed out: sign in again in a new tab; your changes are kept on this device',
   conflict: 'Not saved: this draft was changed somewhere else – choose what to keep',
+  newer: 'A newer version was saved in another tab or by someone else: your changes are merged with it when they are saved',
   error: 'Not saved'
 }
+const clockTime = (at) => at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
 autosave.addEventListener('state', ({ detail }) => {
   let text = MESSAGES[detail.state]
   if (detail.state === 'saved' && detail.at) {
-    text = `Saved at ${detail.at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`
+    text = `Saved at ${clockTime(detail.at)}${detail.merged ? ', with the changes saved in another tab or by someone else' : ''}`
   }
+  if (detail.state === 'updated') text = `Updated at ${clockTime(detail.at)} with the version saved in another tab or by someone else`
   if (detail.state === 'error' && detail.message) text = `${text}: ${detail.message}. Your changes are kept on this device.`
   statusBox.dataset.state = detail.state
   statusBox.querySelector('.cn-save-status__text').textContent = text
@@ -117,14 +121,26 @@ function showField (key, value) {
 const audio = document.getElementById('audio')
 const sync = audio ? new AudioSync(audio, root, document.getElementById('now-playing')) : null
 
-function showEvidence (sentenceId, start) {
+// A suggestion's evidence: the dictated sentence it rests on (scrolled to, marked, played),
+// or, for a sentence the worker wrote, where it is in their text (selected there). With
+// keepFocus (the P key) focus stays on the suggestion, so A and R go on working.
+function showEvidence (evidence, { keepFocus = false } = {}) {
+  const { sentence: sentenceId, start, section, from, to } = evidence.dataset
+  const motion = window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth'
   const sentence = sentenceId && document.getElementById(sentenceId)
   if (sentence) {
-    sentence.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' })
+    sentence.scrollIntoView({ block: 'center', behavior: motion })
     sentence.classList.remove('cn-sentence--found')
     void sentence.offsetWidth // restart the highlight
     sentence.classList.add('cn-sentence--found')
-    sentence.focus({ preventScroll: true })
+    if (!keepFocus) sentence.focus({ preventScroll: true })
+  } else if (section) {
+    const textarea = document.getElementById(`text-${section}`)
+    if (textarea) {
+      textarea.scrollIntoView({ block: 'center', behavior: motion })
+      if (!keepFocus) textarea.focus({ preventScroll: true })
+      textarea.setSelectionRange(Number(from), Number(to))
+    }
   }
   if (sync && start !== undefined && start !== null && start !== '') sync.playFrom(parseFloat(start))
 }
@@ -146,12 +162,97 @@ factors = new Factors(document.getElementById('factors'), {
 factors.addEventListener('change', () => children.showFactors((key) => factors.onRecordOf(key)))
 children.showFactors((key) => factors.onRecordOf(key))
 
+// --- what stands in the way of signing, each a link to the field that puts it right ---
+function focusField (id) {
+  const field = id && document.getElementById(id)
+  if (!field) return false
+  field.scrollIntoView({ block: 'center' })
+  field.focus({ preventScroll: true })
+  return true
+}
+function showToDo (fixes) {
+  const list = document.getElementById('to-do-list')
+  list.replaceChildren(...fixes.map(({ text, field }) => {
+    const link = Object.assign(document.createElement('a'), { className: 'govuk-link', href: `#${field}`, textContent: text[0].toUpperCase() + text.slice(1) })
+    link.dataset.field = field
+    const li = document.createElement('li')
+    li.append(link)
+    return li
+  }))
+  document.getElementById('to-do').hidden = fixes.length === 0
+}
+document.getElementById('to-do-list').addEventListener('click', (event) => {
+  const link = event.target.closest('a[data-field]')
+  if (link && focusField(link.dataset.field)) event.preventDefault()
+})
+// Arriving from the confirm page's list of problems: the field named after '#' gets focus.
+if (window.location.hash.length > 1) window.requestAnimationFrame(() => focusField(decodeURIComponent(window.location.hash.slice(1))))
+
 autosave.addEventListener('saved', ({ detail }) => {
   factors.showProblems(detail.census_problems || [])
+  showToDo(detail.confirm_fixes || [])
   root.dataset.version = detail.version
+  // Once the worker pauses (nothing more to send), read what the rules now make of the text.
+  if (detail.text_changed) textChanged = true
+  if (textChanged && !autosave.hasUnsaved()) { textChanged = false; followText() }
 })
+
+// --- a newer version saved in another tab ------------------------------------------
+// The tab that saved says so (BroadcastChannel); this one reads it and shows it when it
+// has nothing unsent, else says that its changes will be merged with it.
+autosave.addEventListener('newer', async () => {
+  if (autosave.hasUnsaved()) return autosave.setState('newer')
+  let data
+  try { ({ data } = await apiFetch(`/drafts/${root.dataset.draftId}/suggestions`)) } catch { return autosave.setState('newer') }
+  if (data.status !== 'draft') return autosave.setState('error', { message: 'this draft has been confirmed; reload the page' })
+  const changed = autosave.takeNewer(data.review, data.version)
+  if (changed === null) return autosave.setState('newer')
+  root.dataset.version = data.version
+  factors.replaceSuggestions(data.html)
+  for (const [key, value] of Object.entries(changed)) showField(key, value)
+  factors.showProblems(data.census_problems || [])
+  showToDo(data.confirm_fixes || [])
+  autosave.setState('updated', { at: new Date() })
+})
+
+// --- suggestions that follow the text ---------------------------------------------
+// After a save that changed a section, the server runs the drafting rules again on the
+// text; reading the suggestions then shows what the edit brought or took away, and the
+// fields the worker has not set that the text now answers.
+let following = null
+let followAgain = false
+let textChanged = false
+async function followText () {
+  if (following) { followAgain = true; return following }
+  following = (async () => {
+    do {
+      followAgain = false
+      let data
+      try {
+        ({ data } = await apiFetch(`/drafts/${root.dataset.draftId}/suggestions`))
+      } catch { return } // the next save asks again
+      if (data.status !== 'draft' || data.version !== autosave.version) continue // another version: its own path
+      const fresh = factors.replaceSuggestions(data.html)
+      // What this page has not sent yet stays on screen over the server's copy.
+      for (const [key, value] of Object.entries(autosave.pending.changes)) {
+        if (key.startsWith('factor:') || key.endsWith(':removed')) showField(key, value)
+      }
+      for (const [key, value] of Object.entries(autosave.adopt(data.review, data.version))) showField(key, value)
+      factors.showProblems(data.census_problems || [])
+      showToDo(data.confirm_fixes || [])
+      if (fresh.length) {
+        const several = Object.keys(children.names).length > 1
+        announce(fresh.map((f) => `New suggestion from your edit: ${f.code} ${f.label}` +
+          (several ? `, for ${f.children.map((key) => children.name(key)).join(' and ')}` : '')).join('. '))
+        factors.item(fresh[0].code)?.scrollIntoView({ block: 'nearest' })
+      }
+    } while (followAgain)
+  })().finally(() => { following = null })
+  return following
+}
 autosave.addEventListener('remote', ({ detail }) => {
   for (const [key, value] of Object.entries(detail.fields)) if (!detail.skip.has(key)) showField(key, value)
+  followText() // the other version's suggestions (its text may have brought some)
   // Codes added here earlier but removed in the other version.
   for (const li of document.querySelectorAll('#added-list li')) {
     const key = `factor:${li.dataset.code}:${li.dataset.child}`

@@ -170,6 +170,15 @@ def test_third_person_worker_is_not_a_professional_source(draft_text):
     assert section["SW will refer Ben to the school nurse."] == "actions"
 
 
+def test_the_workers_worry_is_analysis_as_whisper_writes_it(draft_text):
+    """Whisper writes a dictated 'I am worried' as "I'm worried" (issue 15's try): still analysis."""
+    note = draft_text("Visit to Ben, 9, at home. I'm worried that the children are not safe at night. "
+                      "I'm concerned that mum is drinking. I will refer mum to the alcohol service.")
+    section = {s.text: sec.key for sec in note.sections for s in sec.sentences}
+    assert section["I'm worried that the children are not safe at night."] == "analysis"
+    assert section["I'm concerned that mum is drinking."] == "analysis"
+
+
 def test_a_draft_stored_before_children_still_loads():
     old = ('{"template": "default", "sections": [], "visit": {"child_seen": true, "child_seen_alone": false, '
            '"bedroom_seen": null, "people_present": [], "contact_type": "home visit", "announced": null}, '

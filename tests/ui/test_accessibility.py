@@ -84,23 +84,35 @@ def test_review_screen_works_from_the_keyboard(service, context, shared_draft):
     page.keyboard.press("Alt+k")
     page.wait_for_function("() => document.getElementById('audio').paused")
 
-    # Suggestions: Alt+F goes to them, arrows move, A accepts, R rejects.
+    # Paused: nothing is marked as playing any more.
+    assert page.locator(".cn-sentence--playing").count() == 0
+    assert "playing" not in page.inner_text("#now-playing")
+
+    # Suggestions: Alt+F goes to them, arrows move, A accepts and R rejects, each moving on
+    # to the next suggestion still to decide.
     page.keyboard.press("Alt+f")
-    focused = page.evaluate("document.activeElement.className")
-    assert "cn-factor" in focused
+    assert "cn-factor" in page.evaluate("document.activeElement.className")
     code = page.evaluate("document.activeElement.dataset.code")
+    codes = page.eval_on_selector_all(".cn-factor:not([hidden])", "els => els.map(e => e.dataset.code)")
+    later = [c for c in codes[codes.index(code) + 1:]
+             if page.get_attribute(f".cn-factor[data-code='{c}']", "data-decision") == "undecided"]
     page.keyboard.press("a")
     assert page.get_attribute(f".cn-factor[data-code='{code}']", "data-decision") == "accepted"
+    assert page.evaluate("document.activeElement.dataset.code") == (later[0] if later else code)
+    page.focus(f".cn-factor[data-code='{code}']")
     page.keyboard.press("r")
     assert page.get_attribute(f".cn-factor[data-code='{code}']", "data-decision") == "rejected"
-    if page.locator(".cn-factor").count() > 1:
+    if len(codes) > 1:
+        page.focus(f".cn-factor[data-code='{codes[0]}']")
         page.keyboard.press("ArrowDown")
-        assert page.evaluate("document.activeElement.dataset.code") != code
+        assert page.evaluate("document.activeElement.dataset.code") == codes[1]
         page.keyboard.press("ArrowUp")
-        assert page.evaluate("document.activeElement.dataset.code") == code
-    # P plays the suggestion's evidence.
+        assert page.evaluate("document.activeElement.dataset.code") == codes[0]
+    # P plays the suggestion's evidence, and focus stays on the suggestion (A and R go on working).
+    page.focus(f".cn-factor[data-code='{code}']")
     page.keyboard.press("p")
     page.wait_for_function("() => !document.getElementById('audio').paused")
+    assert page.evaluate("document.activeElement.dataset.code") == code
     page.keyboard.press("Alt+k")
     wait_saved(page)
 
@@ -113,6 +125,27 @@ def test_review_screen_works_from_the_keyboard(service, context, shared_draft):
     assert "13A" in page.inner_text("#added-list")
     assert page.evaluate("document.activeElement.id") == "code-search"  # ready for the next one
     wait_saved(page)
+
+    # The list of codes is one Tab stop, moved through with the arrow keys, and Check and
+    # confirm is at most 5 Tabs from the code search.
+    stops = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
+        if stops[-1] == "to-confirm":
+            break
+    assert stops[-1] == "to-confirm" and len(stops) <= 5, stops
+    assert sum("cn-code-option" in stop for stop in stops) == 1, stops
+    page.focus("#code-search")
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.dataset.code")
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.dataset.code")
+    assert first != second and page.evaluate("document.activeElement.tabIndex") == 0
+    page.keyboard.press("Home")
+    assert page.evaluate("document.activeElement.dataset.code") == first
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "code-search"  # above the first: back to typing
 
 
 def test_recording_in_the_browser_shows_time_and_level(service, context):

@@ -87,11 +87,14 @@ def test_edits_kept_in_the_browser_are_restored_after_closing_the_tab(service, c
     assert section_text(service, shared_draft, "actions").endswith("Typed, then the tab closed.")
 
 
-def test_two_tabs_editing_the_same_section_show_a_conflict_and_lose_nothing(service, context, shared_draft):
+def test_two_browsers_editing_the_same_section_show_a_conflict_and_lose_nothing(service, context, browser,
+                                                                             shared_draft):
+    """Another person, or another browser: nothing tells the second page of the first's save
+    until its own save gets a 409. Keep both merges the two against what both started from."""
     first = open_draft(context, service, shared_draft)
-    second = context.new_page()
-    second.goto(f"{service.url}/drafts/{shared_draft}")
-    second.wait_for_selector("#save-status[data-state='saved']")
+    base = first.input_value("#text-purpose")
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    second = open_draft(other, service, shared_draft)
 
     append(first, "purpose", " Edit from tab one.")
     wait_saved(first)
@@ -111,7 +114,29 @@ def test_two_tabs_editing_the_same_section_show_a_conflict_and_lose_nothing(serv
     assert second.is_hidden("#conflict")
     saved = section_text(service, shared_draft, "purpose")
     assert "Edit from tab one." in saved and "Edit from tab two." in saved
+    # Merged sentence by sentence against the text both started from: what they share is there once.
+    assert saved == f"{base} Edit from tab one. Edit from tab two."
     assert second.input_value("#text-purpose") == saved
+    other.close()
+
+
+def test_a_tab_learns_of_a_version_saved_in_another_tab(service, context, shared_draft):
+    """Two tabs of one browser: the tab that saved says so, and the other shows that version
+    and says it did, instead of 'Saved'."""
+    first = open_draft(context, service, shared_draft)
+    second = context.new_page()
+    second.goto(f"{service.url}/drafts/{shared_draft}")
+    wait_saved(second)
+    append(first, "observations", " Seen from tab one.")
+    wait_saved(first)
+    second.wait_for_selector("#save-status[data-state='updated']")
+    assert "saved in another tab" in second.inner_text("#save-status")
+    assert second.input_value("#text-observations").endswith("Seen from tab one.")
+    # Its next edit is on that version: saved without a conflict, nothing of tab one's lost.
+    append(second, "observations", " Then from tab two.")
+    wait_saved(second)
+    assert second.is_hidden("#conflict")
+    assert section_text(service, shared_draft, "observations").endswith("Seen from tab one. Then from tab two.")
 
 
 def test_tabs_editing_different_fields_merge_without_asking(service, context, shared_draft):

@@ -305,13 +305,15 @@ def test_children_are_added_renamed_taken_off_and_decided_from_the_keyboard(fami
     assert page.input_value(f"#child-{key}-name") == "Oscar Price"
 
 
-def test_two_tabs_answering_the_same_childs_question_show_a_conflict(family_service, context, family_draft):
-    """Autosave's conflict handling for the new fields: a child's answer and the visit's time."""
+def test_two_browsers_answering_the_same_childs_question_show_a_conflict(family_service, context, browser,
+                                                                        family_draft):
+    """Autosave's conflict handling for the new fields: a child's answer and the visit's time.
+    Two browsers (two people): nothing tells one of the other's save before its own 409."""
     pages = []
-    for _ in range(2):
-        page = context.new_page()
-        if not pages:
-            sign_in(page, family_service.url)
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    for ctx in (context, other):
+        page = ctx.new_page()
+        sign_in(page, family_service.url)
         page.goto(f"{family_service.url}/drafts/{family_draft}")
         wait_saved(page)
         pages.append(page)
@@ -335,3 +337,4 @@ def test_two_tabs_answering_the_same_childs_question_show_a_conflict(family_serv
     tyler = next(c for c in review["children"] if c["key"] == "c2")
     assert tyler["child_seen_alone"] is {"yes": True, "no": False, "unknown": None}[mine]
     assert review["visit_time"] == "10:15:00"
+    other.close()
