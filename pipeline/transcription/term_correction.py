@@ -42,9 +42,10 @@ class CorrectionRules:
     max_probability_glossary: float = 0.75
     max_probability_name: float = 0.9
     # However sure Whisper was: a capitalised word that sounds like a given name and is
-    # spelled this close is that name spelled another way ("Kaden" -> Kayden: 91), not a
-    # common word at a sentence's start ("Well" ~ Will: 75).
-    min_ratio_confident_name: float = 85.0
+    # spelled this close is that name spelled another way ("Kaden" -> Kayden: 91, "Cayden":
+    # 83), not a common word at a sentence's start ("Well" ~ Will: 75) nor another person's
+    # name that sounds alike ("Kieran" ~ Karen: 73).
+    min_ratio_confident_name: float = 80.0
     min_letters: int = 3  # shorter words ("me", "he") are left alone
 
 

@@ -50,6 +50,11 @@ def test_a_given_name_spelled_another_way_is_the_name_however_sure_whisper_was()
     draft then held two children. A capitalised word that sounds like a name the worker
     gave and is spelled nearly the same is that name."""
     assert texts(corrected((" Kaden", 0.97), (" was", 0.99)))[0] == (" Kayden", "Kaden")
+    assert texts(corrected((" Cayden", 0.98), (" was", 0.99)))[0] == (" Kayden", "Cayden")  # SSE4.1's spelling
+    # Not another person whose name sounds alike.
+    karen = make_terms(["Karen"], [])
+    piece = Piece(start=0.0, end=1.0, words=[TimedWord(text=" Kieran", start=0.0, end=0.4, probability=0.98)])
+    assert correct_terms([piece], karen)[0].words[0].heard is None
     # Not a common word that sounds like a given name, however it is written.
     will = make_terms(["Will"], [])
     piece = Piece(start=0.0, end=1.0, words=[TimedWord(text=" Well,", start=0.0, end=0.4, probability=0.98)])
