@@ -114,6 +114,15 @@ def _split_unsure(sentence: Sentence, spans: list[tuple[int, int]]) -> list[Text
     return parts
 
 
+def _play_span(sentence: Sentence) -> tuple[float | None, float | None]:
+    """Where the sentence's play button plays: its words, and any stretch of speech in
+    it that could not be transcribed (a gap marker has no words of its own)."""
+    starts = [sentence.start_s] + [f.start for f in sentence.flags if f.kind == FlagKind.untranscribed_speech]
+    ends = [sentence.end_s] + [f.end for f in sentence.flags if f.kind == FlagKind.untranscribed_speech]
+    starts, ends = [t for t in starts if t is not None], [t for t in ends if t is not None]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
 def sentence_views(draft: DraftNote, unsure_threshold: float) -> list[list[SentenceView]]:
     spans = sorted(_unsure_spans(draft.transcript, unsure_threshold))
     views: list[list[SentenceView]] = []
@@ -127,11 +136,12 @@ def sentence_views(draft: DraftNote, unsure_threshold: float) -> list[list[Sente
             unsure = "unsure of " + ", ".join(f"'{w}'" for w in marked) if marked else None
             if unsure is None and not spans:
                 unsure = next((f.reason for f in sentence.flags if f.kind == FlagKind.unsure_words), None)
+            start_s, end_s = _play_span(sentence)
             row.append(SentenceView(
                 id=f"s{s_index}-{n}",
                 parts=parts,
-                start_s=sentence.start_s,
-                end_s=sentence.end_s,
+                start_s=start_s,
+                end_s=end_s,
                 checks=checks,
                 unsure_reason=unsure,
             ))
