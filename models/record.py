@@ -6,16 +6,19 @@ import hashlib
 import json
 from datetime import date, datetime, time
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.draft import ChildVisit, DraftNote, Evidence, VisitFields
+from models.draft import ChildVisit, DraftNote, Evidence, Subject, VisitFields
+from models.edit_record import EditRecord
 
 # The schema version of notes signed now. 1.1 added the visit's children and time
 # (``VisitFields.children``/``when``); 1.2 one note per child: ``child``, ``group``,
-# ``visit_time_known``. Fields added after 1.0 are left out of the signed content while
-# they hold their default (``added_in``), so a note signed before keeps its hash.
-SCHEMA_VERSION = "1.2"
+# ``visit_time_known``; 1.3 the ``edit_record``. Fields added after 1.0 are left out of the
+# signed content while they hold their default (``added_in``), so a note signed before
+# keeps its hash.
+SCHEMA_VERSION = "1.3"
 CHILD_KEY_PATTERN = r"^[a-z0-9-]{1,24}$"
 
 
@@ -33,6 +36,11 @@ class FactorDecision(BaseModel):
         "Key of the child (ReviewChild.key) whose record this decision is for. In an edit, leaving it out "
         "means every child of the visit; in a stored state it is set (null only in drafts stored before "
         "children were reviewed one by one)"))
+    # Set by the service when the drafting rules run again on the edited text (sent ones are ignored).
+    from_edit: bool = Field(False, description="Suggested only once the worker had edited the text ('new from "
+                                               "your edit')")
+    evidence_removed: bool = Field(False, description="The sentence it was suggested from is no longer in the note; "
+                                                      "it stays to be decided")
 
 
 class ConfirmedSection(BaseModel):
@@ -88,6 +96,11 @@ class ConfirmedNote(BaseModel):
                                      json_schema_extra={"added_in": "1.2"})
     group: VisitGroup | None = Field(None, description="The family visit this note is one of; null for a visit "
                                                        "about one child", json_schema_extra={"added_in": "1.2"})
+    # Added in schema 1.3. Signed with the note: the evidence of what the machine drafted
+    # cannot be changed afterwards without the hash showing it.
+    edit_record: EditRecord | None = Field(None, description="What was drafted beside what was signed, and what "
+                                                             "the worker kept, changed or added",
+                                           json_schema_extra={"added_in": "1.3"})
 
     def content(self) -> dict:
         """What is signed: every field except the storage id and the hash itself. A field
@@ -149,6 +162,37 @@ class ReviewChild(BaseModel):
     removed: bool = Field(False, description="Taken off the visit by the worker (kept, so it can be put back)")
 
 
+class TextEvidence(BaseModel):
+    """A sentence of the worker's text a suggestion rests on: where it is in its section,
+    and when it was said if it is a dictated sentence the worker has not changed."""
+
+    text: str
+    section: str = Field(description="Key of the section it is in")
+    start: int = Field(ge=0, description="Offset in that section's text")
+    end: int = Field(ge=0)
+    start_s: float | None = None
+    end_s: float | None = None
+
+
+class ReviewSuggestion(BaseModel):
+    """A factor suggestion from the drafting rules run again on the worker's text."""
+
+    code: str
+    label: str
+    confidence: float
+    subject: Subject
+    by: Subject | None = None
+    children: list[str] = Field(description="Keys of the children whose record it is for")
+    evidence: list[TextEvidence] = []
+
+
+def touched_key(field: str, child: str | None = None) -> str:
+    """How ``ReviewState.touched`` names a field: 'visit.contact_type', 'visit_day', 'c1.child_seen'."""
+    if child is not None:
+        return f"{child}.{field}"
+    return field if field in ("visit_day", "visit_time") else f"visit.{field}"
+
+
 class ReviewState(BaseModel):
     """The worker's current version of a draft: edited texts, visit fields, decisions."""
 
@@ -162,6 +206,16 @@ class ReviewState(BaseModel):
     visit_day: date | None = Field(None, description="Day of the visit, where it took place "
                                                      "(CASENOTE_EXPORT_TIMEZONE)")
     visit_time: time | None = Field(None, description="Time of the visit there; None: not known")
+    touched: list[str] | None = Field(None, description="Fields the worker set (touched_key names): never changed "
+                                                        "by the drafting rules again. None in drafts stored before "
+                                                        "this was kept: a field that differs from the draft counts")
+    suggestions: list[ReviewSuggestion] | None = Field(None, description="The suggestions of the drafting rules run "
+                                                                         "on the current text; None: the draft's own")
+    suggestions_from: str | None = Field(None, description="Fingerprint of the section texts the suggestions and "
+                                                           "the untouched fields were drafted from; None: the "
+                                                           "drafted sections")
+    text_fields: dict[str, Any] | None = Field(None, description="The fields as the rules read them from that text "
+                                                                 "(touched_key -> value), to tell what an edit changed")
 
     def active_children(self) -> list[ReviewChild]:
         return [c for c in self.children if not c.removed]

@@ -12,9 +12,10 @@ from api.exports.cin_xml import assessment_dates, factor_codes
 from api.exports.context import RenderContext
 from api.exports.plain_text import factor_lines
 from api.exports.presets import FIELD_LABELS, Preset
-from api.exports.record import flat_values, person_text
+from api.exports.record import edit_summary, flat_values, person_text
 from models.errors import NotExportable
 from models.record import ConfirmedNote
+from review_ui.edit_view import EditView, edit_view
 
 # Known only at the moment of signing: shown as what they will be.
 AFTER_SIGNING = {
@@ -54,6 +55,7 @@ class NotePreview(BaseModel):
     people: list[str]
     factors: list[FactorPreview]
     census: CensusPreview
+    edits: EditView | None = None  # what signing stores of the draft beside the note
 
 
 def _census(note: ConfirmedNote, ctx: RenderContext) -> CensusPreview:
@@ -81,7 +83,9 @@ def note_previews(notes: list[ConfirmedNote], child_keys: list[str], ctx: Render
         previews.append(NotePreview(
             number=number, child_key=key, child_name=note.child.name if note.child else "",
             case_reference=note.case_reference, fields=fields,
-            people=[person_text(p) for p in note.visit.people_present], factors=factors, census=_census(note, ctx)))
+            people=[person_text(p) for p in note.visit.people_present], factors=factors, census=_census(note, ctx),
+            edits=edit_view(note.edit_record, note.sections, edit_summary(note.edit_record))
+            if note.edit_record else None))
     return previews
 
 

@@ -15,7 +15,7 @@ from api.delivery.outbox import deliveries_for
 from api.deps import SessionDep
 from api.exports.context import ExportOptions
 from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
-from api.exports.record import person_text, visit_moment_text
+from api.exports.record import edit_summary, person_text, visit_moment_text
 from api.exports.registry import FORMATS, render_context
 from api.problems import problem_for
 from api.services.children import undecided_pairs
@@ -26,6 +26,7 @@ from models.errors import Conflict, ExportError, InvalidRequest, NotFound, Permi
 from models.record import DraftStatus, DraftView
 from review_ui.backend import Who, service
 from review_ui.confirm_view import fixed_values, note_previews
+from review_ui.edit_view import TAGS, edit_view
 from review_ui.rendering import render, script_json, when
 from review_ui.view import code_options, factor_views, section_views, textarea_rows, visit_field_views
 from review_ui.visit_view import VISIT_TYPES, child_views, removed_children, visit_details
@@ -225,4 +226,6 @@ def note_page(request: Request, note_id: int, who: Who, db: SessionDep, confirme
         "visit_fields": visit_field_views(note.visit, child=note.child.name if note.child else None),
         "formats": formats, "presets": presets, "default_preset": default_preset,
         "deliveries": _deliveries(db, note.id, settings, may_retry=who.user.role != "admin"),  # admins look only
+        "edits": edit_view(note.edit_record, note.sections, edit_summary(note.edit_record))
+        if note.edit_record else None, "tags": TAGS,
     })

@@ -53,6 +53,7 @@ FIELD_LABELS: dict[str, str] = {
     "note_text": "Note",
     "content_sha256": "Content SHA-256",
     "record_schema_version": "Record schema version",
+    "edit_record": "Changed from the draft",
 }
 
 

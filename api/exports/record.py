@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.exports.presets import Preset
 from models.draft import Person
 from models.errors import ExportSetupError
+from models.edit_record import EditRecord, FieldOutcome, SectionOutcome, SuggestionOrigin, SuggestionOutcome
 from models.record import ConfirmedFactor, ConfirmedNote, ConfirmedSection, GroupChild
 
 DOCUMENT_TYPE = "casenote.confirmed_note"
-DOCUMENT_VERSION = "1.1"  # 1.1: the child of the note and the family visit it is one of (fields added)
+# 1.1: the child of the note and the family visit it is one of; 1.2: the edit record (fields added)
+DOCUMENT_VERSION = "1.2"
 
 
 class NoteDocument(BaseModel):
@@ -28,7 +30,7 @@ class NoteDocument(BaseModel):
     model_config = ConfigDict(title="casenote confirmed case note")
 
     document_type: Literal["casenote.confirmed_note"] = Field(DOCUMENT_TYPE, description="Always casenote.confirmed_note")
-    document_version: Literal["1.1"] = Field(
+    document_version: Literal["1.2"] = Field(
         DOCUMENT_VERSION, description="Version of this document format; a breaking change gets a new major version"
     )
     note_id: int = Field(description="casenote's id of the confirmed note (stable; use it to de-duplicate)")
@@ -62,6 +64,11 @@ class NoteDocument(BaseModel):
     note_text: str = Field(description="The sections as one plain text with headings, for a single free-text field")
     content_sha256: str = Field(description="SHA-256 of the canonical JSON of the confirmed content")
     record_schema_version: str = Field(description="Version of casenote's record schema the note was made with")
+    edit_record: EditRecord | None = Field(description="What casenote drafted beside what was signed: each section's "
+                                                       "drafted text and how much of it was kept, each visit field "
+                                                       "and each of this child's fields as drafted and as signed, "
+                                                       "each factor suggestion's outcome; null for notes signed "
+                                                       "before record schema 1.3")
 
 
 def display_zone(zone_name: str):
@@ -186,6 +193,7 @@ def build_document(note: ConfirmedNote, preset: Preset, zone) -> NoteDocument:
         note_text=sections_text(note.sections, preset),
         content_sha256=note.content_sha256,
         record_schema_version=note.schema_version,
+        edit_record=note.edit_record,
     )
 
 
@@ -222,7 +230,33 @@ def flat_values(note: ConfirmedNote, preset: Preset, zone) -> dict[str, str]:
         "note_text": doc.note_text,
         "content_sha256": doc.content_sha256,
         "record_schema_version": doc.record_schema_version,
+        "edit_record": edit_summary(doc.edit_record),
     }
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def edit_summary(record: EditRecord | None) -> str:
+    """The edit record in one line: 'sections: 1 of 6 changed, 52 of 60 drafted words kept;
+    fields: 1 changed, 2 added; factors: 3 accepted, 1 rejected, 1 added by hand'."""
+    if record is None:
+        return ""
+    drafted = [s for s in record.sections if s.drafted_words or s.signed_words]
+    changed = sum(s.outcome != SectionOutcome.kept for s in drafted)
+    parts = [f"sections: {changed} of {len(drafted)} changed, {record.kept_words} of "
+             f"{_count(record.drafted_words, 'drafted word')} kept"]
+    fields = [f"{sum(f.outcome == o for f in record.fields)} {o.value}" for o in (FieldOutcome.changed,
+                                                                                   FieldOutcome.added)]
+    parts.append("fields: " + ", ".join(fields))
+    outcomes = [sum(s.outcome == SuggestionOutcome.accepted for s in record.suggestions),
+                sum(s.outcome == SuggestionOutcome.rejected for s in record.suggestions),
+                sum(s.outcome == SuggestionOutcome.added for s in record.suggestions)]
+    from_edits = sum(s.origin == SuggestionOrigin.edit for s in record.suggestions)
+    parts.append(f"factors: {outcomes[0]} accepted, {outcomes[1]} rejected, {outcomes[2]} added by hand"
+                 + (f" ({from_edits} suggested after an edit)" if from_edits else ""))
+    return "; ".join(parts)
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,8 @@ from api.delivery.outbox import enqueue_deliveries
 from api.exports.record import display_zone
 from api.services.children import CHILD_FIELDS
 from api.services.drafts import check_editable, get_draft, review_state, version_conflict
-from api.services.review import confirm_problems
+from api.services.edit_record import edit_record
+from api.services.review import confirm_problems, initial_state
 from api.services.scope import find_visible, visible_to
 from models.cin_codes import cin_factors
 from models.draft import ChildVisit, DraftNote
@@ -79,9 +80,12 @@ def build_confirmed_notes(draft: Draft, state: ReviewState, user: User, *, zone:
     """The notes confirming ``state`` signs, one per child of the visit (the confirm page
     shows these before they are signed): the shared sections, that child's fields and
     factors, that child's case reference (the recording's when the visit has one child),
-    and for a family visit a group that links them. Ids are 0 until stored."""
+    and for a family visit a group that links them, and each with its edit record (what was
+    drafted beside what is signed). Ids are 0 until stored."""
     drafted = DraftNote.model_validate_json(draft.note_json)
     evidence = {s.code: s.evidence for s in drafted.factor_suggestions}
+    started = initial_state(drafted, references=draft.recording.child_references or {},
+                            recorded_at=draft.recording.recorded_at, zone=zone)
     labels = cin_factors()
     children = state.active_children()
     family = draft.recording.case_reference
@@ -107,7 +111,7 @@ def build_confirmed_notes(draft: Draft, state: ReviewState, user: User, *, zone:
             worker=draft.owner.username, confirmed_by=user.username, confirmed_at=confirmed_at,
             sections=sections, visit=state.visit.model_copy(deep=True, update={"children": [], **seen}),
             factors=factors, child=ChildVisit(name=child.name, named=child.named, age=child.age, **seen),
-            group=group, content_sha256="")
+            group=group, edit_record=edit_record(drafted, started, state, child.key), content_sha256="")
         note.content_sha256 = note.compute_sha256()
         notes.append(note)
     return notes

@@ -16,7 +16,7 @@ from api.services.children import (CHILD_FIELDS, apply_child_edits, child_label,
 from models.cin_codes import census_rule_problems, cin_factors
 from models.draft import DraftNote
 from models.errors import InvalidEdit, TextTooLong
-from models.record import ConfirmedSection, Decision, DraftEdits, FactorDecision, ReviewState
+from models.record import ConfirmedSection, Decision, DraftEdits, FactorDecision, ReviewState, touched_key
 from models.settings import Settings
 from models.text import clean_prose
 
@@ -35,7 +35,7 @@ def initial_state(note: DraftNote, *, references: dict[str, str] | None = None,
         sections=[ConfirmedSection(key=s.key, title=s.title, text=s.text) for s in note.sections],
         visit=note.visit.model_copy(deep=True, update={"children": []}), visit_date=None,
         factors=initial_decisions(note, children), children=children, visit_day=moment.day,
-        visit_time=moment.time)
+        visit_time=moment.time, touched=[])
     derive_visit_fields(state)
     return state
 
@@ -95,7 +95,27 @@ def apply_edits(state: ReviewState, edits: DraftEdits, *, max_section_chars: int
     _apply_moment(new, edits, zone, changes)
     _apply_decisions(new, edits.factors, changes)
     derive_visit_fields(new)
+    _mark_touched(new, changes)
     return new, changes
+
+
+def _mark_touched(state: ReviewState, changes: Changes) -> None:
+    """Fields the worker set are theirs: the drafting rules, run again on the edited text,
+    never change them. (A state stored before this was kept has no list: its fields are
+    never changed by the rules at all, since which ones the worker set is not known.)"""
+    if state.touched is None:
+        return
+    touched = set(state.touched)
+    for name in changes.children:
+        key, _, field_name = name.partition(".")
+        if field_name not in ("added", "removed", "case_reference"):
+            touched.add(touched_key(field_name, key))
+    for name in changes.visit:
+        if name in CHILD_FIELDS:  # a visit-level answer is every child's
+            touched.update(touched_key(name, c.key) for c in state.active_children())
+        else:
+            touched.add(touched_key(name))
+    state.touched = sorted(touched)
 
 
 def _apply_moment(state: ReviewState, edits: DraftEdits, zone: dt.tzinfo, changes: Changes) -> None:
@@ -113,6 +133,9 @@ def _apply_moment(state: ReviewState, edits: DraftEdits, zone: dt.tzinfo, change
     if "visit_time" in sent:
         time = edits.visit_time.replace(second=0, microsecond=0) if edits.visit_time else None
     if (day, time) != (state.visit_day, state.visit_time):
+        if state.touched is not None:
+            state.touched += [name for name, new, old in (("visit_day", day, state.visit_day),
+                                                          ("visit_time", time, state.visit_time)) if new != old]
         state.visit_day, state.visit_time = day, time
         changes.visit_date = True
 

@@ -109,7 +109,7 @@ def test_a_family_visit_is_reviewed_per_child_and_signs_one_note_each(server):
     assert maya.group == tyler.group and maya.group.family_reference == "FAM-7"
     assert [(c.name, c.case_reference) for c in maya.group.children] == [("Maya", "CN-1"), ("Tyler", "CN-2")]
     assert maya.visit_date.isoformat() == "2025-03-11T16:00:00+00:00" and maya.visit_time_known
-    assert maya.sections == tyler.sections and maya.schema_version == tyler.schema_version == "1.2"
+    assert maya.sections == tyler.sections and maya.schema_version == tyler.schema_version == "1.3"
     for note in (maya, tyler):
         assert note.compute_sha256() == note.content_sha256
         stored = client.get(f"/api/notes/{note.id}").json()

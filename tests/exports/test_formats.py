@@ -17,6 +17,8 @@ from api.exports.context import ExportOptions
 from api.exports.json_doc import schema_for
 from api.exports.presets import load_preset
 from api.exports.registry import FORMATS, export_note, export_notes_csv
+from models.edit_record import (CheckItems, EditRecord, FieldEdit, FieldOutcome, SectionEdit, SectionOutcome, SetBy,
+                                SuggestionEdit)
 from models.errors import NotExportable, UnknownFormat
 from tests.conftest import SHARED
 from tests.exports.conftest import SECTIONS, make_note
@@ -111,11 +113,34 @@ def test_json_validates_against_the_published_schema_for_every_preset(note, sett
         "CN-204871", "2025-03-12T14:00:00Z", "STVC", False)
     mosaic = json.loads(export(note, "json", settings, preset="mosaic").content)
     assert mosaic["Status"] == "Finished" and mosaic["Body"].startswith("Purpose of visit\n")
-    assert mosaic["CINFactors"] == ["1B", "16A"] and mosaic["document_version"] == "1.1"
+    assert mosaic["CINFactors"] == ["1B", "16A"] and mosaic["document_version"] == "1.2"
     # A document that breaks the schema is caught by it (the check can fail).
     lcs["SeenAlone"] = "maybe"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(lcs, schema_for(load_preset("lcs", settings)))
+
+
+def test_json_carries_the_edit_record_under_every_preset(settings):
+    """A note signed under record schema 1.3 carries what was drafted beside what was signed."""
+    record = EditRecord(
+        sections=[SectionEdit(key=k, title=t, drafted=x if k != "analysis" else "Draft analysis.",
+                              outcome=SectionOutcome.kept if k != "analysis" else SectionOutcome.changed,
+                              drafted_words=3, kept_words=2, signed_words=4) for k, t, x in SECTIONS],
+        fields=[FieldEdit(field="announced", drafted=None, signed=False, outcome=FieldOutcome.added,
+                          set_by=SetBy.worker)],
+        suggestions=[SuggestionEdit(code="1B", label="Alcohol misuse by parent/carer", outcome="accepted",
+                                    origin="draft", confidence=0.94),
+                     SuggestionEdit(code="16A", label="Neglect", outcome="added", origin="hand")],
+        checks=[CheckItems(kind="unsure_words", flagged=2, changed=1)])
+    note = make_note(schema_version="1.3", edit_record=record)
+    for preset in ["casenote", "lcs", "mosaic", "eclipse"]:
+        document = json.loads(export(note, "json", settings, preset=preset).content)
+        jsonschema.validate(document, schema_for(load_preset(preset, settings)), cls=jsonschema.Draft202012Validator)
+        assert document["edit_record"] == record.model_dump(mode="json")
+        assert document[load_preset(preset, settings).field_name("record_schema_version")] == "1.3"
+    summary = next(r for r in csv.DictReader(io.StringIO(export(note, "csv", settings).content.decode("utf-8"))))
+    assert "Draft analysis." not in json.dumps(summary)  # the drafted text goes only where JSON carries it
+    assert "Draft analysis." not in export(note, "text", settings).content.decode("utf-8")
 
 
 def test_csv_is_one_parsable_row_per_note(settings):

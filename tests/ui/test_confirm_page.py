@@ -25,8 +25,9 @@ from tests.api.test_family_visits import family_note
 from tests.conftest import AUDIO
 
 # Identifiers the page shows by their meaning, not their spelling: a section's key by its
-# title, a factor's source by "(added by the worker)".
-SHOWN_BY_MEANING = {"key", "source"}
+# title, a factor's source by "(added by the worker)", an edit record's field by its label
+# ("Type of visit") and its kind of check mark in words ("Words the recogniser was unsure of").
+SHOWN_BY_MEANING = {"key", "source", "field", "kind"}
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ def test_sign_off_keeps_accepted_factors_with_their_evidence_and_drops_empty_sec
     assert note.visit.child_seen is True and note.visit.children == [] and note.group is None
     assert note.child == ChildVisit(name="the child", named=False, child_seen=True)
     assert note.visit_date == datetime(2025, 3, 12, 14, 0, tzinfo=timezone.utc) and note.visit_time_known
-    assert note.schema_version == "1.2"
+    assert note.schema_version == "1.3"  # 1.3: with its edit record
     assert note.content_sha256 == note.compute_sha256() and len(note.content_sha256) == 64
 
 
