@@ -101,6 +101,8 @@ def duration_text(seconds: float | None) -> str:
     if seconds is None:
         return NONE
     seconds = max(0.0, seconds)
+    if 0 < seconds < 0.5:
+        return "under a second"
     if seconds < 60:
         return _unit(round(seconds), "second")
     minutes = round(seconds / 60)
@@ -131,9 +133,16 @@ def minutes_text(minutes: float | None) -> str:
     return sign + duration_text(abs(minutes) * 60)
 
 
+def check_text(a, kind: str) -> str:
+    per_note = a.check_items_per_note.get(kind)
+    if per_note is None:
+        return NONE
+    flagged, changed = a.check_items.get(kind, 0), a.check_items_changed.get(kind, 0)
+    return f"{per_note:.1f} per note ({flagged} in all, {changed} of them changed by the worker)"
+
+
 def summary_sections(g: GroupFigures) -> list[dict]:
     a = g.accuracy
-    per_note = [f"{CHECK_NAMES[k]}: {'' if v is None else f'{v:.1f}'}" for k, v in a.check_items_per_note.items()]
     return [
         {"id": "volume", "heading": "Volume", "rows": [
             ("Recordings", str(g.recordings)),
@@ -150,13 +159,15 @@ def summary_sections(g: GroupFigures) -> list[dict]:
         {"id": "accuracy", "heading": "How right the draft was", "rows": [
             ("Visits with an edit record", str(a.notes)),
             ("Drafted words kept in the signed note", share_text(a.kept_words, a.drafted_words)),
-            ("Sections rewritten", share_text(a.sections_rewritten, a.sections_drafted)),
+            ("Drafted sections rewritten", share_text(a.sections_rewritten, a.sections_drafted)),
+            ("Sections written where the draft had nothing", str(a.sections_added)),
             ("Visit fields changed", share_text(a.visit_fields_changed, a.visit_fields)),
-            ("Suggestions accepted", share_text(a.suggestions_accepted,
-                                                a.suggestions_accepted + a.suggestions_rejected)),
-            ("Suggestions rejected", str(a.suggestions_rejected)),
-            ("Codes added by hand", str(a.codes_added)),
-            ("Check items per note", "; ".join(per_note) if a.notes else NONE)]},
+            ("Visit fields filled in that the draft left open", share_text(a.visit_fields_filled, a.visit_fields)),
+            ("Factor suggestions accepted", share_text(a.suggestions_accepted,
+                                                       a.suggestions_accepted + a.suggestions_rejected)),
+            ("Factor suggestions rejected", str(a.suggestions_rejected)),
+            ("Factor codes added by hand", str(a.codes_added)),
+            *((f"{name} (check marks)", check_text(a, kind)) for kind, name in CHECK_NAMES.items())]},
     ]
 
 

@@ -18,6 +18,10 @@ is defined here, once (README "Reports" says the same in words):
   ``idle_gap_s`` is active time, a longer gap is a pause. Summed over those people.
   It is a lower bound: reading after the last event, and before a first one, are
   not seen.
+- How right the draft was: from the edit records signed with the notes (issue 15),
+  once per visit for what a family visit's notes share (sections, the visit's
+  fields, check marks) and per child for the rest (the child's fields, factors).
+  Visits signed before there were edit records are left out of these figures.
 - Median: the middle value (the mean of the two middle ones); 90th percentile: the
   nearest rank (the smallest value that at least 90 % of the values do not exceed).
 - Time saved (an estimate): typing the signed note's words at ``typing_wpm`` words
@@ -37,9 +41,10 @@ from datetime import date, datetime, timedelta, tzinfo
 from pydantic import BaseModel, Field
 
 from models.cin_codes import cin_factors
+from models.edit_record import CheckKind, EditRecord, FieldOutcome, SectionOutcome, SuggestionOutcome
 
-CHECK_KINDS = ("unsure_words", "possibly_invented", "untranscribed_speech")
-OUTCOMES = ("accepted", "rejected", "added")
+CHECK_KINDS = tuple(kind.value for kind in CheckKind)
+OUTCOMES = tuple(outcome.value for outcome in SuggestionOutcome)
 
 
 # --- what is known of each visit (input) ---------------------------------------------
@@ -65,16 +70,19 @@ class CodeOutcome:
 
 @dataclass(frozen=True)
 class DraftAccuracy:
-    """How far the signed note is the draft, from the visit's edit record."""
+    """How far a signed visit is its draft, from the edit records of its notes."""
 
     drafted_words: int  # words of the drafted sections
-    kept_words: int  # of those, words still in the signed sections
+    kept_words: int  # of those, words still in the signed sections, in order
     sections_drafted: int  # sections the draft put text in
-    sections_rewritten: int  # of those, sections the worker changed
-    visit_fields: int  # visit and children's fields the draft filled or could fill
-    visit_fields_changed: int  # fields the worker changed or filled
+    sections_rewritten: int  # of those, sections the worker changed or cleared
+    sections_added: int  # sections the draft left empty and the worker wrote
+    visit_fields: int  # the visit's fields and each child's
+    visit_fields_changed: int  # drafted with a value, signed with another (or none)
+    visit_fields_filled: int  # drafted as not said, signed with a value
     codes: tuple[CodeOutcome, ...]
-    check_items: dict[str, int]  # CHECK_KINDS -> count in the draft
+    check_items: dict[str, int]  # CHECK_KINDS -> drafted sentences with that check mark
+    check_items_changed: dict[str, int]  # of them, those the worker changed
 
 
 @dataclass(frozen=True)
@@ -124,15 +132,20 @@ class AccuracyFigures(BaseModel):
     drafted_words: int = 0
     kept_words: int = 0
     words_kept_share: float | None = Field(None, description="Drafted words still in the signed notes")
-    sections_drafted: int = 0
-    sections_rewritten: int = 0
-    visit_fields: int = 0
-    visit_fields_changed: int = 0
-    suggestions_accepted: int = 0
-    suggestions_rejected: int = 0
-    codes_added: int = Field(0, description="Codes the worker added by hand")
-    check_items: dict[str, int] = Field(default_factory=dict, description="Per kind, in all the drafts")
-    check_items_per_note: dict[str, float | None] = Field(default_factory=dict)
+    sections_drafted: int = Field(0, description="Sections the drafts put text in")
+    sections_rewritten: int = Field(0, description="Of them, sections the worker changed or cleared")
+    sections_added: int = Field(0, description="Sections the drafts left empty and the worker wrote")
+    visit_fields: int = Field(0, description="The visits' fields and each child's")
+    visit_fields_changed: int = Field(0, description="Drafted with a value, signed with another (or none)")
+    visit_fields_filled: int = Field(0, description="Drafted as not said, signed with a value")
+    suggestions_accepted: int = Field(0, description="Per child")
+    suggestions_rejected: int = Field(0, description="Per child")
+    codes_added: int = Field(0, description="Codes the worker added by hand, per child")
+    check_items: dict[str, int] = Field(default_factory=dict, description="Drafted sentences with each kind of "
+                                                                          "check mark, in all the drafts")
+    check_items_changed: dict[str, int] = Field(default_factory=dict, description="Of them, those the worker "
+                                                                                  "changed")
+    check_items_per_note: dict[str, float | None] = Field(default_factory=dict, description="Per signed visit")
 
 
 class TimeSaved(BaseModel):
@@ -262,16 +275,41 @@ def accuracy_figures(accuracies: Sequence[DraftAccuracy]) -> AccuracyFigures:
     checks = {kind: sum(a.check_items.get(kind, 0) for a in accuracies) for kind in CHECK_KINDS}
     drafted = sum(a.drafted_words for a in accuracies)
     kept = sum(a.kept_words for a in accuracies)
+    total = {name: sum(getattr(a, name) for a in accuracies) for name in (
+        "sections_drafted", "sections_rewritten", "sections_added", "visit_fields", "visit_fields_changed",
+        "visit_fields_filled")}
     return AccuracyFigures(
         notes=len(accuracies), drafted_words=drafted, kept_words=kept,
-        words_kept_share=kept / drafted if drafted else None,
-        sections_drafted=sum(a.sections_drafted for a in accuracies),
-        sections_rewritten=sum(a.sections_rewritten for a in accuracies),
-        visit_fields=sum(a.visit_fields for a in accuracies),
-        visit_fields_changed=sum(a.visit_fields_changed for a in accuracies),
+        words_kept_share=kept / drafted if drafted else None, **total,
         suggestions_accepted=outcomes["accepted"], suggestions_rejected=outcomes["rejected"],
         codes_added=outcomes["added"], check_items=checks,
+        check_items_changed={kind: sum(a.check_items_changed.get(kind, 0) for a in accuracies)
+                             for kind in CHECK_KINDS},
         check_items_per_note={kind: (n / len(accuracies) if accuracies else None) for kind, n in checks.items()})
+
+
+def visit_accuracy(records: Sequence[tuple[str, EditRecord]]) -> DraftAccuracy | None:
+    """A signed visit's accuracy from its notes' edit records, (child key, record) each.
+    The sections, the visit's fields and the check marks are the same in every note of
+    a family visit, so they are taken once; each child's fields and factors from that
+    child's note. None when no note of the visit has an edit record (signed before)."""
+    records = [(child, record) for child, record in records if record is not None]
+    if not records:
+        return None
+    first = records[0][1]
+    drafted = [s for s in first.sections if s.drafted.strip()]
+    fields = [f for f in first.fields if f.child is None] + [
+        f for _, record in records for f in record.fields if f.child is not None]
+    return DraftAccuracy(
+        drafted_words=first.drafted_words, kept_words=first.kept_words, sections_drafted=len(drafted),
+        sections_rewritten=sum(1 for s in drafted if s.outcome in (SectionOutcome.changed, SectionOutcome.cleared)),
+        sections_added=sum(1 for s in first.sections if s.outcome == SectionOutcome.added),
+        visit_fields=len(fields), visit_fields_changed=sum(1 for f in fields if f.outcome == FieldOutcome.changed),
+        visit_fields_filled=sum(1 for f in fields if f.outcome == FieldOutcome.added),
+        codes=tuple(CodeOutcome(code=s.code, child=child, outcome=s.outcome.value)
+                    for child, record in records for s in record.suggestions),
+        check_items={c.kind.value: c.flagged for c in first.checks},
+        check_items_changed={c.kind.value: c.changed for c in first.checks})
 
 
 def group_figures(visits: Sequence[VisitFacts], options: ReportOptions, *, team: str | None = None,

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from api.db.audit import record_event
 from api.db.models import AuditEvent, ConfirmedNoteRow, Draft, Recording, User
 from api.exports.record import display_zone
-from api.services.report_figures import (DraftAccuracy, Report, ReportOptions, ReviewEvent, VisitFacts,
-                                         build_figures)
+from api.services.report_figures import (Report, ReportOptions, ReviewEvent, VisitFacts, build_figures,
+                                         visit_accuracy)
 from api.services.scope import visible_to
+from models.edit_record import EditRecord
 from models.errors import InvalidRequest, NotFound
 from models.settings import Settings
 
@@ -111,16 +112,16 @@ def visit_facts(db: Session, user: User, options: ReportOptions, team: str | Non
             signed_at=signed.signed_at if signed else None, notes_signed=len(signed.children) if signed else 0,
             children=tuple(signed.children) if signed else (), signed_words=signed.words if signed else 0,
             review_events=tuple(events.get(draft_id, ())) if signed else (),
-            accuracy=signed.accuracy if signed else None))
+            accuracy=visit_accuracy(signed.records) if signed else None))
     return facts
 
 
 @dataclass
 class _SignedVisit:
     signed_at: datetime
-    children: list[str]
+    children: list[str]  # each note's case reference
     words: int
-    accuracy: DraftAccuracy | None
+    records: list[tuple[str, EditRecord | None]]  # each note's child key and edit record
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -130,20 +131,22 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 def _signed_notes(db: Session, draft_ids: Sequence[int]) -> dict[int, _SignedVisit]:
     """draft id -> its signing: when, each note's case reference, the signed sections'
-    words (once per visit: a family visit's notes share them) and the edit record."""
+    words (once per visit: a family visit's notes share them) and each note's edit record."""
     signed: dict[int, _SignedVisit] = {}
     for chunk in _chunks(draft_ids):
-        for draft_id, confirmed_at, content_json in db.execute(
-                select(ConfirmedNoteRow.draft_id, ConfirmedNoteRow.confirmed_at, ConfirmedNoteRow.content_json)
+        for draft_id, child_key, confirmed_at, content_json in db.execute(
+                select(ConfirmedNoteRow.draft_id, ConfirmedNoteRow.child_key, ConfirmedNoteRow.confirmed_at,
+                       ConfirmedNoteRow.content_json)
                 .where(ConfirmedNoteRow.draft_id.in_(chunk)).order_by(ConfirmedNoteRow.id)):
             content = json.loads(content_json)
             visit = signed.get(draft_id)
             if visit is None:
-                visit = signed[draft_id] = _SignedVisit(
-                    signed_at=confirmed_at, children=[], words=signed_words(content),
-                    accuracy=None)
+                visit = signed[draft_id] = _SignedVisit(signed_at=confirmed_at, children=[],
+                                                        words=signed_words(content), records=[])
             visit.signed_at = min(visit.signed_at, confirmed_at)
             visit.children.append(content.get("case_reference", ""))
+            record = content.get("edit_record")
+            visit.records.append((child_key or "", EditRecord.model_validate(record) if record else None))
     return signed
 
 

@@ -14,8 +14,11 @@ from api.db.models import User
 from api.services.report_csv import render_csv
 from api.services.report_figures import (CodeOutcome, DraftAccuracy, ReportOptions, ReviewEvent, VisitFacts,
                                          active_seconds, build_figures, code_figures, group_figures,
-                                         percentile_nearest_rank, time_stats, week_start, weekly_figures)
+                                         percentile_nearest_rank, time_stats, visit_accuracy, week_start,
+                                         weekly_figures)
 from api.services.reports import ReportRequest, check_reader, counted_events, report_options, signed_words
+from models.edit_record import (CheckItems, EditRecord, FieldEdit, SectionEdit, SuggestionEdit, section_outcome,
+                                word_counts)
 from models.errors import InvalidRequest, NotFound
 from models.settings import Settings
 
@@ -120,8 +123,10 @@ def test_time_saved_is_typing_the_signed_words_less_dictating_and_reviewing():
 
 def accuracy(*codes: tuple[str, str, str], drafted=100, kept=90, unsure=2) -> DraftAccuracy:
     return DraftAccuracy(drafted_words=drafted, kept_words=kept, sections_drafted=4, sections_rewritten=1,
-                         visit_fields=6, visit_fields_changed=2, codes=tuple(CodeOutcome(*c) for c in codes),
-                         check_items={"unsure_words": unsure, "possibly_invented": 1, "untranscribed_speech": 0})
+                         sections_added=1, visit_fields=6, visit_fields_changed=2, visit_fields_filled=1,
+                         codes=tuple(CodeOutcome(*c) for c in codes),
+                         check_items={"unsure_words": unsure, "possibly_invented": 1, "untranscribed_speech": 0},
+                         check_items_changed={"unsure_words": 1, "possibly_invented": 0, "untranscribed_speech": 0})
 
 
 def test_how_right_the_drafts_were_and_acceptance_per_code():
@@ -133,7 +138,9 @@ def test_how_right_the_drafts_were_and_acceptance_per_code():
               visit(4, ready=1, accuracy=accuracy(("1B", "c1", "rejected")))]  # not signed: not counted
     a = group_figures(visits, options()).accuracy
     assert (a.notes, a.drafted_words, a.kept_words, a.words_kept_share) == (2, 150, 110, pytest.approx(110 / 150))
-    assert (a.sections_drafted, a.sections_rewritten, a.visit_fields, a.visit_fields_changed) == (8, 2, 12, 4)
+    assert (a.sections_drafted, a.sections_rewritten, a.sections_added) == (8, 2, 2)
+    assert (a.visit_fields, a.visit_fields_changed, a.visit_fields_filled) == (12, 4, 2)
+    assert a.check_items_changed == {"unsure_words": 2, "possibly_invented": 0, "untranscribed_speech": 0}
     assert (a.suggestions_accepted, a.suggestions_rejected, a.codes_added) == (2, 2, 1)
     assert a.check_items == {"unsure_words": 7, "possibly_invented": 2, "untranscribed_speech": 0}
     assert a.check_items_per_note == {"unsure_words": 3.5, "possibly_invented": 1.0, "untranscribed_speech": 0.0}
@@ -141,6 +148,42 @@ def test_how_right_the_drafts_were_and_acceptance_per_code():
     assert [(c.code, c.accepted, c.rejected, c.added) for c in codes] == [
         ("1B", 2, 1, 0), ("2B", 0, 0, 1), ("3C", 0, 1, 0)]  # in the census list's order
     assert codes[0].label.startswith("Alcohol") and codes[0].acceptance == pytest.approx(2 / 3)
+
+
+def section(key: str, drafted: str, signed: str) -> SectionEdit:
+    words, kept, signed_count = word_counts(drafted, signed)
+    return SectionEdit(key=key, title=key, drafted=drafted, outcome=section_outcome(drafted, signed),
+                       drafted_words=words, kept_words=kept, signed_words=signed_count)
+
+
+def field_edit(name: str, child: str | None, outcome: str) -> FieldEdit:
+    return FieldEdit(field=name, child=child, drafted=None, signed=None, outcome=outcome, set_by="worker")
+
+
+def test_a_family_visits_accuracy_takes_what_its_notes_share_once():
+    shared = [section("observations", "Mia was seen alone. Tyler was asleep.", "Mia was seen alone. Tyler slept."),
+              section("child_voice", "Mia said she is happy.", "Mia said she is happy."),
+              section("analysis", "", "Low risk."),
+              section("actions", "", "")]  # empty in the draft and signed empty: neither drafted nor written
+    visit_fields = [field_edit("contact_type", None, "kept"), field_edit("announced", None, "added")]
+    checks = [CheckItems(kind="unsure_words", flagged=3, changed=1),
+              CheckItems(kind="untranscribed_speech", flagged=1, changed=0)]
+
+    def record(child: str, outcome: str, *suggestions: tuple[str, str]) -> EditRecord:
+        return EditRecord(sections=shared, fields=[*visit_fields, field_edit("child_seen", child, outcome)],
+                          suggestions=[SuggestionEdit(code=c, label=c, outcome=o, origin="draft")
+                                       for c, o in suggestions], checks=checks)
+
+    got = visit_accuracy([("c1", record("Mia", "changed", ("1B", "accepted"), ("7A", "accepted"))),
+                          ("c2", record("Tyler", "kept", ("1B", "rejected"), ("2B", "added")))])
+    assert (got.drafted_words, got.kept_words) == (12, 10)  # 'was asleep' -> 'slept'
+    assert (got.sections_drafted, got.sections_rewritten, got.sections_added) == (2, 1, 1)
+    assert (got.visit_fields, got.visit_fields_changed, got.visit_fields_filled) == (4, 1, 1)
+    assert [(c.code, c.child, c.outcome) for c in got.codes] == [
+        ("1B", "c1", "accepted"), ("7A", "c1", "accepted"), ("1B", "c2", "rejected"), ("2B", "c2", "added")]
+    assert got.check_items == {"unsure_words": 3, "untranscribed_speech": 1}
+    assert got.check_items_changed == {"unsure_words": 1, "untranscribed_speech": 0}
+    assert visit_accuracy([("c1", None)]) is None and visit_accuracy([]) is None  # signed before edit records
 
 
 def test_weeks_start_on_monday_where_the_authority_is():
