@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 WIDTH = 480  # drawn units; the chart scales to its column (CSS), text with it
 BAR_HEIGHT = 26
-LABEL_ROOM = 52  # drawn units a week's label needs: closer bars label every second (third...) week  # the left column of a horizontal chart (census codes)
+LABEL_ROOM = 52  # drawn units a week's label needs: closer bars label every second (or third...) one
 
 
 # Fills that differ by more than colour (app.css gives the colours): stripes and dots.
