@@ -102,7 +102,7 @@ def visit_facts(db: Session, user: User, options: ReportOptions, team: str | Non
     rows = db.execute(query).all()
     draft_ids = [r[7] for r in rows if r[7] is not None]
     notes = _signed_notes(db, draft_ids)
-    events = _review_events(db, [(r[7], r[0], r[1]) for r in rows if r[7] is not None])
+    events = _review_events(db, [(r[7], r[0], r[1]) for r in rows if r[7] in notes])  # signed visits' only
     facts = []
     for rec_id, owner_id, worker, rec_team, recorded_at, uploaded_at, duration_s, draft_id, ready_at in rows:
         signed = notes.get(draft_id)
