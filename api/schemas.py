@@ -97,6 +97,9 @@ class DraftSaved(BaseModel):
     undecided: list[str]
     census_problems: list[str]
     confirm_problems: list[str]
+    text_changed: bool = Field(False, description="This save changed a section's text: the drafting rules run "
+                                                  "again on it when the draft is next read (GET), which then shows "
+                                                  "the suggestions and the untouched fields as the text now says")
 
 
 class DraftVersionOut(BaseModel):

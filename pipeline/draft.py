@@ -11,7 +11,7 @@ import logging
 import time
 from pathlib import Path
 
-from models.draft import DraftNote, Section
+from models.draft import DraftNote, Section, VisitFields
 from models.settings import Settings
 from models.transcript import FlagKind, Transcript
 from pipeline.drafting.children import Children
@@ -42,6 +42,57 @@ def draft_from_text(text: str, settings: Settings, *, template: TemplateArg = No
                     names: list[str] | None = None, recorded_on: dt.date | None = None) -> DraftNote:
     """Draft a note from plain transcript text (no audio times)."""
     return _draft(text, settings, transcript=None, template=template, names=names, recorded_on=recorded_on)
+
+
+# The worker's sections are drafted again as one text, a blank line between two sections: a
+# line break ends a sentence, so no sentence runs from one section into the next.
+SECTION_BREAK = "\n\n"
+
+
+def section_starts(texts: list[str]) -> list[int]:
+    """Offset of each section's text in the sections joined with SECTION_BREAK."""
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + len(SECTION_BREAK)
+    return starts
+
+
+def draft_sections(sections: list[tuple[str, str, str]], settings: Settings, *, names: list[str] | None = None,
+                   recorded_on: dt.date | None = None) -> DraftNote:
+    """The drafting rules run again on the worker's own sections, (key, title, text) in
+    order, as the review screen has them after an edit: each sentence stays in the section
+    the worker put it in (no section is guessed), and the visit fields, children and factor
+    suggestions are read from the text as it now is. Offsets are in the sections joined
+    with SECTION_BREAK (``section_starts``); there are no audio times."""
+    text = SECTION_BREAK.join(t for _, _, t in sections)
+    if not text.strip():
+        return DraftNote(template="sections", sections=[Section(key=k, title=t, text=x) for k, t, x in sections],
+                         visit=VisitFields())
+    loaded = load_pipeline(settings.spacy_model)
+    started = time.perf_counter()
+    doc = loaded.parse_note(text)
+    sentences = split_sentences(doc, None)
+    starts = section_starts([x for _, _, x in sections])
+    owners = [max(i for i, at in enumerate(starts) if at <= s.model.start_char) for s in sentences]
+    keys = [sections[i][0] for i in owners]
+    people = People(doc, parsed=loaded.parsed, known_names=names)
+    children = Children(doc, people, parsed=loaded.parsed)
+    visit = extract_visit_fields(sentences, keys, people, children)
+    if visit.when is not None and recorded_on is not None:
+        visit.when.date = visit.when.resolve(recorded_on)
+    note = DraftNote(
+        template="sections",
+        sections=[Section(key=k, title=t, text=x, sentences=[s.model for s, i in zip(sentences, owners) if i == n])
+                  for n, (k, t, x) in enumerate(sections)],
+        visit=visit,
+        factor_suggestions=suggest_factors(doc, sentences, people, children, settings, parsed=loaded.parsed,
+                                           nlp=loaded.nlp),
+        warnings=[loaded.warning] if loaded.warning else [],
+    )
+    logger.info("drafted the edited sections again: %d sentences, %d factor suggestions in %.1f ms", len(sentences),
+                len(note.factor_suggestions), (time.perf_counter() - started) * 1000)
+    return note
 
 
 def resolve_template(template: TemplateArg, settings: Settings) -> Template:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from api.db.audit import record_refusal
 from api.db.models import Draft
@@ -27,7 +27,7 @@ from models.record import DraftStatus, DraftView
 from review_ui.backend import Who, service
 from review_ui.confirm_view import fixed_values, note_previews
 from review_ui.edit_view import TAGS, edit_view
-from review_ui.rendering import render, script_json, when
+from review_ui.rendering import PAGE_HEADERS, TEMPLATES, render, script_json, when
 from review_ui.view import code_options, factor_views, section_views, textarea_rows, visit_field_views
 from review_ui.visit_view import VISIT_TYPES, child_views, removed_children, visit_details
 
@@ -78,6 +78,35 @@ def _labels() -> dict[str, str]:
     return {code: factor.label for code, factor in cin_factors().items()}
 
 
+def _has_audio(view: DraftView) -> bool:
+    return view.note.transcript is not None and any(
+        s.start_s is not None for section in view.note.sections for s in section.sentences)
+
+
+@router.get("/drafts/{draft_id}/suggestions")
+def suggestions_part(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
+    """The factor panel as it stands now (the rules run again on the text first, if the
+    worker changed it since they last ran), for the review screen to show after a save
+    that changed text: the panel's HTML and the review state it was made from."""
+    if who is None:
+        return JSONResponse({"detail": "sign in"}, status_code=401)
+    settings = service(request).settings
+    try:
+        view = view_draft(db, who.user, draft_id, settings)  # audited as a view, as the API's GET
+    except NotFound:
+        db.rollback()
+        return JSONResponse({"detail": "no such draft"}, status_code=404)
+    db.commit()
+    suggested, _ = factor_views(view.note, view.review)
+    html = TEMPLATES.get_template("factor_list.html").render({
+        "suggested": suggested, "children": view.review.active_children(),
+        "undecided": len(undecided_pairs(view.review)), "has_audio": _has_audio(view)})
+    return JSONResponse({"version": view.version, "status": view.status.value, "html": html,
+                         "review": view.review.model_dump(mode="json"), "census_problems": view.census_problems,
+                         "confirm_problems": view.confirm_problems},
+                        headers={k: v for k, v in PAGE_HEADERS.items() if k != "Content-Security-Policy"})
+
+
 @router.get("/drafts/{draft_id}")
 def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
     settings = service(request).settings
@@ -91,8 +120,7 @@ def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Re
     sections = section_views(view.note, texts, settings.flag_word_probability)
     suggested, added = factor_views(view.note, view.review)
     children = child_views(view.review, view.note, view.case_reference, _labels())
-    has_audio = view.note.transcript is not None and any(
-        s.start_s is not None for section in view.note.sections for s in section.sentences)
+    has_audio = _has_audio(view)
     return render(request, "review.html", {
         "who": who,
         "draft": _header(view, settings),

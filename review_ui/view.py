@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from models.cin_codes import RETIRED_CODES, cin_factors
 from models.draft import DraftNote, FactorSuggestion, Sentence, VisitFields
-from models.record import Decision, FactorDecision, ReviewState
+from models.record import Decision, FactorDecision, ReviewState, ReviewSuggestion
 from models.transcript import FlagKind, Transcript
 
 SUBJECT_WORDS = {
@@ -49,6 +49,9 @@ class EvidenceView(BaseModel):
     text: str
     sentence_id: str | None
     start_s: float | None
+    section: str | None = None  # where it is in the worker's text now (suggestions that follow the text)
+    start: int | None = None
+    end: int | None = None
 
 
 class DecisionView(BaseModel):
@@ -67,6 +70,8 @@ class FactorView(BaseModel):
     decision: str = "undecided"  # accepted / rejected / undecided, or 'mixed' when the children's differ
     source: str = "suggested"
     decisions: list[DecisionView] = []  # a suggestion: one per child it is on
+    from_edit: bool = False  # suggested only once the worker had edited the text
+    evidence_removed: bool = False  # its evidence is no longer in the note
     child: str | None = None  # a code added by hand: the child whose record it is on
     child_name: str = ""
 
@@ -166,6 +171,11 @@ def _sentence_for(draft: DraftNote, start_char: int) -> tuple[str, float | None]
     return None
 
 
+def _decided(decisions: list[DecisionView]) -> str:
+    values = {d.decision.value for d in decisions}
+    return values.pop() if len(values) == 1 else "undecided" if "undecided" in values else "mixed"
+
+
 def _suggestion_view(draft: DraftNote, s: FactorSuggestion, decisions: list[DecisionView]) -> FactorView:
     evidence = []
     for ev in s.evidence:
@@ -175,27 +185,52 @@ def _suggestion_view(draft: DraftNote, s: FactorSuggestion, decisions: list[Deci
             sentence_id=found[0] if found else None,
             start_s=ev.start_s if ev.start_s is not None else (found[1] if found else None),
         ))
-    values = {d.decision.value for d in decisions}
     return FactorView(
         code=s.code, label=s.label, confidence=s.confidence, confidence_words=confidence_words(s.confidence),
         subject=SUBJECT_WORDS.get(s.subject.value, s.subject.value), evidence=evidence,
-        decision=values.pop() if len(values) == 1 else "undecided" if "undecided" in values else "mixed",
-        source="suggested", decisions=decisions,
+        decision=_decided(decisions), source="suggested", decisions=decisions,
     )
+
+
+def _current_view(draft: DraftNote, s: ReviewSuggestion, decisions: list[DecisionView]) -> FactorView:
+    """A suggestion as the rules found it in the worker's text: its evidence is where that
+    text has it now (and, for a sentence dictated as it stands, its place in the recording)."""
+    ids = {" ".join(sentence.text.split()): f"s{i}-{n}" for i, section in enumerate(draft.sections)
+           for n, sentence in enumerate(section.sentences)}
+    evidence = [EvidenceView(text=e.text, sentence_id=ids.get(" ".join(e.text.split())), start_s=e.start_s,
+                             section=e.section, start=e.start, end=e.end) for e in s.evidence]
+    return FactorView(
+        code=s.code, label=s.label, confidence=s.confidence, confidence_words=confidence_words(s.confidence),
+        subject=SUBJECT_WORDS.get(s.subject.value, s.subject.value), evidence=evidence,
+        decision=_decided(decisions), source="suggested", decisions=decisions)
 
 
 def factor_views(draft: DraftNote, state: ReviewState) -> tuple[list[FactorView], list[FactorView]]:
     """(suggested factors with each child's decision, factors the worker added by hand,
-    one per code and child), for the children still on the visit."""
+    one per code and child), for the children still on the visit. Once the rules have run
+    on the worker's text, a suggestion shows the evidence that text has now, and the ones
+    an edit brought come after the draft's."""
     names = {c.key: c.name for c in state.active_children()}
     on_visit = [d for d in state.factors if d.child in names or d.child is None]
-    suggested, seen = [], set()
-    for s in draft.factor_suggestions:
+    drafted = {s.code: s for s in reversed(draft.factor_suggestions)}  # the first of a code
+    current = {s.code: s for s in state.suggestions or []}
+    suggested = []
+    for code in dict.fromkeys([*(s.code for s in draft.factor_suggestions), *current]):
+        found = [d for d in on_visit if d.code == code and d.source == "suggested"]
+        if not found:
+            continue
         decisions = [DecisionView(child=d.child, child_name=names.get(d.child, ""), decision=d.decision)
-                     for d in on_visit if d.code == s.code and d.source == "suggested"]
-        if decisions and s.code not in seen:
-            seen.add(s.code)
-            suggested.append(_suggestion_view(draft, s, decisions))
+                     for d in found]
+        if code in current:
+            view = _current_view(draft, current[code], decisions)
+        elif code in drafted:
+            view = _suggestion_view(draft, drafted[code], decisions)
+        else:  # an edit brought it and a later edit took its evidence out again
+            label = cin_factors()[code].label if code in cin_factors() else code
+            view = FactorView(code=code, label=label, decision=_decided(decisions), decisions=decisions)
+        view.from_edit = any(d.from_edit for d in found)
+        view.evidence_removed = any(d.evidence_removed for d in found)
+        suggested.append(view)
     known = cin_factors()
     added = [
         FactorView(code=d.code, label=known[d.code].label if d.code in known else d.code, decision="accepted",

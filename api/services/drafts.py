@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timezone
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from api.db.types import utcnow
 from api.schemas import DraftSaved, DraftVersionOut
 from api.exports.record import display_zone
 from api.services.children import needs_upgrade, upgrade_state
+from api.services.redraft import TextContext, refresh
 from api.services.review import (Changes, apply_edits, census_problems, confirm_problems, initial_state,
                                  required_section_keys, undecided_codes)
 from api.services.scope import can_see, find_visible, may_edit
@@ -54,9 +56,43 @@ def review_state(state_json: str, note: DraftNote | Callable[[], DraftNote], set
     return state
 
 
+def text_context(recording: Recording, settings: Settings) -> TextContext:
+    recorded_at = recording.recorded_at
+    if recorded_at is not None and recorded_at.tzinfo is None:
+        recorded_at = recorded_at.replace(tzinfo=timezone.utc)
+    return TextContext(names=list(recording.names or []), recorded_at=recorded_at,
+                       zone=display_zone(settings.export_timezone))
+
+
+def follow_text(db: Session, draft: Draft, state: ReviewState, note: DraftNote, settings: Settings) -> ReviewState:
+    """The state with the drafting rules run again on its text if the worker changed it
+    since they last ran (``api.services.redraft``). Autosave does not wait for this: the
+    next read of the draft (the review screen asks right after a save that changed text),
+    and sign-off, run it. The result is stored in the current version in place (it is the
+    machine's reading of that version's text, not an edit: the version does not change);
+    a save that came in meanwhile wins, and the next read runs the rules on its text."""
+    if draft.status != DraftStatus.draft.value:
+        return state
+    result = refresh(state, note, settings, text_context(draft.recording, settings))
+    if result is None:
+        return state
+    new_state, changed = result
+    written = db.execute(update(Draft).where(Draft.id == draft.id, Draft.version == draft.version,
+                                             Draft.status == DraftStatus.draft.value)
+                         .values(state_json=new_state.model_dump_json())
+                         .execution_options(synchronize_session=False)).rowcount == 1
+    if written and changed:  # the machine's act, audited as the system's: codes and field names only
+        record_event(db, None, "redraft", "draft", draft.id, version=draft.version,
+                     new=[f"{code}:{child}" for code, child in changed.new],
+                     evidence_removed=[f"{code}:{child}" for code, child in changed.evidence_removed],
+                     evidence_back=[f"{code}:{child}" for code, child in changed.evidence_back],
+                     dropped=[f"{code}:{child}" for code, child in changed.dropped], fields=changed.fields)
+    return new_state
+
+
 def draft_view(db: Session, draft: Draft, settings: Settings) -> DraftView:
     note = DraftNote.model_validate_json(draft.note_json)
-    state = review_state(draft.state_json, note, settings)
+    state = follow_text(db, draft, review_state(draft.state_json, note, settings), note, settings)
     note_ids = list(db.scalars(select(ConfirmedNoteRow.id).where(ConfirmedNoteRow.draft_id == draft.id)
                                .order_by(ConfirmedNoteRow.id)))
     return DraftView(
@@ -124,7 +160,7 @@ def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expect
                                      zone=display_zone(settings.export_timezone))
     if not changes:
         return _saved(draft.id, draft.version, draft.updated_at, state, draft.required_sections,
-                      draft.case_reference)
+                      draft.case_reference, False)
     now = utcnow()
     new_version = draft.version + 1
     state_json = new_state.model_dump_json()
@@ -138,7 +174,8 @@ def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expect
     db.execute(_ADD_VERSION, [{"draft_id": draft.id, "version": new_version, "state_json": state_json,
                                "created_by_id": user.id, "created_at": now}])
     _audit_changes(db, user, draft.id, new_version, changes)
-    return _saved(draft.id, new_version, now, new_state, draft.required_sections, draft.case_reference)
+    return _saved(draft.id, new_version, now, new_state, draft.required_sections, draft.case_reference,
+                  bool(changes.sections))
 
 
 def _audit_changes(db: Session, user: User, draft_id: int, version: int, changes: Changes) -> None:
@@ -151,10 +188,10 @@ def _audit_changes(db: Session, user: User, draft_id: int, version: int, changes
 
 
 def _saved(draft_id: int, version: int, updated_at, state: ReviewState, required: list[str],
-           case_reference: str) -> DraftSaved:
+           case_reference: str, text_changed: bool) -> DraftSaved:
     return DraftSaved(id=draft_id, version=version, updated_at=updated_at, undecided=undecided_codes(state),
                       census_problems=census_problems(state),
-                      confirm_problems=confirm_problems(state, required, case_reference))
+                      confirm_problems=confirm_problems(state, required, case_reference), text_changed=text_changed)
 
 
 def list_versions(db: Session, user: User, draft_id: int) -> list[DraftVersionOut]:

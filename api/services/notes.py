@@ -16,12 +16,12 @@ from api.db.types import utcnow
 from api.delivery.outbox import enqueue_deliveries
 from api.exports.record import display_zone
 from api.services.children import CHILD_FIELDS
-from api.services.drafts import check_editable, get_draft, review_state, version_conflict
+from api.services.drafts import check_editable, follow_text, get_draft, review_state, version_conflict
 from api.services.edit_record import edit_record
 from api.services.review import confirm_problems, initial_state
 from api.services.scope import find_visible, visible_to
 from models.cin_codes import cin_factors
-from models.draft import ChildVisit, DraftNote
+from models.draft import ChildVisit, DraftNote, Evidence
 from models.errors import ConfirmRefused
 from models.record import (SCHEMA_VERSION, ConfirmedFactor, ConfirmedNote, ConfirmedSection, Decision, DraftStatus,
                            GroupChild, ReviewState, VisitGroup, canonical_json)
@@ -38,7 +38,8 @@ def confirm_draft(db: Session, user: User, draft_id: int, settings: Settings,
     check_editable(user, draft)
     if expected_version is not None and expected_version != draft.version:
         raise version_conflict(db, draft.id, expected_version, settings)
-    state = review_state(draft.state_json, lambda: DraftNote.model_validate_json(draft.note_json), settings)
+    note = DraftNote.model_validate_json(draft.note_json)
+    state = follow_text(db, draft, review_state(draft.state_json, note, settings), note, settings)
     problems = confirm_problems(state, draft.required_sections, draft.recording.case_reference)
     if problems:
         raise ConfirmRefused(problems)
@@ -83,7 +84,7 @@ def build_confirmed_notes(draft: Draft, state: ReviewState, user: User, *, zone:
     and for a family visit a group that links them, and each with its edit record (what was
     drafted beside what is signed). Ids are 0 until stored."""
     drafted = DraftNote.model_validate_json(draft.note_json)
-    evidence = {s.code: s.evidence for s in drafted.factor_suggestions}
+    evidence = factor_evidence(drafted, state)
     started = initial_state(drafted, references=draft.recording.child_references or {},
                             recorded_at=draft.recording.recorded_at, zone=zone)
     labels = cin_factors()
@@ -103,7 +104,8 @@ def build_confirmed_notes(draft: Draft, state: ReviewState, user: User, *, zone:
         seen = {field: getattr(child, field) for field in CHILD_FIELDS}
         factors = [ConfirmedFactor(code=f.code, label=labels[f.code].label if f.code in labels else f.code,
                                    source=f.source,
-                                   evidence=evidence.get(f.code, []) if f.source == "suggested" else [])
+                                   evidence=evidence.get(f.code, [])
+                                   if f.source == "suggested" and not f.evidence_removed else [])
                    for f in state.factors if f.child == child.key and f.decision == Decision.accepted]
         note = ConfirmedNote(
             schema_version=SCHEMA_VERSION, id=0, draft_id=draft.id, case_reference=references[child.key],
@@ -115,6 +117,26 @@ def build_confirmed_notes(draft: Draft, state: ReviewState, user: User, *, zone:
         note.content_sha256 = note.compute_sha256()
         notes.append(note)
     return notes
+
+
+def factor_evidence(drafted: DraftNote, state: ReviewState) -> dict[str, list[Evidence]]:
+    """The sentences each factor rests on, as the note now has them: once the rules ran again
+    on the worker's text, that text's sentences (a dictated sentence keeps its place in the
+    transcript and its audio time; a sentence the worker wrote has its offsets in its own
+    section), else the draft's."""
+    evidence = {s.code: s.evidence for s in drafted.factor_suggestions}
+    if state.suggestions is None:
+        return evidence
+    said = {" ".join(s.text.split()): s for sec in drafted.sections for s in sec.sentences}
+    for suggestion in state.suggestions:
+        found = []
+        for e in suggestion.evidence:
+            dictated = said.get(" ".join(e.text.split()))
+            found.append(Evidence(text=e.text, start_char=dictated.start_char, end_char=dictated.end_char,
+                                  start_s=dictated.start_s, end_s=dictated.end_s) if dictated is not None
+                         else Evidence(text=e.text, start_char=e.start, end_char=e.end))
+        evidence[suggestion.code] = found
+    return evidence
 
 
 def find_note(db: Session, user: User, note_id: int) -> ConfirmedNoteRow:

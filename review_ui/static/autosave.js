@@ -163,6 +163,20 @@ export class Autosave extends EventTarget {
     this.dispatchEvent(new CustomEvent('conflict', { detail: items }))
   }
 
+  // The server's copy of the version this page edits, read again after the drafting rules
+  // ran on its text: fields they changed (and this page is not changing) are taken in.
+  // Returns {key: value} of what changed, for the page to show.
+  adopt (review, version) {
+    if (version !== this.version) return {}
+    const changed = {}
+    for (const [key, value] of Object.entries(fieldsOf(review))) {
+      if (key in this.pending.changes || valueIn(this.server, key) === value) continue
+      this.server[key] = value
+      changed[key] = value
+    }
+    return changed
+  }
+
   // The worker chose for one conflicting field: 'mine', 'theirs' or (text) 'both'.
   resolve (key, choice) {
     const item = this.conflicts.find((c) => c.key === key)

@@ -37,6 +37,39 @@ export class Factors extends EventTarget {
   }
 
   items () { return this.list ? [...this.list.querySelectorAll('.cn-factor')] : [] }
+
+  // The suggestions as the server has them now (the rules ran again on the edited text):
+  // the list is drawn again, focus stays where it was, and the codes that are new here
+  // are returned ([{code, label, children: [key]}]) so they can be announced.
+  replaceSuggestions (html) {
+    const box = this.root.querySelector('#suggestions')
+    const active = document.activeElement
+    const item = active && box.contains(active) ? active.closest('.cn-factor') : null
+    const where = item && {
+      code: item.dataset.code,
+      child: active.closest('.cn-decide')?.dataset.child,
+      decision: active.dataset.decision,
+      evidence: active.classList.contains('cn-evidence') ? [...item.querySelectorAll('.cn-evidence')].indexOf(active) : -1
+    }
+    const before = new Set(this.items().map((li) => li.dataset.code))
+    box.innerHTML = html
+    this.list = box.querySelector('#factor-list')
+    for (const group of this.groups()) this.paint(group, group.dataset.decision)
+    this.refresh()
+    if (where) {
+      const li = this.item(where.code)
+      let target = li
+      if (li && where.child !== undefined && where.decision) {
+        target = this.group(where.code, where.child)?.querySelector(`.cn-decide__button[data-decision="${where.decision}"]`) || li
+      } else if (li && where.evidence >= 0) target = li.querySelectorAll('.cn-evidence')[where.evidence] || li
+      if (target) target.focus({ preventScroll: true })
+    }
+    return this.items().filter((li) => !before.has(li.dataset.code) && li.hasAttribute('data-from-edit')).map((li) => ({
+      code: li.dataset.code,
+      label: li.querySelector('h3').firstChild.nextSibling.textContent.trim(),
+      children: this.groups(li).map((g) => g.dataset.child)
+    }))
+  }
   item (code) { return this.items().find((li) => li.dataset.code === code) }
   groups (li) { return [...(li || this.root).querySelectorAll('.cn-decide')] }
   group (code, child) {
@@ -55,7 +88,7 @@ export class Factors extends EventTarget {
       return this.decide(decide.closest('.cn-factor').dataset.code, group.dataset.child, now)
     }
     const evidence = event.target.closest('.cn-evidence')
-    if (evidence) return this.onEvidence(evidence.dataset.sentence, evidence.dataset.start)
+    if (evidence) return this.onEvidence(evidence)
     const option = event.target.closest('.cn-code-option')
     if (option) return this.add(option.dataset.code, option.dataset.label)
     const remove = event.target.closest('.cn-remove')
@@ -245,7 +278,7 @@ export class Factors extends EventTarget {
     else if (key === 'r') this.decideAll(li, 'rejected')
     else if (key === 'p') {
       const evidence = li.querySelector('.cn-evidence')
-      if (evidence) this.onEvidence(evidence.dataset.sentence, evidence.dataset.start)
+      if (evidence) this.onEvidence(evidence, { keepFocus: true }) // A and R go on working
     } else return false
     return true
   }

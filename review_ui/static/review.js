@@ -7,6 +7,7 @@ import { Children } from './children.js'
 import { Factors } from './factors.js'
 import { dayFrom, splitKey, splitName, timeFrom } from './fields.js'
 import { showConflicts } from './conflict.js'
+import { apiFetch } from './api.js'
 
 const root = document.getElementById('review')
 const view = JSON.parse(document.getElementById('draft-state').textContent)
@@ -117,14 +118,26 @@ function showField (key, value) {
 const audio = document.getElementById('audio')
 const sync = audio ? new AudioSync(audio, root, document.getElementById('now-playing')) : null
 
-function showEvidence (sentenceId, start) {
+// A suggestion's evidence: the dictated sentence it rests on (scrolled to, marked, played),
+// or, for a sentence the worker wrote, where it is in their text (selected there). With
+// keepFocus (the P key) focus stays on the suggestion, so A and R go on working.
+function showEvidence (evidence, { keepFocus = false } = {}) {
+  const { sentence: sentenceId, start, section, from, to } = evidence.dataset
+  const motion = window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth'
   const sentence = sentenceId && document.getElementById(sentenceId)
   if (sentence) {
-    sentence.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' })
+    sentence.scrollIntoView({ block: 'center', behavior: motion })
     sentence.classList.remove('cn-sentence--found')
     void sentence.offsetWidth // restart the highlight
     sentence.classList.add('cn-sentence--found')
-    sentence.focus({ preventScroll: true })
+    if (!keepFocus) sentence.focus({ preventScroll: true })
+  } else if (section) {
+    const textarea = document.getElementById(`text-${section}`)
+    if (textarea) {
+      textarea.scrollIntoView({ block: 'center', behavior: motion })
+      if (!keepFocus) textarea.focus({ preventScroll: true })
+      textarea.setSelectionRange(Number(from), Number(to))
+    }
   }
   if (sync && start !== undefined && start !== null && start !== '') sync.playFrom(parseFloat(start))
 }
@@ -149,7 +162,42 @@ children.showFactors((key) => factors.onRecordOf(key))
 autosave.addEventListener('saved', ({ detail }) => {
   factors.showProblems(detail.census_problems || [])
   root.dataset.version = detail.version
+  if (detail.text_changed) followText()
 })
+
+// --- suggestions that follow the text ---------------------------------------------
+// After a save that changed a section, the server runs the drafting rules again on the
+// text; reading the suggestions then shows what the edit brought or took away, and the
+// fields the worker has not set that the text now answers.
+let following = null
+let followAgain = false
+async function followText () {
+  if (following) { followAgain = true; return following }
+  following = (async () => {
+    do {
+      followAgain = false
+      let data
+      try {
+        ({ data } = await apiFetch(`/drafts/${root.dataset.draftId}/suggestions`))
+      } catch { return } // the next save asks again
+      if (data.status !== 'draft' || data.version !== autosave.version) continue // another version: its own path
+      const fresh = factors.replaceSuggestions(data.html)
+      // What this page has not sent yet stays on screen over the server's copy.
+      for (const [key, value] of Object.entries(autosave.pending.changes)) {
+        if (key.startsWith('factor:') || key.endsWith(':removed')) showField(key, value)
+      }
+      for (const [key, value] of Object.entries(autosave.adopt(data.review, data.version))) showField(key, value)
+      factors.showProblems(data.census_problems || [])
+      if (fresh.length) {
+        const several = Object.keys(children.names).length > 1
+        announce(fresh.map((f) => `New suggestion from your edit: ${f.code} ${f.label}` +
+          (several ? `, for ${f.children.map((key) => children.name(key)).join(' and ')}` : '')).join('. '))
+        factors.item(fresh[0].code)?.scrollIntoView({ block: 'nearest' })
+      }
+    } while (followAgain)
+  })().finally(() => { following = null })
+  return following
+}
 autosave.addEventListener('remote', ({ detail }) => {
   for (const [key, value] of Object.entries(detail.fields)) if (!detail.skip.has(key)) showField(key, value)
   // Codes added here earlier but removed in the other version.
