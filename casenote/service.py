@@ -21,7 +21,7 @@ from api.delivery.config import load_connectors
 from api.delivery.worker import DeliveryWorker
 from api.problems import Problem, install_problem_handlers, problem_response
 from api.request_limits import RequestLimits
-from api.routes import admin, auth, deliveries, drafts, exports, jobs, notes, recordings
+from api.routes import admin, auth, deliveries, drafts, exports, jobs, notes, recordings, reports
 from api.routes.recordings import UPLOAD_PATH
 from api.security_headers import SecurityHeaders
 from api.services.background import JobWorker, RetentionSweeper
@@ -35,7 +35,7 @@ from review_ui import routes as review_screen
 logger = logging.getLogger(__name__)
 
 API_ROUTERS = (auth.router, recordings.router, jobs.router, drafts.router, notes.router, admin.router,
-               exports.router, deliveries.router)
+               exports.router, deliveries.router, reports.router)
 
 
 def prepare_database(ctx: ServiceContext) -> None:

@@ -118,6 +118,15 @@ class Settings(BaseSettings):
     delivery_poll_s: float = Field(1.0, description="How often the delivery worker looks for due deliveries")
     delivery_worker: bool = Field(True, description="Run the delivery worker inside `casenote serve`")
 
+    # --- reports for managers (README "Reports") ---------------------------------
+    report_typing_wpm: float = Field(
+        25.0, ge=5, le=200, description="The time-saved estimate's assumption: words a minute a worker types a "
+        "note at, composing it as they go (set your authority's own measure)")
+    report_idle_gap_minutes: float = Field(
+        5.0, gt=0, le=120, description="Active review time: a longer gap between a person's events on a draft "
+        "is a pause, not review")
+    report_max_days: int = Field(400, ge=7, description="Longest period one report covers")
+
     @property
     def cpu_threads(self) -> int:
         return self.asr_cpu_threads or available_cores()

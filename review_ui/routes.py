@@ -20,7 +20,7 @@ from api.services import sessions
 from api.services.recordings import list_recordings
 from api.services.sign_in import check_sign_in
 from models.errors import SignInThrottled
-from review_ui import assets, review_pages
+from review_ui import assets, report_pages, review_pages
 from review_ui.backend import LOGIN_CSRF_COOKIE, Who, login_token_ok, new_login_token, service
 from review_ui.rendering import render, when
 from review_ui.status import draft_rows
@@ -32,6 +32,7 @@ STATIC_DIR = Path(__file__).parent / "static"  # the pages' own scripts and styl
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
 router.include_router(review_pages.router)
+router.include_router(report_pages.router)
 
 
 def _safe_next(target: str | None) -> str:
