@@ -77,11 +77,8 @@ def draft_sections(sections: list[tuple[str, str, str]], settings: Settings, *, 
     starts = section_starts([x for _, _, x in sections])
     owners = [max(i for i, at in enumerate(starts) if at <= s.model.start_char) for s in sentences]
     keys = [sections[i][0] for i in owners]
-    people = People(doc, parsed=loaded.parsed, known_names=names)
-    children = Children(doc, people, parsed=loaded.parsed)
-    visit = extract_visit_fields(sentences, keys, people, children)
-    if visit.when is not None and recorded_on is not None:
-        visit.when.date = visit.when.resolve(recorded_on)
+    people, children, statements = _who(doc, sentences, names, parsed=loaded.parsed)
+    visit = _visit(sentences, keys, people, children, statements, recorded_on)
     note = DraftNote(
         template="sections",
         sections=[Section(key=k, title=t, text=x, sentences=[s.model for s, i in zip(sentences, owners) if i == n])
@@ -111,13 +108,9 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
     started = time.perf_counter()
     doc = loaded.parse_note(text)
     sentences = split_sentences(doc, transcript)
-    people = People(doc, parsed=loaded.parsed, known_names=names)
-    children = Children(doc, people, parsed=loaded.parsed)
-    statements = child_statements(sentences, people, children)  # settles who the children are
+    people, children, statements = _who(doc, sentences, names, parsed=loaded.parsed)
     keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed, children=children)
-    visit = extract_visit_fields(sentences, keys, people, children, statements)
-    if visit.when is not None and recorded_on is not None:
-        visit.when.date = visit.when.resolve(recorded_on)
+    visit = _visit(sentences, keys, people, children, statements, recorded_on)
     note = DraftNote(
         template=chosen.name,
         sections=_sections(chosen, sentences, keys),
@@ -131,6 +124,22 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
                 len(sentences), sum(1 for s in note.sections if s.sentences), len(note.factor_suggestions),
                 (time.perf_counter() - started) * 1000)
     return note
+
+
+def _who(doc, sentences: list[NoteSentence], names: list[str] | None, *, parsed: bool):
+    """The people of the note, its children and what it says of each child (which also
+    settles who the children are), the same for a recording's draft and a redraft."""
+    people = People(doc, parsed=parsed, known_names=names)
+    children = Children(doc, people, parsed=parsed)
+    return people, children, child_statements(sentences, people, children)
+
+
+def _visit(sentences: list[NoteSentence], keys: list[str], people: People, children: Children,
+           statements: list, recorded_on: dt.date | None) -> VisitFields:
+    visit = extract_visit_fields(sentences, keys, people, children, statements)
+    if visit.when is not None and recorded_on is not None:
+        visit.when.date = visit.when.resolve(recorded_on)
+    return visit
 
 
 def _transcript_warnings(transcript: Transcript | None) -> list[str]:

@@ -38,7 +38,7 @@ class Piece:
     # without it, by the coverage guard).
     prompt: str | None = None
     gap: bool = False
-    # Share of the piece's time the voice-activity detector heard as speech (None: not measured).
+    # Share of the piece's words' time (its time, without words) the voice-activity detector heard as speech (None: not measured).
     speech_share: float | None = None
     # Words Whisper wrote over and over (a loop) that were taken out so the stretch could
     # be recognised again, as "'aunt's' 11 times": kept for the flag that says so.

@@ -49,6 +49,15 @@ class SpeechMap:
         frames = self.probabilities[self._frames(start_s, end_s)]
         return float(np.mean(frames >= SPEECH_THRESHOLD)) if len(frames) else 0.0
 
+    def speech_share_over(self, spans: list[tuple[float, float]]) -> float:
+        """Share (0..1) of the frames under ``spans`` (each counted once) heard as speech."""
+        covered = np.zeros(len(self.probabilities), dtype=bool)
+        for start_s, end_s in spans:
+            covered[self._frames(start_s, end_s)] = True
+        if not covered.any():
+            return 0.0
+        return float(np.mean(self.probabilities[covered] >= SPEECH_THRESHOLD))
+
     def speech_extent(self, start_s: float, end_s: float) -> tuple[float, float] | None:
         """(first, last) moment of speech between ``start_s`` and ``end_s``; None if none."""
         window = self._frames(start_s, end_s)

@@ -147,13 +147,17 @@ def transcribe_file(
 def check_block(pieces: list[Piece], samples: np.ndarray, model, kwargs: dict, *,
                 start_s: float, end_s: float, guard: bool) -> list[Piece]:
     """One block's pieces, its holes recognised again or marked (``guard``), each
-    piece with the share of its time the voice-activity detector heard as speech."""
+    piece with the share of its words' time the voice-activity detector heard as speech."""
     speech = speech_map(samples[int(start_s * SAMPLE_RATE):int(end_s * SAMPLE_RATE)], offset_s=start_s)
     if guard:
         pieces = guard_coverage(pieces, speech, lambda a, b: recognise_again(model, samples, a, b, kwargs),
                                 start_s=start_s, end_s=end_s, options=CoverageOptions())
     for piece in pieces:
-        piece.speech_share = speech.speech_share(piece.start, piece.end)
+        # Over the words' own time, not the segment's: a segment of real words may span a
+        # long pause (a dictated heading: "... gently. Actions"), invented words lie where
+        # there was no voice.
+        spans = [(w.start, w.end) for w in piece.words if w.end > w.start]
+        piece.speech_share = speech.speech_share_over(spans) if spans else speech.speech_share(piece.start, piece.end)
     return pieces
 
 

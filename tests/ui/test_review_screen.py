@@ -90,5 +90,7 @@ def test_at_375_px_the_page_ends_with_its_footer(service, context, screen_draft)
     after_footer = page.evaluate("""() => {
         const footer = document.querySelector('.govuk-footer').getBoundingClientRect()
         return document.scrollingElement.scrollHeight - (footer.bottom + window.scrollY) }""")
-    assert after_footer <= 1, f"{after_footer} px of page after the footer"
+    # The defect was ~900 px of blank page; under 2 px is rounding (scrollHeight is whole
+    # pixels, the footer's bottom is not: 1.4 px seen once under load, 0 otherwise).
+    assert after_footer < 2, f"{after_footer} px of page after the footer"
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
