@@ -12,6 +12,14 @@ from pathlib import Path
 
 from tests.servers import free_port
 
+# Every process on PostgreSQL is given its keys (casenote refuses to make key files there).
+GIVEN_KEYS = {"audio_key": "Y2FzZW5vdGUtdGVzdC1hdWRpby1rZXktMzItYnl0ZXM=",
+              "secret_key": "casenote-test-secret-key-for-postgresql"}
+
+
+def given_keys_env() -> dict[str, str]:
+    return {f"CASENOTE_{name.upper()}": value for name, value in GIVEN_KEYS.items()}
+
 
 def _pg_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))

@@ -12,14 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from api.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from api.services.context import build_context
 
-PREVIOUS_HEAD = "0100_deliveries"
+PREVIOUS_HEAD = "0100_deliveries"  # the data below is written at this revision, then upgraded to the head
+HEAD_FOLLOWS = "0110_upload_keys_sign_in"
 
 
-def test_one_head_that_follows_the_deliveries_migration():
+def test_one_head_that_follows_the_revision_before_it():
     scripts = ScriptDirectory.from_config(alembic_config())
     heads = scripts.get_heads()
     assert len(heads) == 1, f"the migrations have branched: {heads}"
-    assert scripts.get_revision(heads[0]).down_revision == PREVIOUS_HEAD
+    assert scripts.get_revision(heads[0]).down_revision == HEAD_FOLLOWS
 
 
 @pytest.fixture
