@@ -20,6 +20,7 @@ import logging
 import threading
 
 from procrastinate import App, PsycopgConnector
+from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
 
 from api.db.engine import database_url
@@ -53,6 +54,8 @@ class EngineWorker:
         self.app = make_engine_app(ctx.settings)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task] = []
+        self._engine_workers: dict[str, Worker] = {}  # by role, the ones running now
+        self._stopping_ids: set[int] = set()  # engine workers told to stop and start again
 
     def request_stop(self) -> None:
         """Stop from any thread or a signal handler: running transcriptions go back to the
@@ -79,41 +82,60 @@ class EngineWorker:
                        shutdown_graceful_timeout=SHUTDOWN_GRACE_S)
         logger.info("worker %s: %d transcription slot(s), %d delivery slot(s), connectors: %s", WORKER_NAME,
                     self.concurrency, settings.delivery_concurrency, ", ".join(self.runtime.connectors) or "none")
+        self.app.perform_import_paths()
         async with self.app.open_async():
             if self.runtime.stop.is_set():
                 return
             self._tasks = [
                 asyncio.create_task(self._keep_running(
-                    queues=[TRANSCRIBE.queue], concurrency=self.concurrency, name=f"{WORKER_NAME}/transcription",
-                    **options)),
+                    "transcription", queues=[TRANSCRIBE.queue], concurrency=self.concurrency, **options)),
                 asyncio.create_task(self._keep_running(
-                    queues=[DELIVER.queue, MAINTENANCE_QUEUE], concurrency=settings.delivery_concurrency,
-                    name=f"{WORKER_NAME}/delivery", **options)),
+                    "delivery", queues=[DELIVER.queue, MAINTENANCE_QUEUE], concurrency=settings.delivery_concurrency,
+                    **options)),
                 asyncio.create_task(self._recover()),
             ]
             await asyncio.gather(*self._tasks, return_exceptions=True)
         logger.info("worker %s stopped", WORKER_NAME)
 
-    async def _keep_running(self, **options) -> None:
+    async def _keep_running(self, role: str, **options) -> None:
+        name = f"{WORKER_NAME}/{role}"
         failures = 0
         while not self.runtime.stop.is_set():
+            worker = self._engine_workers[role] = Worker(self.app, name=name, **options)
             try:
-                await self.app.run_worker_async(**options)
+                await worker.run()
                 failures = 0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database went away, most likely
                 wait = RESTART_AFTER_S[min(failures, len(RESTART_AFTER_S) - 1)]
                 failures += 1
-                logger.error("engine worker %s stopped (%s: %s); starting it again in %g s", options["name"],
-                             type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "", wait)
+                logger.error("engine worker %s stopped (%s: %s); starting it again in %g s", name,
+                             type(exc).__name__, (str(exc).strip().splitlines() or [""])[0], wait)
                 await asyncio.sleep(wait)
+
+    async def _stop_presumed_dead(self) -> None:
+        """An engine worker of ours that the others presumed dead (this process was frozen
+        longer than ``worker_stalled_after_s``) has lost its registration and its jobs:
+        stop it, and it starts again registered anew."""
+        running = {w.worker_id: w for w in self._engine_workers.values()
+                   if w.worker_id is not None and w.worker_id not in self._stopping_ids}
+        if not running:
+            return
+        rows = await self.app.connector.execute_query_all_async(
+            "SELECT id FROM procrastinate_workers WHERE id = ANY(%(ids)s)", ids=list(running))
+        for worker_id in set(running) - {row["id"] for row in rows}:
+            logger.warning("engine worker %s was presumed dead by the other workers (was this process frozen?); "
+                           "starting it again", worker_id)
+            self._stopping_ids.add(worker_id)
+            running[worker_id].stop()  # it finishes its running jobs first (they are still its own)
 
     async def _recover(self) -> None:
         settings = self.ctx.settings
         since_reconcile = RECONCILE_EVERY_S  # at start: at once
         while not self.runtime.stop.is_set():
             try:
+                await self._stop_presumed_dead()
                 await requeue_stalled(self.app, settings.worker_stalled_after_s)
                 if since_reconcile >= RECONCILE_EVERY_S:
                     await asyncio.to_thread(reconcile, self.ctx, self.runtime.connectors)

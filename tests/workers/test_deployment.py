@@ -43,6 +43,9 @@ def test_killed_worker_and_restarted_web_lose_nothing(tmp_path, postgres):
         started = []
         try:
             token = add_worker_account(deployment_env(tmp_path / "cli", url, **settings))
+            alone = httpx.get(f"{site.url}/readyz")
+            assert alone.status_code == 200 and alone.json()["status"] == "degraded"  # serves, says no worker
+            assert alone.json()["checks"][0]["detail"].startswith("no worker seen in the last 60 s")
             for worker in workers:
                 started.append(worker.start())
             ready = httpx.get(f"{site.url}/readyz").json()
