@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # --- workers (PostgreSQL: jobs on the engine, any number of processes) ------------
     worker_heartbeat_s: float = Field(5.0, gt=0, description="How often a worker tells the database it is alive")
     worker_stalled_after_s: float = Field(
-        30.0, gt=0, description="A worker silent this long is presumed dead; its jobs go back to the queue")
+        20.0, gt=0, description="A worker silent this long is presumed dead; its jobs go back to the queue")
     worker_poll_s: float = Field(2.0, gt=0, description="A worker also looks for due jobs this often")
     delivery_concurrency: int = Field(4, ge=1, description="Deliveries a worker process attempts at once")
     worker_seen_within_s: float = Field(

@@ -27,8 +27,7 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
 # An attempt's claim outlives its deadline by this much: the time to load and render the
 # note before sending and to record the outcome after. Another worker may take the
 # delivery up only after the claim has run out, never while its holder can still finish.
-CLAIM_MARGIN_S = 15.0
-DROP_FOLDER_CLAIM_S = 120.0
+CLAIM_MARGIN_S = 10.0
 
 
 class RetryPolicy(BaseModel):
@@ -66,10 +65,12 @@ class DropFolderConnector(RetryPolicy):
     path: Path = Field(description="Folder the case system imports from (must exist)")
     formats: list[str] = Field(["json", "pdf"], min_length=1, description="One file per format per note")
     preset: str | None = None
+    timeout_s: float = Field(20.0, gt=0, description="How long writing a note's files may take before another "
+                             "attempt may start (the manifest's lock makes an overlapping one harmless)")
 
     @property
     def claim_s(self) -> float:
-        return DROP_FOLDER_CLAIM_S
+        return self.timeout_s + CLAIM_MARGIN_S
 
     @field_validator("formats")
     @classmethod

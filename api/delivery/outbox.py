@@ -60,7 +60,8 @@ class DeliveryStatus(BaseModel):
     connector: str
     kind: str | None = Field(description="drop_folder or http; null if the connector is no longer configured")
     status: Literal["pending", "delivered", "failed"]
-    attempts: int
+    attempts: int = Field(description="Attempts made: finished, or cut off (their claim ran out)")
+    attempt_in_progress: bool = Field(False, description="An attempt is being made right now")
     max_attempts: int | None
     last_error: str | None
     next_attempt_at: datetime | None = Field(description="When the next try is due (pending only)")
@@ -71,9 +72,13 @@ class DeliveryStatus(BaseModel):
 
 def delivery_status(row: Delivery, settings: Settings) -> DeliveryStatus:
     connector = next((c for c in load_connectors(settings) if c.name == row.connector), None)
+    # An attempt is counted when it is claimed (so one cut off by a kill counts); while
+    # its claim holds it is shown as in progress rather than as made.
+    in_progress = row.claim_token is not None and row.locked_until is not None and row.locked_until > utcnow()
     return DeliveryStatus(
         id=row.id, note_id=row.note_id, connector=row.connector,
-        kind=connector.kind if connector else None, status=row.status, attempts=row.attempts,
+        kind=connector.kind if connector else None, status=row.status,
+        attempts=row.attempts - (1 if in_progress else 0), attempt_in_progress=in_progress,
         max_attempts=connector.max_attempts if connector else None, last_error=row.last_error,
         next_attempt_at=row.next_attempt_at if row.status == PENDING else None,
         delivered_at=row.delivered_at, updated_at=row.updated_at,

@@ -118,12 +118,21 @@ def test_a_late_success_is_recorded_and_only_the_holder_records_a_failure(outbox
     assert (shown["status"], shown["can_retry"]) == ("delivered", False)
 
 
-def test_an_attempt_is_counted_when_it_starts(outbox):
-    """A send cut off by SIGKILL never records an outcome; it has been counted already."""
+def test_an_attempt_cut_off_by_a_kill_is_counted(outbox):
+    """A send cut off by SIGKILL never records an outcome: it was counted when it was
+    claimed, shown as in progress while its claim holds and as made once it ran out."""
     ctx, connector, (first, _), client = outbox
+
+    def shown() -> tuple:
+        row = client.get(f"/api/notes/{first['note_id']}/deliveries").json()[0]
+        return row["status"], row["attempts"], row["attempt_in_progress"]
+
     claim(ctx.session_factory, first["id"], connector)
-    shown = client.get(f"/api/notes/{first['note_id']}/deliveries").json()[0]
-    assert (shown["status"], shown["attempts"]) == ("pending", 1)
+    assert shown() == ("pending", 0, True)
+    claim_ran_out(ctx, first["id"])  # its process was killed: no outcome ever comes
+    assert shown() == ("pending", 1, False)
+    again = claim(ctx.session_factory, first["id"], connector)
+    assert again.attempt == 2 and shown() == ("pending", 1, True)
 
 
 @pytest.mark.unit

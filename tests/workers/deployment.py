@@ -34,8 +34,9 @@ def deployment_env(data_dir: Path, database_url: str, **extra: str) -> dict[str,
 class Worker:
     """``casenote worker [--concurrency N]`` in a subprocess, with its own log."""
 
-    def __init__(self, env: dict[str, str], log: Path, concurrency: int = 1, cpus: list[int] | None = None) -> None:
-        self.env, self.log, self.concurrency, self.cpus = env, log, concurrency, cpus
+    def __init__(self, env: dict[str, str], log: Path, concurrency: int = 1, cpus: list[int] | None = None,
+                 niceness: int = 0) -> None:
+        self.env, self.log, self.concurrency, self.cpus, self.niceness = env, log, concurrency, cpus, niceness
         self.process: subprocess.Popen | None = None
 
     @property
@@ -50,6 +51,8 @@ class Worker:
         command = [*CASENOTE, "worker", "--concurrency", str(self.concurrency)]
         if self.cpus is not None:
             command = ["taskset", "-c", ",".join(map(str, self.cpus)), *command]
+        if self.niceness:
+            command = ["nice", "-n", str(self.niceness), *command]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL)
@@ -57,7 +60,7 @@ class Worker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"casenote worker exited ({self.process.returncode}):\n{self.output()[-3000:]}")
-            if "Starting worker on" in self.output() and self.output().count("Starting worker on") >= 2:
+            if self.output().count("Starting worker on") >= 2:
                 return self
             time.sleep(0.2)
         self.kill()
