@@ -138,20 +138,82 @@ def users_token(name: Annotated[str, typer.Argument(help="User name")],
 
 
 def users_passwd(name: Annotated[str, typer.Argument(help="User name")]) -> None:
-    """Set a new password (stdin or prompted) for an account."""
+    """Set a new password (stdin or prompted) for an account; every session and token
+    of the account ends."""
     from api.db.audit import record_event
+    from api.services.accounts import end_access
+    from api.services.passwords import check_password
     from api.services.sign_in import lift_lock
-    from api.services.users import check_password_rules, set_password
+    from api.services.users import set_password
 
     password = _read_password()
-    check_password_rules(password)
+    check_password(password, name)
     with open_database() as db:
         user = _existing_user(db, name)
         set_password(db, user, password)
+        ended = end_access(db, user)
         lift_lock(db, user.username)  # a locked-out person can sign in with the new password at once
-        record_event(db, None, "change_password", "user", user.id, via="cli")
+        record_event(db, None, "change_password", "user", user.id, via="cli", sessions_ended=ended.sessions,
+                     tokens_revoked=ended.tokens)
         db.commit()
-    typer.echo(f"password of '{name}' changed", err=True)
+    typer.echo(f"password of '{name}' changed; {ended.sessions} session(s) signed out, {ended.tokens} token(s) "
+               "revoked", err=True)
+
+
+def users_disable(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Disable an account (someone who left): sign-in refused, sessions and tokens end at once."""
+    from api.services.accounts import set_active
+
+    with open_database() as db:
+        ended = set_active(db, None, _existing_user(db, name), False, via="cli", os_user=getpass.getuser())
+        db.commit()
+    typer.echo(f"'{name}' disabled; {ended.sessions} session(s) signed out, {ended.tokens} token(s) revoked",
+               err=True)
+
+
+def users_enable(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Enable an account again (its old tokens stay revoked)."""
+    from api.services.accounts import set_active
+
+    with open_database() as db:
+        set_active(db, None, _existing_user(db, name), True, via="cli", os_user=getpass.getuser())
+        db.commit()
+    typer.echo(f"'{name}' enabled", err=True)
+
+
+def users_tokens(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """List an account's bearer tokens: id, name, made, expires, status."""
+    from api.services.accounts import list_tokens
+
+    with open_database() as db:
+        for token in list_tokens(db, _existing_user(db, name), get_settings()):
+            typer.echo(f"{token.id}\t{token.name}\t{token.created_at:%Y-%m-%d %H:%M}\t"
+                       f"{token.expires_at:%Y-%m-%d %H:%M}\t{token.status}")
+
+
+def users_revoke_token(name: Annotated[str, typer.Argument(help="User name")],
+                       token_id: Annotated[int, typer.Argument(help="Token id (casenote users tokens NAME)")]) -> None:
+    """Revoke one bearer token of an account; it stops working at once."""
+    from api.services.accounts import revoke_token
+
+    with open_database() as db:
+        revoke_token(db, None, _existing_user(db, name), token_id, via="cli", os_user=getpass.getuser())
+        db.commit()
+    typer.echo(f"token {token_id} of '{name}' revoked", err=True)
+
+
+def keys_rotate_text() -> None:
+    """Re-encrypt every note text with a new key (stop the service first)."""
+    from api.services.text_keys import rotate_text_key
+
+    rotation = rotate_text_key(get_settings())
+    typer.echo(f"text key {rotation.key_id} now encrypts every stored text "
+               f"({sum(rotation.reencrypted.values())} value(s) re-encrypted)", err=True)
+    if rotation.retired and rotation.source == "CASENOTE_TEXT_KEY":
+        typer.echo(f"no text uses key(s) {', '.join(rotation.retired)} any more: remove them from CASENOTE_TEXT_KEY",
+                   err=True)
+    elif rotation.retired:
+        typer.echo(f"old key(s) {', '.join(rotation.retired)} removed from {rotation.source}", err=True)
 
 
 def users_list() -> None:

@@ -13,7 +13,7 @@ from api.db.models import User, WebSession
 from api.problems import Problem
 from api.services.context import ServiceContext
 from api.services.sessions import COOKIE_NAME, CSRF_FORM_FIELD, CSRF_HEADER, csrf_matches, session_for_cookie
-from api.services.users import user_for_token
+from api.services.users import token_for_bearer
 from models.errors import PermissionDenied
 from models.settings import Settings
 
@@ -51,7 +51,10 @@ async def sent_csrf_token(request: Request) -> str | None:
     token = request.headers.get(CSRF_HEADER)
     if token is None and request.method not in SAFE_METHODS and \
             request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        token = (await request.form()).get(CSRF_FORM_FIELD)
+        settings = request.app.state.ctx.settings
+        form = await request.form(max_fields=settings.max_form_fields, max_files=0,
+                                  max_part_size=settings.max_form_field_bytes)
+        token = form.get(CSRF_FORM_FIELD)
     return token if isinstance(token, str) else None
 
 
@@ -71,11 +74,15 @@ def optional_user(request: Request, ctx: ContextDep,
     if authorization:
         scheme, _, token = authorization.partition(" ")
         with ctx.read_session_factory() as db:
-            user = user_for_token(db, token.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
-            raise unauthorized("the bearer token is not valid")
+            row = token_for_bearer(db, token.strip(), ctx.settings.token_max_age_days) \
+                if scheme.lower() == "bearer" else None
+        if row is None:
+            raise unauthorized("the bearer token is not valid (unknown, revoked, expired, or its account is "
+                               "disabled)")
         request.state.auth_via = "token"
-        return user  # no cookie involved, so no CSRF to check
+        request.state.api_token_id = row.id
+        request.state.user = row.user
+        return row.user  # no cookie involved, so no CSRF to check
     cookie = request.cookies.get(COOKIE_NAME)
     if not cookie:
         return None
@@ -83,6 +90,7 @@ def optional_user(request: Request, ctx: ContextDep,
         web_session = session_for_cookie(db, cookie, ctx.secret)
     if web_session is None:
         return None
+    request.state.user = web_session.user  # known even when the request is refused below (the audit names them)
     if request.method not in SAFE_METHODS and not csrf_matches(web_session, csrf):
         raise Problem(403, f"missing or wrong CSRF token: send the {CSRF_HEADER} header given at sign-in",
                       type_="csrf")
@@ -105,6 +113,17 @@ async def admin_user(user: CurrentUser) -> User:
     if user.role != "admin":
         raise PermissionDenied("only an admin can do this")
     return user
+
+
+async def case_worker(user: CurrentUser) -> User:
+    """Someone who makes case records: a worker or a manager. Admins look only."""
+    if user.role == "admin":
+        raise PermissionDenied("admins look only: recording, editing, confirming and retrying are for "
+                               "workers and their managers")
+    return user
+
+
+CaseWorker = Annotated[User, Depends(case_worker)]
 
 
 AdminUser = Annotated[User, Depends(admin_user)]

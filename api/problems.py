@@ -8,21 +8,26 @@ itself is left for what only HTTP knows: a missing sign-in, a CSRF token, an
 
 from __future__ import annotations
 
+import errno
 import logging
 import traceback
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.errors import (AlreadyDelivered, AudioDeleted, AudioError, AudioTooLong, CasenoteError, ConfirmRefused,
-                           Conflict, ConnectorGone, DraftConfirmed, ExportError, ExportSetupError, Gone,
-                           IdempotencyKeyReused, InvalidEdit, InvalidRequest, JobNotFailed, MalformedUpload,
-                           NoAudioToRetry, NotAudio, NotEditable, NotExportable, NotFound, PermissionDenied,
-                           PresetInvalid, RangeNotSatisfiable, RateLimited, SignInThrottled, SilentAudio,
+                           Conflict, ConnectorGone, DraftConfirmed, ExportError, ExportSetupError, FormTooLarge, Gone,
+                           IdempotencyKeyReused, InvalidEdit, InvalidRequest, InvalidText, JobNotFailed,
+                           MalformedUpload, NoAudioToRetry, NotAudio, NotEditable, NotExportable, NotFound,
+                           PasswordRejected, PermissionDenied, PresetInvalid, RangeNotSatisfiable, RateLimited,
+                           ServerBusy, SignInThrottled, SilentAudio, StorageUnavailable, TextTooLong, Unavailable,
                            UnknownFormat, UnknownPreset, UnsupportedUpload, UploadTooLarge, VersionConflict)
 
 logger = logging.getLogger(__name__)
@@ -45,6 +50,15 @@ class Problem(Exception):
         self.extra = extra
 
 
+class ProblemRaised(StarletteHTTPException):
+    """A ``Problem`` raised where only an HTTPException passes through (a request body
+    being read by FastAPI or Starlette: see ``api.request_limits``)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.status, problem.detail)
+        self.problem = problem
+
+
 # (domain error, HTTP status, problem type): the first row whose class the error is
 # an instance of answers, so every subclass stands above its base.
 PROBLEM_TYPES: list[tuple[type[CasenoteError], int, str]] = [
@@ -52,7 +66,11 @@ PROBLEM_TYPES: list[tuple[type[CasenoteError], int, str]] = [
     (AudioTooLong, 422, "audio-too-long"),
     (SilentAudio, 422, "silent-audio"),
     (AudioError, 422, "bad-audio"),
+    (FormTooLarge, 413, "form-too-large"),
     (UploadTooLarge, 413, "upload-too-large"),
+    (TextTooLong, 422, "text-too-long"),
+    (InvalidText, 422, "invalid-text"),
+    (PasswordRejected, 422, "password-rejected"),
     (UnsupportedUpload, 415, "unsupported-request"),
     (MalformedUpload, 400, "invalid-request"),
     (RangeNotSatisfiable, 416, "range-not-satisfiable"),
@@ -74,6 +92,9 @@ PROBLEM_TYPES: list[tuple[type[CasenoteError], int, str]] = [
     (Gone, 410, "gone"),
     (SignInThrottled, 429, "sign-in-throttled"),
     (RateLimited, 429, "rate-limited"),
+    (ServerBusy, 503, "server-busy"),
+    (StorageUnavailable, 503, "storage-unavailable"),
+    (Unavailable, 503, "unavailable"),
     # A preset file or a font the deployment must fix is the server's fault, not the request's.
     (PresetInvalid, 500, "bad_export_preset"),
     (ExportSetupError, 500, "export_setup"),
@@ -102,7 +123,7 @@ def _status_and_type(exc: CasenoteError) -> tuple[int, str] | None:
 def _headers(exc: CasenoteError) -> dict[str, str] | None:
     if isinstance(exc, RangeNotSatisfiable):
         return {"Content-Range": f"bytes */{exc.size}"}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, (RateLimited, Unavailable)):
         return {"Retry-After": str(exc.retry_after_s)}
     return None
 
@@ -115,19 +136,71 @@ def problem_response(problem: Problem) -> JSONResponse:
     return JSONResponse(body, status_code=problem.status, headers=problem.headers, media_type=MEDIA_TYPE)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+# Refusals of access that are recorded in the audit log: someone else's object (404,
+# the same answer as for an id that does not exist), not theirs to do (403), CSRF.
+REFUSALS = (NotFound, PermissionDenied)
+RefusalHook = Callable[[Request, Problem], None]
+
+
+def storage_unavailable(exc: BaseException) -> StorageUnavailable | None:
+    """The domain error for a database or disk that cannot be written (full, read-only,
+    gone), or None for any other error."""
+    if isinstance(exc, OperationalError) or (
+            isinstance(exc, DBAPIError) and _unavailable_sqlstate(getattr(exc.orig, "sqlstate", None) or "")):
+        return StorageUnavailable("the service cannot write to its database right now (disk full, read-only, "
+                                  "or the database is unreachable); nothing was changed. Try again later")
+    if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+        return StorageUnavailable(f"the service cannot write to its disk right now ({exc.strerror}); nothing "
+                                  "was changed. Try again later")
+    return None
+
+
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
+
+
+def _unavailable_sqlstate(sqlstate: str) -> bool:
+    """PostgreSQL's codes for a server that cannot take the work now: insufficient
+    resources (53: disk full, out of memory), connection (08), operator intervention
+    (57: shutting down), a read-only transaction (25006: a read-only standby or
+    default_transaction_read_only)."""
+    return sqlstate[:2] in ("53", "08", "57") or sqlstate == "25006"
+
+
+def install_problem_handlers(app: FastAPI, on_refusal: RefusalHook | None = None) -> None:
+    """``on_refusal`` is called (in a worker thread) for every refused access, to audit it."""
+
+    async def refused(request: Request, problem: Problem) -> None:
+        if on_refusal is not None:
+            await run_in_threadpool(on_refusal, request, problem)
+
     @app.exception_handler(Problem)
-    async def on_problem(_request: Request, exc: Problem):
+    async def on_problem(request: Request, exc: Problem):
+        if exc.status == 403:
+            await refused(request, exc)
         return problem_response(exc)
 
     @app.exception_handler(CasenoteError)
     async def on_domain_error(request: Request, exc: CasenoteError):
         if _status_and_type(exc) is None:
             _log_unexpected(request, exc)
-        return problem_response(problem_for(exc))
+        problem = problem_for(exc)
+        if isinstance(exc, REFUSALS):
+            await refused(request, problem)
+        return problem_response(problem)
+
+    @app.exception_handler(DBAPIError)
+    async def on_database_error(request: Request, exc: DBAPIError):
+        unavailable = storage_unavailable(exc)
+        if unavailable is None:
+            _log_unexpected(request, exc)
+            return problem_response(Problem(500, UNEXPECTED))
+        logger.error("database unavailable in %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        return problem_response(problem_for(unavailable))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_exception(_request: Request, exc: StarletteHTTPException):
+        if isinstance(exc, ProblemRaised):
+            return problem_response(exc.problem)
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else None
         return problem_response(Problem(exc.status_code, detail, headers=getattr(exc, "headers", None)))
 
@@ -137,6 +210,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception):
+        if (unavailable := storage_unavailable(exc)) is not None:
+            logger.error("storage unavailable in %s %s: %s", request.method, request.url.path, exc.strerror)
+            return problem_response(problem_for(unavailable))
         _log_unexpected(request, exc)
         return problem_response(Problem(500, UNEXPECTED))
 

@@ -26,6 +26,10 @@ before (``KEPT_CODES``); ``details`` are the extra facts a client may need
     │       ├── ConfirmRefused
     │       ├── IdempotencyKeyReused
     │       ├── UploadTooLarge
+    │       │   └── FormTooLarge
+    │       ├── TextTooLong
+    │       ├── InvalidText
+    │       ├── PasswordRejected
     │       ├── UnsupportedUpload
     │       ├── MalformedUpload
     │       └── RangeNotSatisfiable
@@ -43,6 +47,9 @@ before (``KEPT_CODES``); ``details`` are the extra facts a client may need
     │   └── AudioDeleted
     ├── RateLimited
     │   └── SignInThrottled
+    ├── Unavailable                 the service cannot do it now; trying again later may work
+    │   ├── ServerBusy
+    │   └── StorageUnavailable
     ├── ConfigurationError          the deployment must fix something
     │   ├── ModelNotFound
     │   ├── ModelSetupError
@@ -180,6 +187,30 @@ class UploadTooLarge(InvalidRequest):
     """Over ``CASENOTE_MAX_UPLOAD_BYTES`` (checked while it streams in), or a form field too long."""
 
 
+class FormTooLarge(UploadTooLarge):
+    """Too many form fields, or one too long (they are held in memory, unlike the audio)."""
+
+    code = "form_too_large"
+
+
+class TextTooLong(InvalidRequest):
+    """A text (a section of a note) longer than the setting allows."""
+
+    code = "text_too_long"
+
+
+class InvalidText(InvalidRequest):
+    """A text that holds a character it may not (a control character in a case reference)."""
+
+    code = "invalid_text"
+
+
+class PasswordRejected(InvalidRequest):
+    """A new password that the password policy refuses (too short, too common)."""
+
+    code = "password_rejected"
+
+
 class UnsupportedUpload(InvalidRequest):
     """Not sent the way the service reads uploads (multipart/form-data)."""
 
@@ -285,6 +316,30 @@ class SignInThrottled(RateLimited):
             minutes = math.ceil(self.retry_after_s / 60)
             return f"{minutes} minute{'s' if minutes != 1 else ''}"
         return f"{self.retry_after_s} second{'s' if self.retry_after_s != 1 else ''}"
+
+
+class Unavailable(CasenoteError):
+    """The service cannot do this now (busy, or its storage fails); ``retry_after_s``
+    says when to try again."""
+
+    code = "unavailable"
+
+    def __init__(self, message: str, retry_after_s: int = 30) -> None:
+        super().__init__(message, retry_after_s=retry_after_s)
+        self.retry_after_s = retry_after_s
+
+
+class ServerBusy(Unavailable):
+    """Every slot for this kind of work (e.g. checking uploads) stayed taken."""
+
+    code = "server_busy"
+
+
+class StorageUnavailable(Unavailable):
+    """The database or the disk cannot be written (full, read-only, gone): nothing was
+    changed, and nothing is shown that could not be audited."""
+
+    code = "storage_unavailable"
 
 
 # --- set-up ----------------------------------------------------------------------------

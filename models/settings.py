@@ -62,13 +62,28 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: str = Field("", description="Session signing key; empty = key file in data_dir")
     audio_key: str = Field("", description="Base64 AES-256 key for audio at rest; empty = key file")
+    text_key: str = Field("", description="AES-256 key(s) for note text at rest: 'ID:BASE64,...' (the first "
+                          "encrypts) or one base64 key; empty = data_dir/text.key")
     audio_retention_days: int = Field(30, description="Audio is deleted this many days after its note is confirmed")
     retention_sweep_interval_s: float = Field(3600.0, description="How often expired audio is looked for")
     max_upload_bytes: int = 500 * 1024 * 1024
+    # Limits on what one request may make the service hold in memory (each answered 413/422).
+    max_request_bytes: int = Field(
+        4 * 1024 * 1024, ge=1024, description="Largest body of any request but an upload (JSON, forms)")
+    max_form_fields: int = Field(20, ge=1, description="Most text fields in a form or an upload")
+    max_form_field_bytes: int = Field(16 * 1024, ge=256, description="Largest text field of a form or an upload")
+    max_section_chars: int = Field(100_000, ge=1000, description="Longest text of one section of a note")
+    max_concurrent_upload_checks: int = Field(
+        2, ge=1, description="Uploads whose audio is checked (decoded) at once; the others wait")
+    upload_check_wait_s: float = Field(
+        120.0, ge=0, description="How long an upload waits for a check slot before 503 server-busy")
     session_max_age_s: int = 12 * 3600
+    token_max_age_days: int = Field(90, ge=1, description="A bearer token stops working this many days after it was made")
     sign_in_max_failures: int = Field(
         5, ge=1, description="Failed sign-ins for one user name within sign_in_window_s; further tries get 429")
     sign_in_window_s: int = Field(900, ge=1, description="The sign-in throttle's window (seconds)")
+    min_free_disk_mb: int = Field(
+        1024, ge=0, description="/readyz answers 503 when the data folder's disk has less free space than this")
     cookie_secure: bool = False
     sqlite_fsync_commits: bool = Field(
         True, description="Every commit is on disk before the reply; false: faster, a power cut may lose the last saves")

@@ -9,6 +9,7 @@ from typing import TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.db.audit import record_refusal
 from api.delivery.outbox import deliveries_for
 from api.deps import SessionDep
 from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
@@ -40,15 +41,17 @@ def _not_found(request: Request, who, what: str) -> Response:
         "message": f"There is no {what} with that number that you can see."}, status_code=404)
 
 
-def _load(request: Request, who, what: str, load: Callable[[], T]) -> T | Response:
+def _load(request: Request, who, what: str, load: Callable[[], T], db) -> T | Response:
     """What ``load`` finds, or the page to answer with instead: the sign-in page when
     nobody is signed in, "not found" when there is no such thing (the answer, too, for
-    a draft or note this user may not see)."""
+    a draft or note this user may not see; audited as a refusal, as in the API)."""
     if who is None:
         return _to_sign_in(request)
     try:
         return load()
     except NotFound:
+        db.rollback()
+        record_refusal(db, who.user, method=request.method, path=request.url.path, status=404, reason="not-found")
         return _not_found(request, who, what)
 
 
@@ -66,7 +69,7 @@ def _header(view: DraftView, settings) -> dict:
 
 @router.get("/drafts/{draft_id}")
 def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    view = _load(request, who, "draft", lambda: view_draft(db, who.user, draft_id))  # audited as a view
+    view = _load(request, who, "draft", lambda: view_draft(db, who.user, draft_id), db)  # audited as a view
     if isinstance(view, Response):
         return view
     db.commit()
@@ -115,7 +118,7 @@ def _confirm_context(request: Request, who, view: DraftView, problems: list[str]
 
 @router.get("/drafts/{draft_id}/confirm")
 def confirm_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    view = _load(request, who, "draft", lambda: draft_view(db, get_draft(db, who.user, draft_id)))
+    view = _load(request, who, "draft", lambda: draft_view(db, get_draft(db, who.user, draft_id)), db)
     if isinstance(view, Response):
         return view
     if moved := _to_note_if_confirmed(view):
@@ -169,20 +172,20 @@ def _export_choices(settings) -> tuple[list[dict], list[dict], str]:
         DEFAULT_PRESET
 
 
-def _deliveries(db, note_id: int, settings) -> list[dict]:
+def _deliveries(db, note_id: int, settings, may_retry: bool) -> list[dict]:
     rows = []
     for d in deliveries_for(db, note_id, settings):
         words, tag = DELIVERY_TAGS.get(d.status, (d.status, "govuk-tag--grey"))
         detail = d.last_error if d.status == "failed" else (
             f"sent {when(d.delivered_at, settings)}" if d.delivered_at else f"{d.attempts} tries so far")
         rows.append({"id": d.id, "connector": d.connector, "words": words, "tag": tag, "detail": detail,
-                     "can_retry": d.can_retry})
+                     "can_retry": d.can_retry and may_retry})
     return rows
 
 
 @router.get("/notes/{note_id}")
 def note_page(request: Request, note_id: int, who: Who, db: SessionDep, confirmed: bool = False) -> Response:
-    note = _load(request, who, "confirmed note", lambda: get_note(db, who.user, note_id))  # audited as a view
+    note = _load(request, who, "confirmed note", lambda: get_note(db, who.user, note_id), db)  # audited as a view
     if isinstance(note, Response):
         return note
     db.commit()
@@ -194,5 +197,5 @@ def note_page(request: Request, note_id: int, who: Who, db: SessionDep, confirme
         "confirmed_label": when(note.confirmed_at, settings),
         "visit_fields": visit_field_views(note.visit),
         "formats": formats, "presets": presets, "default_preset": default_preset,
-        "deliveries": _deliveries(db, note.id, settings),
+        "deliveries": _deliveries(db, note.id, settings, may_retry=who.user.role != "admin"),  # admins look only
     })

@@ -26,6 +26,14 @@ def record_event(db: Session, actor: User | None, action: str, object_type: str,
 _INSERT = insert(AuditEvent)  # built once: every request writes one or more events
 
 
+def record_refusal(db: Session, actor: User | None, *, method: str, path: str, status: int, reason: str) -> None:
+    """A refused access (someone else's object, not theirs to do, a CSRF refusal), in its
+    own transaction: the request's own was rolled back."""
+    record_event(db, actor, "refused", "request", None, method=method, path=path[:200], status=status,
+                 reason=reason)
+    db.commit()
+
+
 class AuditEventOut(BaseModel):
     id: int
     at: str

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.sqlite import READ_ONLY_OPTION, configure_sqlite
+from api.db.text_cipher import TextCipher, load_keyring
 from models.settings import Settings
+
+
+DATABASE_FILE = "casenote.db"
 
 
 def database_url(settings: Settings) -> str:
@@ -18,15 +25,28 @@ def database_url(settings: Settings) -> str:
     return url
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, cipher: TextCipher | None = None) -> Engine:
+    """The engine, with the text cipher its encrypted columns use (``cipher``, else the
+    keyring of ``settings``)."""
     url = database_url(settings)
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        create_private(settings.data_dir / DATABASE_FILE)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                pool_size=20, max_overflow=40)
         configure_sqlite(engine, settings)
-        return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine.dialect.text_cipher = cipher or TextCipher(load_keyring(settings))
+    return engine
+
+
+def create_private(database: Path) -> None:
+    """The data folder (0700) and an empty database file (0600), made owner-only before
+    SQLite creates them with the umask's modes; SQLite gives its -wal and -shm files the
+    database file's mode."""
+    database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -10,8 +10,9 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Index, Int
                         Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from api.db.types import UTCDateTime, utcnow
+from api.db.types import EncryptedJSON, EncryptedText, UTCDateTime, utcnow
 from models.record import ConfirmedNote
+from models.text import without_lone_surrogates
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -80,7 +81,7 @@ class Recording(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(128))  # None: sent without one
     team: Mapped[str | None] = mapped_column(String(64), index=True)  # the owner's team when uploaded
     case_reference: Mapped[str] = mapped_column(String(64))
-    names: Mapped[list] = mapped_column(JSON, default=list)
+    names: Mapped[list] = mapped_column(EncryptedJSON("recordings.names"), default=list)  # people in it
     original_filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(64))
     audio_format: Mapped[str] = mapped_column(String(32))
@@ -130,8 +131,10 @@ class Draft(Base):
     team: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft, confirmed
     version: Mapped[int] = mapped_column(Integer, default=1)
-    note_json: Mapped[str] = mapped_column(Text)  # the DraftNote as drafted; never changes
-    state_json: Mapped[str] = mapped_column(Text)  # the current ReviewState (also in draft_versions)
+    # The DraftNote as drafted (with the transcript); never changes. Encrypted at rest, as
+    # every text of a note (api/db/text_cipher.py).
+    note_json: Mapped[str] = mapped_column(EncryptedText("drafts.note_json"))
+    state_json: Mapped[str] = mapped_column(EncryptedText("drafts.state_json"))  # the current ReviewState
     required_sections: Mapped[list] = mapped_column(JSON)  # keys the template requires, fixed when drafted
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -151,7 +154,7 @@ class DraftVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
     version: Mapped[int] = mapped_column(Integer)
-    state_json: Mapped[str] = mapped_column(Text)
+    state_json: Mapped[str] = mapped_column(EncryptedText("draft_versions.state_json"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -164,7 +167,7 @@ class ConfirmedNoteRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), unique=True)
-    content_json: Mapped[str] = mapped_column(Text)
+    content_json: Mapped[str] = mapped_column(EncryptedText("confirmed_notes.content_json"))
     content_sha256: Mapped[str] = mapped_column(String(64))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     team: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -172,9 +175,11 @@ class ConfirmedNoteRow(Base):
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def to_note(self) -> ConfirmedNote:
-        """The signed record as stored: its content, with this row's id and hash."""
-        return ConfirmedNote.model_validate({**json.loads(self.content_json), "id": self.id,
-                                             "content_sha256": self.content_sha256})
+        """The signed record as stored: its content, with this row's id and hash. Half of
+        a surrogate pair (which no page, export or JSON answer can carry) reads as U+FFFD;
+        the stored content and its hash stay as they were signed."""
+        content = without_lone_surrogates(json.loads(self.content_json))
+        return ConfirmedNote.model_validate({**content, "id": self.id, "content_sha256": self.content_sha256})
 
 
 class AuditEvent(Base):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Text
 from sqlalchemy.types import TypeDecorator
 
 
@@ -31,3 +32,38 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _cipher(dialect):
+    cipher = getattr(dialect, "text_cipher", None)
+    if cipher is None:  # every engine comes from api.db.engine.make_engine, which sets it
+        raise RuntimeError("this engine has no text cipher: make it with api.db.engine.make_engine")
+    return cipher
+
+
+class EncryptedText(TypeDecorator):
+    """Text encrypted at rest (``api/db/text_cipher.py``); ``purpose`` (table.column) is
+    bound into each value, so it decrypts only where it was written."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def process_bind_param(self, value: str | None, dialect):
+        return None if value is None else _cipher(dialect).encrypt(value, self.purpose)
+
+    def process_result_value(self, value: str | None, dialect):
+        return None if value is None else _cipher(dialect).decrypt(value, self.purpose)
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON value (e.g. a list of people's names), encrypted as its JSON text."""
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else super().process_bind_param(json.dumps(value, ensure_ascii=False), dialect)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else json.loads(super().process_result_value(value, dialect))

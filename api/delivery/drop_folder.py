@@ -22,7 +22,7 @@ from pathlib import Path
 from api.delivery.config import DropFolderConnector
 from api.delivery.outcome import AttemptOutcome
 from api.exports.context import ExportOptions
-from api.exports.registry import export_note
+from api.exports.registry import ExportResult, export_note
 from models.durable_files import write_durably
 from models.errors import ExportError
 from models.record import ConfirmedNote
@@ -44,11 +44,45 @@ def folder_lock(folder: Path):
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+class ManifestUnreadable(Exception):
+    """The folder's manifest is not valid JSON lines (someone edited or damaged it)."""
+
+
+class RenderFailed(Exception):
+    """A format's renderer failed on this note (a bug: every stored text is exportable)."""
+
+
 def read_manifest(folder: Path) -> list[dict]:
     path = folder / MANIFEST
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            raise ManifestUnreadable(f"drop folder {folder}: {MANIFEST} is not valid JSON lines (line {number}); "
+                                     "fix or move it") from None
+    return entries
+
+
+def _render(note: ConfirmedNote, connector: DropFolderConnector, settings: Settings) -> list[ExportResult]:
+    """Every format of the connector. An error names the format and its cause (an
+    ExportError says what is wrong with the note; anything else is casenote's fault,
+    named by its type: a message could quote the note)."""
+    results = []
+    for fmt in connector.formats:
+        try:
+            results.append(export_note(note, fmt, ExportOptions(preset=connector.preset), settings))
+        except ExportError:
+            raise
+        except Exception as exc:
+            raise RenderFailed(f"the {fmt} file could not be made ({type(exc).__name__} in casenote's "
+                               f"{fmt} export); retrying will not help until casenote is fixed") from exc
+    return results
+
 
 
 def _entry_for(note_id: int, manifest: list[dict]) -> dict | None:
@@ -70,8 +104,7 @@ def deliver(note: ConfirmedNote, connector: DropFolderConnector, settings: Setti
         # (the manifest only grows, so a note found here is found there too).
         exports = []
         if _entry_for(note.id, read_manifest(folder)) is None:
-            exports = [export_note(note, fmt, ExportOptions(preset=connector.preset), settings)
-                       for fmt in connector.formats]
+            exports = _render(note, connector, settings)
         with folder_lock(folder):
             manifest = read_manifest(folder)
             already = _entry_for(note.id, manifest)
@@ -92,11 +125,8 @@ def deliver(note: ConfirmedNote, connector: DropFolderConnector, settings: Setti
             }
             lines = [json.dumps(e, ensure_ascii=False) for e in [*manifest, entry]]
             write_durably(folder / MANIFEST, ("\n".join(lines) + "\n").encode("utf-8"))
-    except ExportError as exc:
+    except (ExportError, ManifestUnreadable, RenderFailed) as exc:
         return AttemptOutcome(delivered=False, retryable=False, detail=str(exc))
     except OSError as exc:
         return AttemptOutcome(delivered=False, detail=f"drop folder {folder}: {exc.strerror or exc}")
-    except ValueError:
-        return AttemptOutcome(delivered=False, retryable=False,
-                              detail=f"drop folder {folder}: {MANIFEST} is not valid JSON lines; fix or move it")
     return AttemptOutcome(delivered=True, detail=f"{len(entries)} file(s) written", receipt=entry)

@@ -21,7 +21,7 @@ from api.delivery.config import HttpConnector
 from api.delivery.outcome import AttemptOutcome
 from api.exports.context import ExportOptions
 from api.exports.json_doc import document_dict
-from api.exports.registry import export_note, render_context
+from api.exports.registry import export_note, exportable, render_context
 from models.errors import ExportError
 from models.record import ConfirmedNote
 from models.settings import Settings
@@ -53,7 +53,7 @@ def build_request(note: ConfirmedNote, connector: HttpConnector, settings: Setti
     """httpx keyword arguments for the POST."""
     options = ExportOptions(preset=connector.preset)
     ctx = render_context(options, settings)
-    document = json.dumps(document_dict(note, ctx.preset, ctx.zone), ensure_ascii=False).encode("utf-8")
+    document = json.dumps(document_dict(exportable(note), ctx.preset, ctx.zone), ensure_ascii=False).encode("utf-8")
     headers = {
         "Idempotency-Key": idempotency_key(note, connector),
         "User-Agent": "casenote",

@@ -15,6 +15,7 @@ from api.exports.record import display_zone
 from models.errors import NotExportable, UnknownFormat
 from models.record import ConfirmedNote
 from models.settings import Settings
+from models.text import printable
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +77,29 @@ def export_filename(note: ConfirmedNote, fmt: ExportFormat) -> str:
     return f"casenote-{note.id}-{safe_ref}.{fmt.extension}"
 
 
+def exportable(note: ConfirmedNote) -> ConfirmedNote:
+    """The note with every text made printable (``models.text.printable``: no control
+    characters, lone surrogates as U+FFFD), so any stored note, even one signed before
+    texts were cleaned on save, renders in every format. The hash it carries stays that
+    of the signed content."""
+    return ConfirmedNote.model_validate(_printable(note.model_dump()))
+
+
+def _printable(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
+
+
 def export_note(note: ConfirmedNote, format_name: str, options: ExportOptions, settings: Settings) -> ExportResult:
     """One confirmed note in one format. Raises ExportError subclasses for bad requests."""
     fmt = export_format(format_name)
     ctx = render_context(options, settings)
+    note = exportable(note)
     content = fmt.render(note, ctx)
     logger.info("exported note %s as %s (preset %s, %d bytes)", note.id, fmt.name, ctx.preset.name, len(content))
     return ExportResult(format=fmt.name, preset=ctx.preset.name, media_type=fmt.media_type,
@@ -91,4 +111,4 @@ def export_notes_csv(notes: list[ConfirmedNote], options: ExportOptions, setting
     if not notes:
         raise NotExportable("no notes to export")
     ctx = render_context(options, settings)
-    return csv_rows.render_many(notes, ctx.preset, ctx.zone)
+    return csv_rows.render_many([exportable(note) for note in notes], ctx.preset, ctx.zone)

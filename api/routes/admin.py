@@ -1,4 +1,7 @@
-"""Accounts and the audit log (admins), and the CiN code list (everyone signed in)."""
+"""Accounts and the audit log (admins), and the CiN code list (everyone signed in).
+
+An admin manages accounts (adds, disables, enables, sees and revokes their tokens)
+and reads everything; they never make or change case records (``deps.case_worker``)."""
 
 from __future__ import annotations
 
@@ -10,10 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.db.audit import AuditEventOut, list_events, record_event
 from api.db.models import User
-from api.deps import AdminUser, CurrentUser, SessionDep
-from api.schemas import CinFactorOut, NewUser, TokenIssued, UserOut
-from api.services.users import create_user, issue_token, user_out
+from api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
+from api.schemas import CinFactorOut, NewUser, UserOut
+from api.services.accounts import TokenOut, list_tokens, revoke_token, set_active
+from api.services.users import create_user, user_out
 from models.cin_codes import cin_factors
+from models.errors import NotFound
 
 router = APIRouter(tags=["admin"])
 
@@ -35,14 +40,42 @@ async def add_user(body: NewUser, db: SessionDep, admin: AdminUser) -> UserOut:
     return await run_in_threadpool(add)
 
 
-@router.post("/api/auth/tokens", status_code=201, tags=["auth"])
-def new_token(db: SessionDep, user: CurrentUser, name: Annotated[str, Query(max_length=64)] = "integration"
-              ) -> TokenIssued:
-    """A bearer token for your own integrations (shown once)."""
-    token = issue_token(db, user, name)
-    record_event(db, user, "issue_token", "user", user.id, name=name)
+def _account(db, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    return user
+
+
+@router.post("/api/users/{user_id}/disable")
+def disable_user(user_id: int, db: SessionDep, admin: AdminUser) -> UserOut:
+    """Disable an account (someone who left): sign-in is refused, and their sessions and
+    tokens stop working at once (tokens are revoked for good)."""
+    user = _account(db, user_id)
+    set_active(db, admin, user, False)
     db.commit()
-    return TokenIssued(token=token)
+    return user_out(user)
+
+
+@router.post("/api/users/{user_id}/enable")
+def enable_user(user_id: int, db: SessionDep, admin: AdminUser) -> UserOut:
+    """Enable an account again; it signs in with its password (old tokens stay revoked)."""
+    user = _account(db, user_id)
+    set_active(db, admin, user, True)
+    db.commit()
+    return user_out(user)
+
+
+@router.get("/api/users/{user_id}/tokens")
+def user_tokens(user_id: int, db: SessionDep, admin: AdminUser, settings: SettingsDep) -> list[TokenOut]:
+    """An account's bearer tokens (never the tokens themselves)."""
+    return list_tokens(db, _account(db, user_id), settings)
+
+
+@router.delete("/api/users/{user_id}/tokens/{token_id}", status_code=204)
+def revoke_user_token(user_id: int, token_id: int, db: SessionDep, admin: AdminUser) -> None:
+    revoke_token(db, admin, _account(db, user_id), token_id)
+    db.commit()
 
 
 @router.get("/api/audit")

@@ -14,9 +14,9 @@ from api.db.models import ConfirmedNoteRow, Delivery
 from api.delivery.config import NAME_PATTERN, connector_named
 from api.delivery.outbox import (DELIVERED, FAILED, DeliveryStatus, deliveries_for, delivery_status, retry_connector,
                                  retry_delivery)
-from api.deps import ContextDep, CurrentUser, SessionDep, SettingsDep
+from api.deps import CaseWorker, ContextDep, CurrentUser, SessionDep, SettingsDep
 from api.services.notes import find_note
-from api.services.scope import editable_by
+from api.services.scope import editable_by, may_edit
 from models.errors import AlreadyDelivered, ConnectorGone, NotEditable, NotFound
 
 logger = logging.getLogger(__name__)
@@ -32,10 +32,13 @@ def note_deliveries(note_id: int, db: SessionDep, user: CurrentUser, settings: S
 
 
 @router.post("/api/notes/{note_id}/deliveries/{delivery_id}/retry")
-def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: CurrentUser,
+def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: CaseWorker,
                         ctx: ContextDep) -> DeliveryStatus:
-    """Try a failed (or waiting) delivery again now, with a fresh round of attempts."""
-    find_note(db, user, note_id)
+    """Try a failed (or waiting) delivery again now, with a fresh round of attempts. The
+    note's worker or their team's manager; an admin gets 403 (admins look only)."""
+    note = find_note(db, user, note_id)
+    if not may_edit(user, note.owner_id, note.team):
+        raise NotEditable("only the note's worker, or their team's manager, can retry its delivery")
     row = db.scalar(select(Delivery).where(Delivery.id == delivery_id, Delivery.note_id == note_id))
     if row is None:
         raise NotFound("delivery")
@@ -65,14 +68,11 @@ class BulkRetried(BaseModel):
 
 
 @router.post("/api/deliveries/retry")
-def retry_connector_deliveries(body: BulkRetry, db: SessionDep, user: CurrentUser, ctx: ContextDep) -> BulkRetried:
+def retry_connector_deliveries(body: BulkRetry, db: SessionDep, user: CaseWorker, ctx: ContextDep) -> BulkRetried:
     """Every failed or waiting delivery of one connector, of the notes you may act on
     (your own; a manager's team's), tried again now. Deliveries being attempted right
-    now are left to finish. Operators retry all of a connector's with
-    ``casenote deliveries retry --connector NAME``."""
-    if user.role == "admin":
-        raise NotEditable("admins look only: retry a connector's deliveries as its notes' worker or manager, or "
-                          "with 'casenote deliveries retry --connector NAME'")
+    now are left to finish. Admins look only (403); operators retry all of a
+    connector's with ``casenote deliveries retry --connector NAME``."""
     if connector_named(body.connector, ctx.settings) is None:
         raise ConnectorGone(f"connector {body.connector} is not configured")
     rows = retry_connector(db, body.connector, editable_by(user, ConfirmedNoteRow.owner_id, ConfirmedNoteRow.team))

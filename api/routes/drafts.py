@@ -47,12 +47,16 @@ def draft(draft_id: int, response: Response, db: SessionDep, user: CurrentUser) 
 
 
 @router.patch("/{draft_id}", responses={409: {"description": "Stale version; the body has the current one"},
+                                        413: {"description": "The request is larger than CASENOTE_MAX_REQUEST_BYTES"},
+                                        422: {"description": "A section longer than CASENOTE_MAX_SECTION_CHARS, or "
+                                                             "broken text (a lone surrogate)"},
                                         428: {"description": "If-Match missing"}})
 def autosave(draft_id: int, edits: DraftEdits, response: Response, db: SessionDep, user: CurrentUser,
-             if_match: Annotated[str | None, Header()] = None) -> DraftSaved:
+             ctx: ContextDep, if_match: Annotated[str | None, Header()] = None) -> DraftSaved:
     """Save edits as a new version. ``If-Match`` must name the version edited; a stale
     one gets 409 with the current state, never a silent overwrite."""
-    saved = save_edits(db, user, draft_id, edits, parse_version(if_match, required=True))
+    saved = save_edits(db, user, draft_id, edits, parse_version(if_match, required=True),
+                       max_section_chars=ctx.settings.max_section_chars)
     db.commit()
     response.headers["ETag"] = etag(saved.version)
     return saved

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ContextDep, CurrentUser, SessionDep
+from api.deps import CaseWorker, ContextDep, CurrentUser, SessionDep
 from api.schemas import JobOut
 from api.services.jobs import draft_for_job, retry_job
 from api.services.recordings import get_job, job_out
@@ -23,8 +23,9 @@ def job(job_id: int, db: SessionDep, user: CurrentUser) -> JobOut:
 
 
 @router.post("/{job_id}/retry", status_code=202)
-def retry(job_id: int, db: SessionDep, user: CurrentUser, ctx: ContextDep) -> JobOut:
-    """Run a failed job again (its audio was kept)."""
+def retry(job_id: int, db: SessionDep, user: CaseWorker, ctx: ContextDep) -> JobOut:
+    """Run a failed job again (its audio was kept). The worker who recorded it, or their
+    team's manager; an admin gets 403 (admins look only)."""
     found = retry_job(db, user, get_job(db, user, job_id))
     db.commit()
     ctx.wake_background()

@@ -10,17 +10,18 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.db.audit import record_event
-from api.deps import ContextDep, CurrentUser, SessionDep
+from api.deps import CaseWorker, ContextDep, CurrentUser, SessionDep
 from api.problems import invalid_request
 from api.schemas import RecordingAccepted, RecordingOut
-from api.services.audio_check import check_audio_file
+from api.services.audio_check import check_audio_file, check_slot
 from api.services.ranges import parse_range
 from api.services.recordings import (RecordingForm, describe_recording, get_recording, list_recordings,
                                      repeat_of, store_recording)
 from api.services.upload import receive_upload
 from models.errors import AudioDeleted
 
-router = APIRouter(prefix="/api/recordings", tags=["recordings"])
+UPLOAD_PATH = "/api/recordings"
+router = APIRouter(prefix=UPLOAD_PATH, tags=["recordings"])
 
 UPLOAD_BODY = {
     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -34,7 +35,10 @@ UPLOAD_BODY = {
         }}}}},
     "responses": {"200": {"description": "A repeat of an upload with the same Idempotency-Key: the recording "
                                          "and job made the first time (nothing new is stored)"},
-                  "413": {"description": "Too large"}, "415": {"description": "Not audio"},
+                  "413": {"description": "Too large (CASENOTE_MAX_UPLOAD_BYTES), or too many or too long form "
+                                         "fields (CASENOTE_MAX_FORM_FIELDS, CASENOTE_MAX_FORM_FIELD_BYTES)"},
+                  "415": {"description": "Not audio"},
+                  "503": {"description": "Every upload-check slot stayed busy (CASENOTE_MAX_CONCURRENT_UPLOAD_CHECKS)"},
                   "422": {"description": "Empty, truncated or damaged audio; missing fields; an Idempotency-Key "
                                          "longer than 128 characters, or reused for a different recording"}},
 }
@@ -46,16 +50,17 @@ IdempotencyKey = Annotated[str | None, Header(
 
 
 @router.post("", status_code=202, openapi_extra=UPLOAD_BODY)
-async def upload_recording(request: Request, db: SessionDep, user: CurrentUser, ctx: ContextDep,
+async def upload_recording(request: Request, db: SessionDep, user: CaseWorker, ctx: ContextDep,
                            response: Response, idempotency_key: IdempotencyKey = None) -> RecordingAccepted:
     """Upload a recording; it is stored (encrypted, fsync'd) before the 202, then
     transcribed and drafted in the background: follow ``job_url``. Send an
     ``Idempotency-Key`` so that a retry cannot store the recording twice."""
     await run_in_threadpool(db.commit)  # release the database while the audio streams in
-    upload = await receive_upload(request, ctx.audio, ctx.settings.max_upload_bytes)
+    upload = await receive_upload(request, ctx.audio, ctx.settings)
     def check_audio():
-        with ctx.audio.decrypted_file(upload.audio_file) as path:
-            return check_audio_file(path, upload.filename, ctx.settings.max_audio_seconds)
+        with check_slot(ctx.upload_checks, ctx.settings.upload_check_wait_s):
+            return check_audio_file(upload.filename, lambda: ctx.audio.open_plain(upload.audio_file),
+                                    ctx.settings.max_audio_seconds)
 
     def save() -> tuple[RecordingAccepted, bool]:
         # Runs whole in one thread: whatever happens, the audio is deleted only here, so an

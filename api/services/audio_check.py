@@ -5,12 +5,15 @@ by its name, and exactly as ``casenote transcribe`` judges a file: the same func
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from models.errors import CasenoteError, SilentAudio
-from pipeline.transcription.audio import check_audio, not_audio_message
+from models.errors import ServerBusy, SilentAudio
+from pipeline.transcription.audio import Opener, check_audio, not_audio_message
 from pipeline.transcription.audio_containers import sniff_container
 
 logger = logging.getLogger(__name__)
@@ -44,18 +47,30 @@ class AudioInfo(BaseModel):
     duration_s: float
 
 
-def check_audio_file(path: Path, display_name: str, max_seconds: float) -> AudioInfo:
-    """Raises a ``CasenoteError`` naming ``display_name`` (not the in-memory path).
+@contextmanager
+def check_slot(slots: threading.Semaphore, wait_s: float) -> Iterator[None]:
+    """One of the ``max_concurrent_upload_checks`` slots (a decode takes a core and some
+    memory), waited for at most ``wait_s``; then 503 server-busy with Retry-After."""
+    if not slots.acquire(timeout=wait_s):
+        raise ServerBusy("every slot for checking uploads stayed busy; the upload was not stored. "
+                         "Send it again in a minute (CASENOTE_MAX_CONCURRENT_UPLOAD_CHECKS)", retry_after_s=60)
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def check_audio_file(display_name: str, opener: Opener, max_seconds: float) -> AudioInfo:
+    """Raises a ``CasenoteError`` naming ``display_name``.
 
     It decodes the whole file inside the upload request (without resampling or keeping
     the samples), because only a decode finds a cut-off last block, or damage in the
     middle, of FLAC, MP4 and WebM files, which have no bookkeeping to check byte by byte.
-    Measured on the shared 2-core machine: 30 minutes of Opus 2.9 s (MP3 0.9 s, AAC 0.6 s,
-    WAV 0.2 s), 3 hours of Opus (the default limit) 18 s; memory stays ~35 MB at any length."""
-    try:
-        checked = check_audio(path, max_seconds=max_seconds)
-    except CasenoteError as exc:
-        raise type(exc)(str(exc).replace(str(path), display_name)) from None
+    The stored (encrypted) file is read through ``opener`` a chunk at a time, so neither
+    the file nor its samples are held whole. Measured on the shared 2-core machine: 30
+    minutes of Opus 2.9 s (MP3 0.9 s, AAC 0.6 s, WAV 0.2 s), 3 hours of Opus (the default
+    limit) 18 s; memory stays ~35 MB at any length."""
+    checked = check_audio(Path(display_name), max_seconds=max_seconds, opener=opener)
     if checked.peak_dbfs < SILENT_BELOW_DBFS:
         loudest = "no sound at all" if checked.peak_dbfs == float("-inf") else f"loudest {checked.peak_dbfs:.0f} dBFS"
         raise SilentAudio(f"{display_name}: the recording is silent ({loudest}): "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import os
 import secrets
@@ -92,6 +93,11 @@ class AudioStore:
         except Exception:  # InvalidTag: damaged, truncated or a different key
             raise AudioIntegrityError(f"chunk {index} does not decrypt") from None
 
+    def open_plain(self, name: str) -> io.BufferedReader:
+        """The plain audio as a seekable stream, decrypted a chunk at a time as it is
+        read: neither the whole plain file nor its decrypted copy is ever held."""
+        return io.BufferedReader(_PlainReader(self, name), buffer_size=CHUNK)
+
     @contextlib.contextmanager
     def decrypted_file(self, name: str) -> Iterator[Path]:
         """The plain audio as a path for the decoder. In memory (memfd) where the
@@ -111,6 +117,59 @@ class AudioStore:
                 for block in self.read_all(name):
                     handle.write(block)
             yield plain
+
+
+class _PlainReader(io.RawIOBase):
+    """Random access to the plain bytes of a stored recording: the sealed chunks are read
+    a window at a time (files or rows alike) and one decrypted chunk is cached."""
+
+    WINDOW = 16  # sealed chunks read at once (1 MiB of audio)
+
+    def __init__(self, store: AudioStore, name: str) -> None:
+        self._store, self._name = store, name
+        self._described = store.chunks.describe(name)
+        self._size = plain_size(self._described)
+        self._pos = 0
+        self._window: tuple[int, list[bytes]] = (0, [])
+        self._cached: tuple[int, bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        if self._pos >= self._size:
+            return 0
+        index, offset = divmod(self._pos, CHUNK)
+        plain = self._chunk(index)
+        count = min(len(buffer), len(plain) - offset)
+        buffer[:count] = plain[offset:offset + count]
+        self._pos += count
+        return count
+
+    def _chunk(self, index: int) -> bytes:
+        if self._cached is None or self._cached[0] != index:
+            self._cached = (index, self._store._open_chunk(self._sealed(index), self._described.file_id, index,
+                                                           index == self._described.chunks - 1))
+        return self._cached[1]
+
+    def _sealed(self, index: int) -> bytes:
+        first, sealed = self._window
+        if not first <= index < first + len(sealed):
+            last = min(self._described.chunks - 1, index + self.WINDOW - 1)
+            first, sealed = index, list(self._store.chunks.read_chunks(self._name, index, last))
+            self._window = (first, sealed)
+        return sealed[index - first]
 
 
 class SealedWriter:

@@ -3,6 +3,7 @@ background threads ``casenote.service.start_background`` started (none until the
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,6 +31,7 @@ class ServiceContext:
     read_session_factory: sessionmaker[Session]
     audio: AudioStore
     secret: bytes
+    upload_checks: threading.Semaphore  # slots for decoding uploads (max_concurrent_upload_checks)
     background: list[BackgroundThread] = field(default_factory=list)
 
     def wake_background(self) -> None:
@@ -43,9 +45,10 @@ class ServiceContext:
 
 def build_context(settings: Settings) -> ServiceContext:
     require_given_keys(settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = make_engine(settings)
     return ServiceContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                           read_session_factory=make_read_session_factory(engine),
                           audio=make_audio_store(settings, engine, audio_key(settings)),
-                          secret=secret_key(settings))
+                          secret=secret_key(settings),
+                          upload_checks=threading.BoundedSemaphore(settings.max_concurrent_upload_checks))

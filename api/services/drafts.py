@@ -92,7 +92,8 @@ _COMPARE_AND_SET = (
 _ADD_VERSION = insert(DraftVersion)
 
 
-def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expected_version: int) -> DraftSaved:
+def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expected_version: int, *,
+               max_section_chars: int) -> DraftSaved:
     draft = db.execute(_READ_FOR_EDIT, {"draft_id": draft_id}).one_or_none()
     if draft is None or not can_see(user, draft.owner_id, draft.team):
         raise NotFound("draft")
@@ -100,7 +101,7 @@ def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expect
     if draft.version != expected_version:
         raise version_conflict(db, draft_id, expected_version)
     state = ReviewState.model_validate_json(draft.state_json)
-    new_state, changes = apply_edits(state, edits)
+    new_state, changes = apply_edits(state, edits, max_section_chars=max_section_chars)
     if not changes:
         return _saved(draft.id, draft.version, draft.updated_at, state, draft.required_sections)
     now = utcnow()

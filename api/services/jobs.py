@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 import traceback
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -28,7 +29,9 @@ from api.db.types import utcnow
 from api.engine.schedule import schedule_transcription
 from api.services.context import ServiceContext
 from api.services.drafts import create_draft
-from models.errors import AudioDeleted, AudioIntegrityError, CasenoteError, JobNotFailed, NoAudioToRetry
+from api.services.scope import may_edit
+from models.errors import (AudioDeleted, AudioIntegrityError, CasenoteError, JobNotFailed, NoAudioToRetry,
+                           NoSpeech, NotEditable)
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +91,8 @@ def requeue_interrupted(db: Session) -> int:
 
 
 def retry_job(db: Session, user: User, job: Job) -> Job:
+    if not may_edit(user, job.recording.owner_id, job.recording.team):
+        raise NotEditable("only the worker who recorded it, or their team's manager, can retry this job")
     if job.status != "failed":
         raise JobNotFailed(f"only a failed job can be retried; this one is {job.status}")
     if job.recording.audio_file is None:
@@ -138,13 +143,14 @@ def run_job(ctx: ServiceContext, job_id: int, token: str, stop: threading.Event)
         job = db.get(Job, job_id)
         recording = job.recording
         audio_file, names, filename = recording.audio_file, list(recording.names or []), recording.original_filename
-        recording_id, attempt = recording.id, job.attempts
+        recording_id, attempt, duration_s = recording.id, job.attempts, recording.duration_s
     logger.info("job %d (recording %d): transcribing, attempt %d, on %s", job_id, recording_id, attempt, WORKER_NAME)
     progress = ProgressWriter(ctx, job_id, token, stop)
     started = time.perf_counter()
     try:
         if audio_file is None:
             raise AudioDeleted(f"{filename}: the audio has been deleted")
+        prepare_transcription(ctx, audio_file, filename, duration_s)
         with ctx.audio.decrypted_file(audio_file) as path:
             try:
                 transcript = transcribe_file(path, ctx.settings, names=names, on_progress=progress)
@@ -173,6 +179,33 @@ def run_job(ctx: ServiceContext, job_id: int, token: str, stop: threading.Event)
                      "".join(traceback.format_tb(exc.__traceback__)))
         _fail(ctx, job_id, token, "internal_error",
               f"transcription failed unexpectedly ({type(exc).__name__}); the audio is kept; retry the job")
+
+
+# Below this much sound a recording holds no sentence: the job ends as "no speech"
+# without the recogniser (whose voice detection alone takes ~0.3 GB per block).
+MIN_SOUND_S = 1.0
+
+
+def prepare_transcription(ctx: ServiceContext, audio_file: str, filename: str, duration_s: float | None) -> None:
+    """What keeps a long recording's job cheap before the recogniser decodes it whole:
+    a streamed pass (the transcription stage's own check, ~35 MB at any length) that
+    ends a near-silent recording at once as "no speech" (an outside test's 3-hour FLAC
+    of silence with a 0.3 s tone peaked at 2.1 GB); then the model, loaded before the
+    audio, since loading briefly takes twice its resident size. Short recordings (one
+    recognition block) go straight to the recogniser: its voice detection is cheap there."""
+    from pipeline.transcription.asr_model import load_model
+    from pipeline.transcription.audio import SOUND_DBFS, check_audio
+    from pipeline.transcription.transcribe import model_spec
+
+    if duration_s is None or duration_s > ctx.settings.asr_block_seconds:
+        checked = check_audio(Path(filename), max_seconds=ctx.settings.max_audio_seconds,
+                              opener=lambda: ctx.audio.open_plain(audio_file))
+        if checked.sound_s < MIN_SOUND_S:
+            length = f"{checked.duration_s / 60:.0f} minutes" if checked.duration_s >= 120 else \
+                f"{checked.duration_s:.0f} s"
+            raise NoSpeech(f"{filename}: no speech: only {checked.sound_s:.1f} s of the {length} reach "
+                           f"{SOUND_DBFS:.0f} dBFS, too little for a sentence (the audio is kept)")
+    load_model(model_spec(ctx.settings))
 
 
 def _holds(db: Session, job_id: int, token: str) -> bool:

@@ -1,4 +1,5 @@
-"""Secrets the service needs: the session-signing key and the audio encryption key.
+"""Secrets the service needs: the session-signing key and the audio encryption key (the
+text key is ``api/db/text_cipher.py``'s).
 Each comes from settings, or (SQLite, one machine) from a key file in ``data_dir`` made
 on first run with 0600 permissions. On PostgreSQL every process, on any machine, must
 read and write the same data, so the keys must be given (``require_given_keys``): a
@@ -23,7 +24,7 @@ SECRET_KEY_FILE = "secret.key"
 
 
 def _load_or_create(path: Path, nbytes: int) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         # O_EXCL: two processes starting together cannot both write a key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -46,10 +47,11 @@ def require_given_keys(settings: Settings) -> None:
     if not settings.on_postgresql:
         return
     missing = [name for name, value in (("CASENOTE_AUDIO_KEY", settings.audio_key),
-                                        ("CASENOTE_SECRET_KEY", settings.secret_key)) if not value]
+                                        ("CASENOTE_SECRET_KEY", settings.secret_key),
+                                        ("CASENOTE_TEXT_KEY", settings.text_key)) if not value]
     if missing:
         raise KeysNotGiven(f"with PostgreSQL every casenote process must be given the same keys: set "
-                           f"{' and '.join(missing)} (the same values on every machine; key files in a data "
+                           f"{', '.join(missing)} (the same values on every machine; key files in a data "
                            "folder are not shared)")
 
 

@@ -20,6 +20,7 @@ from api.services.scope import find_visible, visible_to
 from api.services.upload import ReceivedUpload
 from models.errors import IdempotencyKeyReused, NotFound
 from models.record import ReviewState
+from models.text import check_identifier, clean_prose
 from pipeline.transcription.vocabulary import parse_names
 
 logger = logging.getLogger(__name__)
@@ -28,16 +29,24 @@ logger = logging.getLogger(__name__)
 class RecordingForm(BaseModel):
     """The text fields sent with the audio."""
 
-    case_reference: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
+    case_reference: str = Field(min_length=1, max_length=64)
     names: str | None = Field(None, max_length=2000, description='People in the recording: "Kayden Price, Leanne"')
     recorded_at: datetime | None = Field(None, description="When it was recorded (ISO 8601); default: now")
 
     @field_validator("case_reference")
     @classmethod
-    def strip(cls, value: str) -> str:
-        if not value.strip():
+    def identifier(cls, value: str) -> str:
+        """Refused (422 naming the character) rather than cleaned: an identifier that
+        silently lost a character could name another child."""
+        value = check_identifier(value, "case reference")
+        if not value:
             raise ValueError("the case reference is empty")
-        return value.strip()
+        return value
+
+    @field_validator("names")
+    @classmethod
+    def prose(cls, value: str | None) -> str | None:
+        return clean_prose(value) if value is not None else None
 
 
 def create_recording(db: Session, user: User, upload: ReceivedUpload, info: AudioInfo,

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from models.cin_codes import census_rule_problems, cin_factors
 from models.draft import DraftNote
-from models.errors import InvalidEdit
+from models.errors import InvalidEdit, TextTooLong
 from models.record import Decision, DraftEdits, FactorDecision, ReviewState
 from models.record import ConfirmedSection
 from models.settings import Settings
+from models.text import clean_prose
 
 logger = logging.getLogger(__name__)
 
@@ -39,20 +40,32 @@ class Changes:
         return bool(self.sections or self.visit or self.visit_date or self.decisions)
 
 
-def apply_edits(state: ReviewState, edits: DraftEdits) -> tuple[ReviewState, Changes]:
+DEFAULT_MAX_SECTION_CHARS = Settings.model_fields["max_section_chars"].default
+
+
+def apply_edits(state: ReviewState, edits: DraftEdits, *,
+                max_section_chars: int = DEFAULT_MAX_SECTION_CHARS) -> tuple[ReviewState, Changes]:
+    """The state after ``edits``. Texts are cleaned as they are saved (``models.text``:
+    line breaks as newlines, no control characters, NFC), so that every export can
+    carry them; a section longer than ``max_section_chars`` is refused."""
     new = ReviewState.model_validate(state.model_dump())  # a deep copy, much faster than deepcopy
     changes = Changes()
     by_key = {s.key: s for s in new.sections}
     unknown = sorted(set(edits.sections) - set(by_key))
     if unknown:
         raise InvalidEdit(f"this draft has no section {', '.join(unknown)}")
-    for key, text in edits.sections.items():
+    for key, sent in edits.sections.items():
+        if len(sent) > max_section_chars:
+            raise TextTooLong(f"the section '{by_key[key].title}' is {len(sent):,} characters long; the limit is "
+                              f"{max_section_chars:,} (CASENOTE_MAX_SECTION_CHARS). Nothing was saved",
+                              section=key, limit=max_section_chars)
+        text = clean_prose(sent)
         if by_key[key].text != text:
             by_key[key].text = text
             changes.sections.append(key)
     if edits.visit is not None:
         for name in sorted(edits.visit.model_fields_set):
-            value = getattr(edits.visit, name)
+            value = _cleaned(getattr(edits.visit, name))
             if getattr(new.visit, name) != value:
                 setattr(new.visit, name, value)
                 changes.visit.append(name)
@@ -61,6 +74,17 @@ def apply_edits(state: ReviewState, edits: DraftEdits) -> tuple[ReviewState, Cha
         changes.visit_date = True
     _apply_decisions(new, edits.factors, changes)
     return new, changes
+
+
+def _cleaned(value):
+    """A visit field with every text in it (people's names and roles...) cleaned."""
+    if isinstance(value, str):
+        return clean_prose(value)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if hasattr(value, "model_copy"):
+        return value.model_copy(update={name: _cleaned(getattr(value, name)) for name in type(value).model_fields})
+    return value
 
 
 def _apply_decisions(state: ReviewState, decisions: list[FactorDecision], changes: Changes) -> None:

@@ -1,6 +1,8 @@
 """Receive a multipart upload as a stream: the audio part is encrypted to disk as it
 arrives (never held whole in memory or written in plain), its size is limited while
-streaming, and its type is judged by its first bytes."""
+streaming, and its type is judged by its first bytes. What is held in memory (the
+text fields, each part's headers) is bounded too: at most ``max_form_fields`` parts
+besides the audio, each at most ``max_form_field_bytes``."""
 
 from __future__ import annotations
 
@@ -14,14 +16,14 @@ from starlette.requests import Request
 
 from api.services.audio_check import MIN_SNIFF, looks_like_audio, not_audio_reason
 from api.services.audio_store import AudioStore, SealedWriter
-from models.errors import (AudioFileEmpty, InvalidRequest, MalformedUpload, NotAudio, UnsupportedUpload,
-                           UploadTooLarge)
+from models.errors import (AudioFileEmpty, FormTooLarge, InvalidRequest, MalformedUpload, NotAudio,
+                           UnsupportedUpload, UploadTooLarge)
+from models.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 AUDIO_FIELD = "audio"
-MAX_FIELD_BYTES = 8 * 1024
-FIELDS_ALLOWANCE = 64 * 1024  # room for the text fields and multipart framing
+MAX_PART_HEADER_BYTES = 8 * 1024  # a part's headers (Content-Disposition, Content-Type)
 
 
 @dataclass
@@ -37,11 +39,18 @@ def too_large(limit: int) -> UploadTooLarge:
     return UploadTooLarge(f"the recording is larger than the limit of {limit / 1e6:.0f} MB (CASENOTE_MAX_UPLOAD_BYTES)")
 
 
+def fields_allowance(settings: Settings) -> int:
+    """Bytes an upload may hold besides its audio: the text fields and their framing."""
+    return settings.max_form_fields * (settings.max_form_field_bytes + MAX_PART_HEADER_BYTES)
+
+
 class _Receiver:
     """Callbacks for the streaming parser; raises a domain error to stop the upload."""
 
-    def __init__(self, store: AudioStore, max_bytes: int) -> None:
-        self.store, self.max_bytes = store, max_bytes
+    def __init__(self, store: AudioStore, settings: Settings) -> None:
+        self.store, self.max_bytes = store, settings.max_upload_bytes
+        self.max_fields, self.max_field_bytes = settings.max_form_fields, settings.max_form_field_bytes
+        self.parts = 0
         self.fields: dict[str, str] = {}
         self.writer: SealedWriter | None = None
         self.filename = ""
@@ -62,13 +71,24 @@ class _Receiver:
         }
 
     def _part_begin(self) -> None:
+        self.parts += 1
+        if self.parts > self.max_fields + 1:  # + the audio
+            raise FormTooLarge(f"the upload has more than {self.max_fields} form fields (CASENOTE_MAX_FORM_FIELDS)")
         self._headers, self._value, self._part, self._is_audio = {}, bytearray(), None, False
+        self._header_bytes = 0
 
     def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._header_name += data[start:end]
 
     def _header_value_cb(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._header_value += data[start:end]
+
+    def _count_header(self, size: int) -> None:
+        self._header_bytes += size
+        if self._header_bytes > MAX_PART_HEADER_BYTES:
+            raise FormTooLarge(f"a part's headers are longer than {MAX_PART_HEADER_BYTES} bytes")
 
     def _header_end(self) -> None:
         self._headers[self._header_name.decode("latin-1").lower()] = bytes(self._header_value)
@@ -90,8 +110,9 @@ class _Receiver:
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if not self._is_audio:
             self._value += data[start:end]
-            if len(self._value) > MAX_FIELD_BYTES:
-                raise UploadTooLarge(f"the form field '{self._part}' is too long")
+            if len(self._value) > self.max_field_bytes:
+                raise FormTooLarge(f"the form field '{self._part[:64]}' is longer than {self.max_field_bytes} bytes "
+                                   "(CASENOTE_MAX_FORM_FIELD_BYTES)")
             return
         assert self.writer is not None
         self.writer.write(data[start:end])
@@ -115,22 +136,23 @@ class _Receiver:
             self.fields[self._part] = self._value.decode("utf-8", "replace")
 
 
-async def receive_upload(request: Request, store: AudioStore, max_bytes: int) -> ReceivedUpload:
+async def receive_upload(request: Request, store: AudioStore, settings: Settings) -> ReceivedUpload:
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         raise UnsupportedUpload("send the recording as multipart/form-data with an 'audio' file part")
+    max_bytes, allowance = settings.max_upload_bytes, fields_allowance(settings)
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes + FIELDS_ALLOWANCE:
+    if declared and declared.isdigit() and int(declared) > max_bytes + allowance:
         raise too_large(max_bytes)
 
-    receiver = _Receiver(store, max_bytes)
+    receiver = _Receiver(store, settings)
     parser = MultipartParser(boundary, receiver.callbacks())
     received = 0
     try:
         async for chunk in request.stream():
             received += len(chunk)
-            if received > max_bytes + FIELDS_ALLOWANCE:
+            if received > max_bytes + allowance:
                 raise too_large(max_bytes)
             try:
                 parser.write(chunk)

@@ -1,4 +1,5 @@
-"""People and integrations: accounts (argon2 passwords), bearer tokens, the first-run admin."""
+"""People and integrations: accounts (argon2 passwords), bearer tokens, the first-run admin.
+Disabling accounts, ending sessions and listing or revoking tokens: ``accounts.py``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import logging
 import re
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,13 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db.models import ApiToken, User
+from api.db.types import utcnow
 from api.schemas import UserOut
+from api.services.passwords import check_password
 from models.errors import InvalidRequest
 
 logger = logging.getLogger(__name__)
 
 ROLES = ("worker", "manager", "admin")
-MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "cn_"
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _hasher = PasswordHasher()
@@ -29,11 +32,6 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 def user_out(user: User) -> UserOut:
     return UserOut(id=user.id, username=user.username, role=user.role, team=user.team, active=user.active)
-
-
-def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidRequest(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def check_new_user(username: str, password: str, role: str, team: str | None) -> None:
@@ -46,7 +44,7 @@ def check_new_user(username: str, password: str, role: str, team: str | None) ->
         raise InvalidRequest("a manager needs a team (--team): managers see their team's recordings")
     if team is not None and not 1 <= len(team) <= 64:
         raise InvalidRequest("a team name is 1-64 characters")
-    check_password_rules(password)
+    check_password(password, username)
 
 
 def create_user(db: Session, username: str, password: str, role: str, team: str | None = None) -> User:
@@ -64,7 +62,9 @@ def hash_password(password: str) -> str:
 
 
 def set_password(db: Session, user: User, password: str) -> None:
-    check_password_rules(password)
+    """The new password (checked against the policy). Callers end the user's other
+    sessions and tokens with ``accounts.end_access`` in the same transaction."""
+    check_password(password, user.username)
     user.password_hash = hash_password(password)
 
 
@@ -95,10 +95,19 @@ def issue_token(db: Session, user: User, name: str = "integration") -> str:
     return token
 
 
-def user_for_token(db: Session, token: str) -> User | None:
+def token_expiry_cutoff(max_age_days: int):
+    """Tokens made before this moment have expired."""
+    return utcnow() - timedelta(days=max_age_days)
+
+
+def token_for_bearer(db: Session, token: str, max_age_days: int) -> ApiToken | None:
+    """The token row, if it is known, not revoked, not older than ``max_age_days`` and
+    its account is active; else None. The age is judged now, from when it was made, so
+    a lower setting shortens the life of tokens already given out."""
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                           ApiToken.revoked_at.is_(None)))
-    return row.user if row and row.user.active else None
+                                           ApiToken.revoked_at.is_(None),
+                                           ApiToken.created_at > token_expiry_cutoff(max_age_days)))
+    return row if row and row.user.active else None
 
 
 def count_users(db: Session) -> int:

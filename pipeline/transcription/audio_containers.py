@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import mmap
 import struct
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 # Magic bytes -> the name a worker knows the format by.
 WAV, FLAC, MP3, MP4, OGG, WEBM, AAC = "WAV", "FLAC", "MP3", "MP4/M4A", "Ogg", "WebM/Matroska", "AAC"
@@ -52,14 +54,52 @@ def looks_like_text(head: bytes) -> bool:
     return printable >= 0.95 * len(decoded)
 
 
-def truncation_reason(path: Path, kind: str | None) -> str | None:
-    """Why the file is evidently cut short, or None when its bookkeeping adds up."""
+def truncation_reason(path: Path, kind: str | None, opener: Callable[[], BinaryIO] | None = None) -> str | None:
+    """Why the file is evidently cut short, or None when its bookkeeping adds up.
+    ``opener``: read the file through it (a seekable stream) instead of from ``path``."""
     checks = {WAV: _wav_truncation, OGG: _ogg_truncation, MP3: _mpeg_truncation, AAC: _mpeg_truncation}
     check = checks.get(kind or "")
-    if check is None or path.stat().st_size == 0:
+    if check is None:
+        return None
+    if opener is not None:
+        with opener() as handle:
+            view = StreamView(handle)
+            return check(view) if len(view) else None
+    if path.stat().st_size == 0:
         return None
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         return check(data)
+
+
+class StreamView:
+    """The bytes of a seekable stream indexed like an ``mmap`` (``len``, ``view[i]``,
+    ``view[a:b]``), read a block at a time, for files that are not plain files on disk."""
+
+    BLOCK = 64 * 1024
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.size = handle.seek(0, 2)
+        self._start, self._block = 0, b""
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(self.size)
+            return self._read(start, max(start, stop))
+        if key < 0:
+            key += self.size
+        if not 0 <= key < self.size:
+            raise IndexError(key)
+        return self._read(key, key + 1)[0]
+
+    def _read(self, start: int, stop: int) -> bytes:
+        if not (self._start <= start and stop <= self._start + len(self._block)):
+            self.handle.seek(start)
+            self._start, self._block = start, self.handle.read(max(stop - start, self.BLOCK))
+        return self._block[start - self._start:stop - self._start]
 
 
 def _wav_truncation(data: mmap.mmap) -> str | None:

@@ -14,7 +14,8 @@ from tests.servers import free_port
 
 # Every process on PostgreSQL is given its keys (casenote refuses to make key files there).
 GIVEN_KEYS = {"audio_key": "Y2FzZW5vdGUtdGVzdC1hdWRpby1rZXktMzItYnl0ZXM=",
-              "secret_key": "casenote-test-secret-key-for-postgresql"}
+              "secret_key": "casenote-test-secret-key-for-postgresql",
+              "text_key": "t1:Y2FzZW5vdGUtdGVzdC10ZXh0LWtleS0tMzItYnl0ZXM="}
 
 
 def given_keys_env() -> dict[str, str]:

@@ -12,15 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from api.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from api.services.context import build_context
 
-PREVIOUS_HEAD = "0100_deliveries"  # the data below is written at this revision, then upgraded to the head
-HEAD_FOLLOWS = "0110_upload_keys_sign_in"
+PREVIOUS_HEAD = "0100_deliveries"  # what the data below was stored with
+LAST_BEFORE_HEAD = "0120_text_at_rest"
 
 
-def test_one_head_that_follows_the_revision_before_it():
+def test_one_head_that_follows_the_last_migration():
     scripts = ScriptDirectory.from_config(alembic_config())
     heads = scripts.get_heads()
     assert len(heads) == 1, f"the migrations have branched: {heads}"
-    assert scripts.get_revision(heads[0]).down_revision == HEAD_FOLLOWS
+    assert scripts.get_revision(heads[0]).down_revision == LAST_BEFORE_HEAD
 
 
 @pytest.fixture

@@ -93,3 +93,31 @@ def test_unknown_draft_is_a_404_page(web):
     response = signed_in(web).get("/drafts/987654")
     assert response.status_code == 404
     assert "Draft not found" in response.text
+
+
+def test_a_disabled_account_is_signed_out_and_cannot_sign_in_again(service, tmp_path):
+    """`casenote users disable` on a worker who is signed in: the next page sends them to
+    the sign-in form, which refuses them with the same words as a wrong password."""
+    import subprocess
+
+    from tests.servers import CASENOTE
+
+    def users(*args: str, stdin: str | None = None) -> None:
+        done = subprocess.run([*CASENOTE, "users", *args], input=stdin, env=service.env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+
+    users("add", "lee.leaver", "--role", "worker", stdin=PASSWORD + "\n")
+    with httpx.Client(base_url=service.url, timeout=30, follow_redirects=False) as web:
+        form = web.get("/sign-in")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        assert web.post("/sign-in", data={"username": "lee.leaver", "password": PASSWORD, "csrf_token": token,
+                                          "next": "/drafts"}).status_code == 303
+        assert web.get("/drafts").status_code == 200
+        users("disable", "lee.leaver")
+        page = web.get("/drafts")
+        assert page.status_code == 303 and page.headers["location"].startswith("/sign-in")
+        form = web.get("/sign-in")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        again = web.post("/sign-in", data={"username": "lee.leaver", "password": PASSWORD, "csrf_token": token})
+        assert again.status_code == 401 and "The user name or password is not right" in again.text

@@ -151,11 +151,12 @@ def test_what_needs_postgresql_or_given_keys_says_so_in_one_line(tmp_path):
         assert len(done.stderr.splitlines()) == 1
     # No keys on PostgreSQL: refused before anything is made (the database need not even answer).
     postgres = {**sqlite, "CASENOTE_DATABASE_URL": "postgresql://casenote@127.0.0.1:9/casenote",
-                "CASENOTE_AUDIO_KEY": "", "CASENOTE_SECRET_KEY": ""}
+                "CASENOTE_AUDIO_KEY": "", "CASENOTE_SECRET_KEY": "", "CASENOTE_TEXT_KEY": ""}
     for args in (("worker",), ("serve", "--no-worker", "--port", str(free_port())), ("users", "list")):
         done = run(postgres, *args)
         assert done.returncode == 2, done.stderr
         assert done.stderr == ("casenote: error: with PostgreSQL every casenote process must be given the same "
-                               "keys: set CASENOTE_AUDIO_KEY and CASENOTE_SECRET_KEY (the same values on every "
+                               "keys: set CASENOTE_AUDIO_KEY, CASENOTE_SECRET_KEY, CASENOTE_TEXT_KEY (the same "
+                               "values on every "
                                "machine; key files in a data folder are not shared)\n")
     assert not (tmp_path / "data" / "audio.key").exists()
