@@ -50,10 +50,17 @@ class PostgresCluster:
     def start(self) -> "PostgresCluster":
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", self.user,
                   "--no-sync", "-E", "UTF8")
+        self.start_server()
+        return self
+
+    def start_server(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -F"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
                   str(self.root / "log"), "-w", "start")
-        return self
+
+    def stop_server(self) -> None:
+        """The database goes away (as a crash would: no clean shutdown); ``start_server`` brings it back."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"

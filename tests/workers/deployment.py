@@ -35,8 +35,12 @@ class Worker:
     """``casenote worker [--concurrency N]`` in a subprocess, with its own log."""
 
     def __init__(self, env: dict[str, str], log: Path, concurrency: int = 1, cpus: list[int] | None = None,
-                 niceness: int = 0) -> None:
+                 niceness: int = 0, own_session: bool = False) -> None:
         self.env, self.log, self.concurrency, self.cpus, self.niceness = env, log, concurrency, cpus, niceness
+        # Its own session, as a systemd service has: with the kernel's autogroup scheduling
+        # each session shares the CPU as one, so workers started from one shell would
+        # share one share of a machine other people load.
+        self.own_session = own_session
         self.process: subprocess.Popen | None = None
 
     @property
@@ -55,7 +59,7 @@ class Worker:
             command = ["nice", "-n", str(self.niceness), *command]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL)
+                                            stdin=subprocess.DEVNULL, start_new_session=self.own_session)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
