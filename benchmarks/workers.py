@@ -11,8 +11,9 @@ Three phases, each printed:
   times. Wall time on a shared machine moves with other people's load, so the CPU
   seconds each worker spent are printed too.
 - autosave: the paced autosave of ``benchmarks.autosave`` (50 clients, 10,000 drafts)
-  against the web process while 2 workers transcribe (workers at nice 10, as the
-  deployment's systemd units run them), and with the workers idle, for comparison.
+  against the web process while 2 workers transcribe on the same 2 cores (at idle CPU
+  priority, as the deployment's systemd units run workers beside a web process:
+  ``--workers-priority normal`` to compare), and with the workers idle.
 - kill: one recording, its worker killed with SIGKILL in the middle of the
   transcription, the other worker idle: seconds from the kill to the job done, attempts,
   and drafts made. With the shipped heartbeat settings.
@@ -36,8 +37,8 @@ from benchmarks.autosave import bench as autosave_bench
 from benchmarks.autosave import seed as seed_drafts
 from models.settings import Settings
 from tests.api.pg import GIVEN_KEYS, PostgresCluster
-from tests.workers.deployment import (Worker, add_worker_account, deployment_env, speech_recordings, upload,
-                                      wait_until, web)
+from tests.workers.deployment import (Worker, add_worker_account, cpu_seconds, deployment_env, speech_recordings,
+                                      upload, wait_until, web)
 
 ONE_THREAD = {"CASENOTE_ASR_CPU_THREADS": "1"}
 
@@ -63,12 +64,13 @@ class Run:
     def env(self, name: str) -> dict[str, str]:
         return deployment_env(self.root / name, self.url, **ONE_THREAD)
 
-    def start_workers(self, count: int, niceness: int = 0, own_session: bool = False) -> list[Worker]:
-        cores = os.sched_getaffinity(0)
+    def start_workers(self, count: int, niceness: int = 0, own_session: bool = False,
+                      idle_priority: bool = False, one_core: bool = False) -> list[Worker]:
+        cores = sorted(os.sched_getaffinity(0))
         for n in range(count):
-            cpus = [sorted(cores)[n % len(cores)]]
+            cpus = [cores[-1]] if one_core else [cores[n % len(cores)]]
             worker = Worker(self.env(f"worker-{n + 1}"), self.root / f"worker-{n + 1}.log", cpus=cpus,
-                            niceness=niceness, own_session=own_session)
+                            niceness=niceness, own_session=own_session, idle_priority=idle_priority)
             self.workers.append(worker.start())
         return self.workers
 
@@ -138,23 +140,29 @@ def audio_seconds(paths: list[Path]) -> float:
     return sum(sf.info(p).duration for p in paths)
 
 
-def reset_sequences(url: str) -> None:
-    """benchmarks.autosave seeds rows with their ids; PostgreSQL's sequences must follow."""
+def after_seeding(url: str) -> None:
+    """benchmarks.autosave seeds rows with their ids: PostgreSQL's sequences must follow;
+    and the planner gets the statistics a database in use has."""
     engine = create_engine(url)
     with engine.begin() as db:
         for table in ("users", "recordings", "drafts", "draft_versions"):
             db.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+        db.execute(text("VACUUM ANALYZE"))
     engine.dispose()
 
 
-def autosave(pg: PostgresCluster, root: Path, recordings: list[Path], seconds: float) -> None:
-    print(f"\n== autosave: 50 clients, 10,000 drafts, paced phase {seconds:.0f} s, against casenote serve --no-worker")
+def autosave(pg: PostgresCluster, root: Path, recordings: list[Path], seconds: float, idle: bool,
+             one_core: bool) -> None:
+    print(f"\n== autosave: 50 clients, 10,000 drafts, paced phase {seconds:.0f} s, against casenote serve --no-worker; "
+          f"workers {'at idle priority (SCHED_IDLE)' if idle else 'at normal priority'}, "
+          f"{'both on one core (the other left to the web process)' if one_core else 'one on each core'}")
     settings_root = root / "autosave"
     settings_root.mkdir()
     url = pg.create_database("autosave")
     owned = seed_drafts(Settings(data_dir=settings_root / "seed", database_url=url, _env_file=None, **GIVEN_KEYS),
                         10_000, 50)
-    reset_sequences(url)
+    after_seeding(url)
 
     class Seeded(Run):  # the same database, seeded first
         def __init__(self) -> None:
@@ -167,15 +175,21 @@ def autosave(pg: PostgresCluster, root: Path, recordings: list[Path], seconds: f
 
     run = Seeded()
     try:
-        workers = run.start_workers(2, niceness=10)
+        workers = run.start_workers(2, idle_priority=idle, one_core=one_core)
+        web_cpu = lambda: cpu_seconds(run.site.process.pid)  # noqa: E731
+        # Each phase edits its own half of every client's drafts, so each starts at their first version.
+        halves = [{name: drafts[part::2] for name, drafts in owned.items()} for part in (0, 1)]
         print(f"workers idle (load average {load()}):")
-        asyncio.run(autosave_bench(run.site.url, owned, seconds, 0))
+        before = web_cpu()
+        asyncio.run(autosave_bench(run.site.url, halves[0], seconds, 0))
+        print(f"web process CPU {web_cpu() - before:.1f} s")
         job_ids = [upload(run.client, path, f"A-{n}")["job_id"] for n, path in enumerate(recordings * 2)]
         wait_until(lambda: sum(j["status"] == "running" for j in run.jobs(job_ids)) == 2, 120, "both transcribing")
-        cpu_before = [w.cpu_seconds() for w in workers]
+        cpu_before, before = [w.cpu_seconds() for w in workers], web_cpu()
         print(f"2 workers transcribing (load average {load()}):")
-        p95 = asyncio.run(autosave_bench(run.site.url, owned, seconds, 0))
+        p95 = asyncio.run(autosave_bench(run.site.url, halves[1], seconds, 0))
         cpu = [w.cpu_seconds() - c for w, c in zip(workers, cpu_before)]
+        print(f"web process CPU {web_cpu() - before:.1f} s")
         still = sum(j["status"] == "running" for j in run.jobs(job_ids))
         print(f"workers' CPU during the phase: {' + '.join(f'{c:.1f}' for c in cpu)} s of {seconds + 2:.0f} s; "
               f"{still} job(s) still running at its end; p95 {p95:.1f} ms "
@@ -214,6 +228,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=45.0, help="length of each recording")
     parser.add_argument("--autosave-seconds", type=float, default=20.0)
     parser.add_argument("--phases", default="throughput,autosave,kill")
+    parser.add_argument("--workers-priority", choices=("idle", "normal"), default="idle",
+                        help="autosave phase: the workers' CPU priority (idle = CPUSchedulingPolicy=idle)")
+    parser.add_argument("--workers-cores", choices=("spread", "one"), default="spread",
+                        help="autosave phase: a core for each worker, or both on one core (the other the web's)")
     args = parser.parse_args()
     phases = args.phases.split(",")
     root = Path(tempfile.mkdtemp(prefix="casenote-workers-bench-"))
@@ -224,7 +242,8 @@ def main() -> None:
         if "throughput" in phases:
             throughput(pg, root, recordings)
         if "autosave" in phases:
-            autosave(pg, root, recordings, args.autosave_seconds)
+            autosave(pg, root, recordings, args.autosave_seconds, args.workers_priority == "idle",
+                     args.workers_cores == "one")
         if "kill" in phases:
             kill(pg, root, recordings[0])
     finally:

@@ -35,8 +35,9 @@ class Worker:
     """``casenote worker [--concurrency N]`` in a subprocess, with its own log."""
 
     def __init__(self, env: dict[str, str], log: Path, concurrency: int = 1, cpus: list[int] | None = None,
-                 niceness: int = 0, own_session: bool = False) -> None:
+                 niceness: int = 0, own_session: bool = False, idle_priority: bool = False) -> None:
         self.env, self.log, self.concurrency, self.cpus, self.niceness = env, log, concurrency, cpus, niceness
+        self.idle_priority = idle_priority  # SCHED_IDLE: only CPU nothing else wants (systemd CPUSchedulingPolicy=idle)
         # Its own session, as a systemd service has: with the kernel's autogroup scheduling
         # each session shares the CPU as one, so workers started from one shell would
         # share one share of a machine other people load.
@@ -57,6 +58,8 @@ class Worker:
             command = ["taskset", "-c", ",".join(map(str, self.cpus)), *command]
         if self.niceness:
             command = ["nice", "-n", str(self.niceness), *command]
+        if self.idle_priority:
+            command = ["chrt", "--idle", "0", *command]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=self.own_session)
@@ -87,9 +90,13 @@ class Worker:
         return self.process.returncode
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the process so far (Linux /proc)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.pid)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def web(env: dict[str, str], log: Path, port: int | None = None) -> CasenoteServer:
