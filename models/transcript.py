@@ -38,6 +38,9 @@ class Word(BaseModel):
     # Span of this word in Transcript.text (None for a spoken command that became punctuation).
     start_char: int | None = None
     end_char: int | None = None
+    # What the recogniser wrote, when a correction against the glossary or the case's
+    # names replaced it with ``text`` (never changed silently).
+    heard: str | None = None
 
 
 class Segment(BaseModel):
@@ -68,13 +71,19 @@ class TranscriptionOptions(BaseModel):
     hallucination_silence_threshold: float | None
     hotwords: str | None
     dictation_commands: bool
+    # Speech the recogniser skipped was recognised again, or marked as a gap (older transcripts: False).
+    coverage_guard: bool = False
+    # Names and glossary terms that near-miss words were corrected to after recognition
+    # (each correction keeps what was heard on its word).
+    corrected_terms: list[str] = []
 
 
 class Timings(BaseModel):
     model_load_s: float
     decode_s: float
-    transcribe_s: float
+    transcribe_s: float  # recognition, the coverage guard's included
     total_s: float
+    coverage_s: float = 0.0  # of transcribe_s: the voice-activity map and recognising skipped speech again
 
 
 class Transcript(BaseModel):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from models.draft import DraftNote, Section
 from models.settings import Settings
-from models.transcript import Transcript
+from models.transcript import FlagKind, Transcript
 from pipeline.drafting.children import Children
 from pipeline.drafting.factors import suggest_factors
 from pipeline.drafting.nlp_model import load_pipeline
@@ -72,12 +72,28 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
         factor_suggestions=suggest_factors(doc, sentences, people, children, settings, parsed=loaded.parsed,
                                            nlp=loaded.nlp),
         transcript=transcript,
-        warnings=[loaded.warning] if loaded.warning else [],
+        warnings=([loaded.warning] if loaded.warning else []) + _transcript_warnings(transcript),
     )
     logger.info("drafted %d sentences into %d sections, %d factor suggestions in %.1f ms",
                 len(sentences), sum(1 for s in note.sections if s.sentences), len(note.factor_suggestions),
                 (time.perf_counter() - started) * 1000)
     return note
+
+
+def _transcript_warnings(transcript: Transcript | None) -> list[str]:
+    """Speech the recogniser could not turn into words (gap markers in the text)."""
+    gaps = [flag for segment in (transcript.segments if transcript else []) for flag in segment.flags
+            if flag.kind == FlagKind.untranscribed_speech]
+    if not gaps:
+        return []
+    where = ", ".join(_clock(f.start) + "–" + _clock(f.end + 0.999) for f in gaps if f.start is not None)
+    return [f"{len(gaps)} stretch{'es' if len(gaps) > 1 else ''} of speech could not be transcribed ({where}): "
+            "listen to the recording there and type what was said"]
+
+
+def _clock(seconds: float | None) -> str:
+    minutes, secs = divmod(int(seconds or 0), 60)
+    return f"{minutes}:{secs:02d}"
 
 
 def _sections(template: Template, sentences: list[NoteSentence], keys: list[str]) -> list[Section]:

@@ -25,7 +25,8 @@ def draft(
     json_output: Annotated[bool, typer.Option("--json", help="Print the full DraftNote JSON")] = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="Case-note template YAML")] = None,
     names: Annotated[Optional[str], typer.Option("--names", help='People in the recording: "Kayden Price, Leanne"')] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Local CTranslate2 Whisper model folder")] = None,
+    model: Annotated[Optional[str], typer.Option(
+        "--model", help="base (default), tiny.en (faster) or a local CTranslate2 Whisper model folder")] = None,
 ) -> None:
     """Draft a case note (sections, visit fields, suggested CiN factors) from a recording or a transcript."""
     from pipeline.draft import draft_from_text, draft_note, resolve_template

@@ -15,7 +15,8 @@ from pipeline.progress import progress_for
 def transcribe(
     audio: Annotated[Path, typer.Argument(help="wav, flac, mp3, m4a/aac, ogg/opus or webm")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the full JSON model")] = False,
-    model: Annotated[Optional[str], typer.Option("--model", help="Local CTranslate2 Whisper model folder")] = None,
+    model: Annotated[Optional[str], typer.Option(
+        "--model", help="base (default), tiny.en (faster) or a local CTranslate2 Whisper model folder")] = None,
     names: Annotated[Optional[str], typer.Option("--names", help='People in the recording: "Kayden Price, Leanne"')] = None,
     no_commands: Annotated[bool, typer.Option("--no-commands", help="Keep 'full stop', 'new line'... as words")] = False,
 ) -> None:

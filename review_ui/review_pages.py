@@ -10,19 +10,25 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.db.audit import record_refusal
+from api.db.models import Draft
 from api.delivery.outbox import deliveries_for
 from api.deps import SessionDep
+from api.exports.context import ExportOptions
 from api.exports.presets import DEFAULT_PRESET, load_preset, preset_names
-from api.exports.registry import FORMATS
+from api.exports.record import person_text, visit_moment_text
+from api.exports.registry import FORMATS, render_context
 from api.problems import problem_for
+from api.services.children import undecided_pairs
 from api.services.drafts import draft_view, get_draft, view_draft
-from api.services.notes import confirm_draft, get_note
+from api.services.notes import build_confirmed_notes, confirm_draft, get_note, visit_notes
+from models.cin_codes import cin_factors
 from models.errors import Conflict, ExportError, InvalidRequest, NotFound, PermissionDenied
-from models.record import Decision, DraftStatus, DraftView
+from models.record import DraftStatus, DraftView
 from review_ui.backend import Who, service
+from review_ui.confirm_view import fixed_values, note_previews
 from review_ui.rendering import render, script_json, when
-from review_ui.view import (census_problems, code_options, factor_views, section_views,
-                            textarea_rows, visit_field_views)
+from review_ui.view import code_options, factor_views, section_views, textarea_rows, visit_field_views
+from review_ui.visit_view import VISIT_TYPES, child_views, removed_children, visit_details
 
 logger = logging.getLogger(__name__)
 
@@ -67,63 +73,79 @@ def _header(view: DraftView, settings) -> dict:
             "recorded_label": when(view.recorded_at, settings), "worker": view.worker}
 
 
+def _labels() -> dict[str, str]:
+    return {code: factor.label for code, factor in cin_factors().items()}
+
+
 @router.get("/drafts/{draft_id}")
 def review_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    view = _load(request, who, "draft", lambda: view_draft(db, who.user, draft_id), db)  # audited as a view
+    settings = service(request).settings
+    view = _load(request, who, "draft", lambda: view_draft(db, who.user, draft_id, settings), db)  # audited
     if isinstance(view, Response):
         return view
     db.commit()
     if moved := _to_note_if_confirmed(view):
         return moved
-    settings = service(request).settings
     texts = {s.key: s.text for s in view.review.sections}
     sections = section_views(view.note, texts, settings.flag_word_probability)
-    suggested, added = factor_views(view.note, view.review.factors)
+    suggested, added = factor_views(view.note, view.review)
+    children = child_views(view.review, view.note, view.case_reference, _labels())
     has_audio = view.note.transcript is not None and any(
         s.start_s is not None for section in view.note.sections for s in section.sentences)
     return render(request, "review.html", {
         "who": who,
         "draft": _header(view, settings),
         "sections": [dict(s.model_dump(), rows=textarea_rows(s.text)) for s in sections],
-        "visit_fields": visit_field_views(view.review.visit, view.note.visit),
+        "visit": visit_details(view.review, view.note, when(view.recorded_at, settings)),
+        "visit_types": VISIT_TYPES,
+        "children": children,
+        "removed": removed_children(view.review),
         "suggested": suggested,
         "added": added,
-        "undecided": sum(1 for f in suggested if f.decision == Decision.undecided),
+        "undecided": len(undecided_pairs(view.review)),
         "problems": view.census_problems,
         "codes": code_options(),
         "has_audio": has_audio,
         "audio_url": f"/api/recordings/{view.recording_id}/audio",
-        # What the scripts need: the version edited, the review state, the suggested codes.
-        "state_json": script_json({
-            "id": view.id, "version": view.version,
-            "review": view.review.model_dump(mode="json"),
-            "note": {"factor_suggestions": [{"code": f.code} for f in view.note.factor_suggestions]},
-        }),
+        # What the scripts need: the version edited and the review state.
+        "state_json": script_json({"id": view.id, "version": view.version,
+                                   "review": view.review.model_dump(mode="json")}),
     })
 
 
-def _confirm_context(request: Request, who, view: DraftView, problems: list[str]) -> dict:
+def _confirm_context(request: Request, who, draft: Draft, view: DraftView, problems: list[str]) -> dict:
+    """Everything confirming would sign, as the notes sign-off would make them."""
     settings = service(request).settings
-    suggested, added = factor_views(view.note, view.review.factors)
-    chosen = [f for f in suggested if f.decision == Decision.accepted] + added
+    ctx = render_context(ExportOptions(), settings)
+    notes = build_confirmed_notes(draft, view.review, who.user, zone=ctx.zone)
+    keys = [c.key for c in view.review.active_children()]
+    _, presets, _ = _export_choices(settings)
+    suggested, _ = factor_views(view.note, view.review)
     return {
         "who": who, "draft": _header(view, settings), "problems": problems,
         "sections": view.review.sections,
-        "visit_fields": visit_field_views(view.review.visit),
-        "chosen": chosen,
-        "rejected": [f for f in suggested if f.decision == Decision.rejected],
-        "census": census_problems(suggested, added),
+        "visit": notes[0] if notes else None,
+        "visit_moment": visit_moment_text(notes[0], ctx.preset, ctx.zone) if notes else "",
+        "people": [person_text(p) for p in view.review.visit.people_present],
+        "said_when": view.note.visit.when.said if view.note.visit.when else None,
+        "children": child_views(view.review, view.note, view.case_reference, _labels()),
+        "previews": note_previews(notes, keys, ctx),
+        "fixed_values": fixed_values([load_preset(p["name"], settings) for p in presets]),
+        "rejected": [f for f in suggested if f.decision == "rejected"],
+        "census": view.census_problems,
     }
 
 
 @router.get("/drafts/{draft_id}/confirm")
 def confirm_page(request: Request, draft_id: int, who: Who, db: SessionDep) -> Response:
-    view = _load(request, who, "draft", lambda: draft_view(db, get_draft(db, who.user, draft_id)), db)
-    if isinstance(view, Response):
-        return view
+    settings = service(request).settings
+    draft = _load(request, who, "draft", lambda: get_draft(db, who.user, draft_id), db)
+    if isinstance(draft, Response):
+        return draft
+    view = draft_view(db, draft, settings)
     if moved := _to_note_if_confirmed(view):
         return moved
-    return render(request, "confirm.html", _confirm_context(request, who, view, view.confirm_problems))
+    return render(request, "confirm.html", _confirm_context(request, who, draft, view, view.confirm_problems))
 
 
 @router.post("/drafts/{draft_id}/confirm")
@@ -133,7 +155,7 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
         return _to_sign_in(request)
     ctx = service(request)
     try:
-        note = confirm_draft(db, who.user, draft_id, ctx.settings)
+        notes = confirm_draft(db, who.user, draft_id, ctx.settings)
         db.commit()
     except NotFound:
         db.rollback()
@@ -141,13 +163,14 @@ def confirm(request: Request, draft_id: int, who: Who, db: SessionDep) -> Respon
     except (InvalidRequest, PermissionDenied, Conflict) as refused:
         db.rollback()
         reasons = getattr(refused, "reasons", None) or [str(refused)]
-        view = draft_view(db, get_draft(db, who.user, draft_id))
+        draft = get_draft(db, who.user, draft_id)
+        view = draft_view(db, draft, ctx.settings)
         if moved := _to_note_if_confirmed(view):
             return moved
-        return render(request, "confirm.html", _confirm_context(request, who, view, reasons),
+        return render(request, "confirm.html", _confirm_context(request, who, draft, view, reasons),
                       status_code=problem_for(refused).status)
     ctx.wake_background()  # its deliveries are queued
-    return RedirectResponse(f"/notes/{note.id}?confirmed=1", status_code=303)
+    return RedirectResponse(f"/notes/{notes[0].id}?confirmed=1", status_code=303)
 
 
 FORMAT_WORDS = {"docx": "Word document (.docx), to attach to the child's record",
@@ -188,14 +211,18 @@ def note_page(request: Request, note_id: int, who: Who, db: SessionDep, confirme
     note = _load(request, who, "confirmed note", lambda: get_note(db, who.user, note_id), db)  # audited as a view
     if isinstance(note, Response):
         return note
+    siblings = [n for n in visit_notes(db, who.user, note.draft_id) if n.id != note.id] if note.group else []
     db.commit()
     settings = service(request).settings
+    ctx = render_context(ExportOptions(), settings)
     formats, presets, default_preset = _export_choices(settings)
     return render(request, "note.html", {
-        "who": who, "note": note, "just_confirmed": confirmed,
+        "who": who, "note": note, "just_confirmed": confirmed, "siblings": siblings,
         "recorded_label": when(note.recorded_at, settings),
         "confirmed_label": when(note.confirmed_at, settings),
-        "visit_fields": visit_field_views(note.visit),
+        "visit_label": visit_moment_text(note, ctx.preset, ctx.zone) or "Not recorded",
+        "people": [person_text(p) for p in note.visit.people_present],
+        "visit_fields": visit_field_views(note.visit, child=note.child.name if note.child else None),
         "formats": formats, "presets": presets, "default_preset": default_preset,
         "deliveries": _deliveries(db, note.id, settings, may_retry=who.user.role != "admin"),  # admins look only
     })

@@ -125,7 +125,7 @@ def my_drafts(request: Request, who: Who, db: SessionDep, uploaded: bool = False
         return to_sign_in(request)
     settings = service(request).settings
     recordings = list_recordings(db, who.user, limit=200, offset=0)
-    deliveries = delivery_summary(db, [r.note_id for r in recordings if r.note_id is not None])
+    deliveries = delivery_summary(db, [note_id for r in recordings for note_id in r.note_ids])
     rows = draft_rows(recordings, lambda moment: when(moment, settings), deliveries)
     return render(request, "drafts.html", {"who": who, "nav": "drafts", "rows": rows, "uploaded": uploaded})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time
 
 from pydantic import BaseModel
 
@@ -14,6 +14,8 @@ class DraftRow(BaseModel):
     recording_id: int
     case_reference: str
     recorded_label: str
+    visit_label: str = ""
+    children: str = ""  # 'Mia, Tyler': the children of the visit, each with their own note
     status: str  # queued, transcribing, drafting, failed, review, confirmed, no_job
     status_text: str
     tag_class: str
@@ -46,6 +48,17 @@ def _status(r: RecordingOut) -> tuple[str, str, str]:
     return "transcribing", "Transcribing", "govuk-tag--yellow"
 
 
+def visit_label(day: date | None, moment: time | None, recorded: str) -> str:
+    """The visit's day and time as the draft has them, else when it was recorded (said so)."""
+    if day is None:
+        return f"Not known yet (recorded {recorded})"
+    text = f"{day.strftime('%a')} {day.day} {day.strftime('%b %Y')}"
+    if moment is not None:
+        hour = moment.strftime("%I").lstrip("0") or "12"
+        text += f" at {hour}:{moment.strftime('%M')}{moment.strftime('%p').lower()}"
+    return text
+
+
 def draft_row(r: RecordingOut, when: Callable[[datetime], str], delivery: str | None = None) -> DraftRow:
     status, words, tag = _status(r)
     href, action = None, ""
@@ -55,6 +68,8 @@ def draft_row(r: RecordingOut, when: Callable[[datetime], str], delivery: str | 
         href, action = f"/drafts/{r.draft_id}", "review the draft"
     return DraftRow(
         recording_id=r.id, case_reference=r.case_reference, recorded_label=when(r.recorded_at),
+        visit_label=visit_label(r.visit_day, r.visit_time, when(r.recorded_at)),
+        children=", ".join(r.children) if len(r.children) > 1 else "",
         status=status, status_text=words, tag_class=tag,
         progress=r.job.progress if r.job else 0.0, job_id=r.job.id if r.job else None,
         error=r.job.error if r.job and r.job.status == "failed" else None,
@@ -76,7 +91,14 @@ def delivery_text(note_id: int | None, summary: dict[int, dict[str, str]]) -> st
     return "; ".join(f"{name}: {DELIVERY_WORDS.get(status, status)}" for name, status in sorted(targets.items()))
 
 
+def visit_delivery_text(r: RecordingOut, summary: dict[int, dict[str, str]]) -> str | None:
+    """Each note of a family visit on its child's record: 'Mia – lcs: sent. Tyler – lcs: failed'."""
+    if len(r.note_ids) <= 1 or len(r.note_ids) != len(r.children):
+        return delivery_text(r.note_id, summary)
+    return ". ".join(f"{name} – {delivery_text(note_id, summary)}" for name, note_id in zip(r.children, r.note_ids))
+
+
 def draft_rows(recordings: list[RecordingOut], when: Callable[[datetime], str],
                deliveries: dict[int, dict[str, str]] | None = None) -> list[DraftRow]:
     deliveries = deliveries or {}
-    return [draft_row(r, when, delivery_text(r.note_id, deliveries)) for r in recordings]
+    return [draft_row(r, when, visit_delivery_text(r, deliveries)) for r in recordings]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from models.cin_codes import RETIRED_CODES, census_rule_problems, cin_factors
+from models.cin_codes import RETIRED_CODES, cin_factors
 from models.draft import DraftNote, FactorSuggestion, Sentence, VisitFields
-from models.record import Decision, FactorDecision
+from models.record import Decision, FactorDecision, ReviewState
 from models.transcript import FlagKind, Transcript
 
 SUBJECT_WORDS = {
@@ -51,6 +51,12 @@ class EvidenceView(BaseModel):
     start_s: float | None
 
 
+class DecisionView(BaseModel):
+    child: str | None  # the child's key
+    child_name: str
+    decision: Decision
+
+
 class FactorView(BaseModel):
     code: str
     label: str
@@ -58,8 +64,11 @@ class FactorView(BaseModel):
     confidence_words: str = ""
     subject: str = ""
     evidence: list[EvidenceView] = []
-    decision: Decision = Decision.undecided
+    decision: str = "undecided"  # accepted / rejected / undecided, or 'mixed' when the children's differ
     source: str = "suggested"
+    decisions: list[DecisionView] = []  # a suggestion: one per child it is on
+    child: str | None = None  # a code added by hand: the child whose record it is on
+    child_name: str = ""
 
 
 class CodeOption(BaseModel):
@@ -105,6 +114,15 @@ def _split_unsure(sentence: Sentence, spans: list[tuple[int, int]]) -> list[Text
     return parts
 
 
+def _play_span(sentence: Sentence) -> tuple[float | None, float | None]:
+    """Where the sentence's play button plays: its words, and any stretch of speech in
+    it that could not be transcribed (a gap marker has no words of its own)."""
+    starts = [sentence.start_s] + [f.start for f in sentence.flags if f.kind == FlagKind.untranscribed_speech]
+    ends = [sentence.end_s] + [f.end for f in sentence.flags if f.kind == FlagKind.untranscribed_speech]
+    starts, ends = [t for t in starts if t is not None], [t for t in ends if t is not None]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
 def sentence_views(draft: DraftNote, unsure_threshold: float) -> list[list[SentenceView]]:
     spans = sorted(_unsure_spans(draft.transcript, unsure_threshold))
     views: list[list[SentenceView]] = []
@@ -118,11 +136,12 @@ def sentence_views(draft: DraftNote, unsure_threshold: float) -> list[list[Sente
             unsure = "unsure of " + ", ".join(f"'{w}'" for w in marked) if marked else None
             if unsure is None and not spans:
                 unsure = next((f.reason for f in sentence.flags if f.kind == FlagKind.unsure_words), None)
+            start_s, end_s = _play_span(sentence)
             row.append(SentenceView(
                 id=f"s{s_index}-{n}",
                 parts=parts,
-                start_s=sentence.start_s,
-                end_s=sentence.end_s,
+                start_s=start_s,
+                end_s=end_s,
                 checks=checks,
                 unsure_reason=unsure,
             ))
@@ -147,7 +166,7 @@ def _sentence_for(draft: DraftNote, start_char: int) -> tuple[str, float | None]
     return None
 
 
-def _suggestion_view(draft: DraftNote, s: FactorSuggestion, decision: FactorDecision | None) -> FactorView:
+def _suggestion_view(draft: DraftNote, s: FactorSuggestion, decisions: list[DecisionView]) -> FactorView:
     evidence = []
     for ev in s.evidence:
         found = _sentence_for(draft, ev.start_char)
@@ -156,34 +175,34 @@ def _suggestion_view(draft: DraftNote, s: FactorSuggestion, decision: FactorDeci
             sentence_id=found[0] if found else None,
             start_s=ev.start_s if ev.start_s is not None else (found[1] if found else None),
         ))
+    values = {d.decision.value for d in decisions}
     return FactorView(
         code=s.code, label=s.label, confidence=s.confidence, confidence_words=confidence_words(s.confidence),
         subject=SUBJECT_WORDS.get(s.subject.value, s.subject.value), evidence=evidence,
-        decision=decision.decision if decision else Decision.undecided, source="suggested",
+        decision=values.pop() if len(values) == 1 else "undecided" if "undecided" in values else "mixed",
+        source="suggested", decisions=decisions,
     )
 
 
-def factor_views(draft: DraftNote, decisions: list[FactorDecision]) -> tuple[list[FactorView], list[FactorView]]:
-    """(suggested factors with their decisions, factors the worker added by hand)."""
-    by_code = {d.code: d for d in decisions}
-    suggested = [_suggestion_view(draft, s, by_code.get(s.code)) for s in draft.factor_suggestions]
-    suggested_codes = {s.code for s in draft.factor_suggestions}
+def factor_views(draft: DraftNote, state: ReviewState) -> tuple[list[FactorView], list[FactorView]]:
+    """(suggested factors with each child's decision, factors the worker added by hand,
+    one per code and child), for the children still on the visit."""
+    names = {c.key: c.name for c in state.active_children()}
+    on_visit = [d for d in state.factors if d.child in names or d.child is None]
+    suggested, seen = [], set()
+    for s in draft.factor_suggestions:
+        decisions = [DecisionView(child=d.child, child_name=names.get(d.child, ""), decision=d.decision)
+                     for d in on_visit if d.code == s.code and d.source == "suggested"]
+        if decisions and s.code not in seen:
+            seen.add(s.code)
+            suggested.append(_suggestion_view(draft, s, decisions))
     known = cin_factors()
     added = [
-        FactorView(code=d.code, label=known[d.code].label if d.code in known else d.code,
-                   decision=d.decision, source="added")
-        for d in decisions
-        if d.code not in suggested_codes and d.source == "added" and d.decision == Decision.accepted
+        FactorView(code=d.code, label=known[d.code].label if d.code in known else d.code, decision="accepted",
+                   source="added", child=d.child, child_name=names.get(d.child, ""))
+        for d in on_visit if d.source == "added" and d.decision == Decision.accepted
     ]
     return suggested, added
-
-
-def chosen_codes(suggested: list[FactorView], added: list[FactorView]) -> list[str]:
-    return [f.code for f in suggested if f.decision == Decision.accepted] + [f.code for f in added]
-
-
-def census_problems(suggested: list[FactorView], added: list[FactorView]) -> list[str]:
-    return census_rule_problems(chosen_codes(suggested, added))
 
 
 def code_options() -> list[CodeOption]:
@@ -211,7 +230,8 @@ VISIT_QUESTIONS = [
 VALUE_WORDS = {"yes": "Yes", "no": "No", "unknown": "Not recorded"}
 
 
-def visit_field_views(visit: VisitFields, drafted: VisitFields | None = None) -> list[VisitFieldView]:
+def visit_field_views(visit: VisitFields, drafted: VisitFields | None = None,
+                      child: str | None = None) -> list[VisitFieldView]:
     fields = []
     for key, question in VISIT_QUESTIONS:
         value = getattr(visit, key)
@@ -219,6 +239,8 @@ def visit_field_views(visit: VisitFields, drafted: VisitFields | None = None) ->
         said = getattr(drafted, key) if drafted is not None else None
         hint = ("Filled in from the recording: check it" if said is not None
                 else "Not said in the recording: choose if you know")
+        if child:
+            question = question.replace("the child's", f"{child}'s").replace("the child", child)
         fields.append(VisitFieldView(key=key, question=question, hint=hint, value=code, words=VALUE_WORDS[code]))
     return fields
 

@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
   espeak-ng sox libsox-fmt-all   # synthetic dictation for tests
+  flite festival festvox-us-slt-hts festvox-kallpc16k  # more synthetic voices for the dictation set (tests/dictations)
   chromium                       # browser tests (Playwright drives Debian's Chromium)
   postgresql                     # storage tests run on PostgreSQL as well as SQLite
   libportaudio2 pulseaudio pulseaudio-utils  # microphone capture and a virtual input for its tests

@@ -82,6 +82,10 @@ class Recording(Base):
     team: Mapped[str | None] = mapped_column(String(64), index=True)  # the owner's team when uploaded
     case_reference: Mapped[str] = mapped_column(String(64))
     names: Mapped[list] = mapped_column(EncryptedJSON("recordings.names"), default=list)  # people in it
+    # Each child's case reference given at upload, {name: reference} (children's names: encrypted
+    # like the others); None: uploaded before there were any.
+    child_references: Mapped[dict | None] = mapped_column(EncryptedJSON("recordings.child_references"),
+                                                          default=dict)
     original_filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(64))
     audio_format: Mapped[str] = mapped_column(String(32))
@@ -164,9 +168,13 @@ class ConfirmedNoteRow(Base):
     database triggers refuse UPDATE and DELETE."""
 
     __tablename__ = "confirmed_notes"
+    # A family visit signs one note per child: several rows per draft, one per child.
+    __table_args__ = (UniqueConstraint("draft_id", "child_key", name="uq_confirmed_notes_draft_id_child_key"),
+                      Index("ix_confirmed_notes_draft_id", "draft_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
+    child_key: Mapped[str | None] = mapped_column(String(24))  # ReviewChild.key; None: signed before children
     content_json: Mapped[str] = mapped_column(EncryptedText("confirmed_notes.content_json"))
     content_sha256: Mapped[str] = mapped_column(String(64))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

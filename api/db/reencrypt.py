@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 # (table, column, purpose bound into each value)
 ENCRYPTED_COLUMNS = (
     ("recordings", "names", "recordings.names"),
+    ("recordings", "child_references", "recordings.child_references"),
     ("drafts", "note_json", "drafts.note_json"),
     ("drafts", "state_json", "drafts.state_json"),
     ("draft_versions", "state_json", "draft_versions.state_json"),
@@ -33,11 +34,13 @@ APPEND_ONLY = {"confirmed_notes"}
 BATCH = 500
 
 
-def reencrypt_all(connection: Connection, cipher: TextCipher) -> dict[str, int]:
+def reencrypt_all(connection: Connection, cipher: TextCipher,
+                  columns: tuple[tuple[str, str, str], ...] = ENCRYPTED_COLUMNS) -> dict[str, int]:
     """Every value not yet under the current key, re-encrypted with it (plain ones
-    encrypted), in the caller's transaction. Returns how many values per column."""
+    encrypted), in the caller's transaction. Returns how many values per column. A
+    migration passes the columns that exist at its revision."""
     counts = {}
-    for table, column, purpose in ENCRYPTED_COLUMNS:
+    for table, column, purpose in columns:
         with _updatable(connection, table):
             counts[f"{table}.{column}"] = _reencrypt_column(connection, cipher, table, column, purpose)
     return counts

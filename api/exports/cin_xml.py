@@ -67,11 +67,18 @@ def build_fragment(note: ConfirmedNote, ctx: RenderContext) -> etree._Element:
     return root
 
 
+def _comment_safe(text: str) -> str:
+    """XML comments may not hold '--' or end with '-'."""
+    return text.replace("--", "- -").rstrip("-") or "?"
+
+
 def render(note: ConfirmedNote, ctx: RenderContext) -> bytes:
     root = build_fragment(note, ctx)
     schema = assessments_schema()
     if not schema.validate(root):
         # A code the census schema does not know would be caught here.
         raise NotExportable(f"the CIN fragment does not validate: {schema.error_log.last_error.message}")
-    root.addprevious(etree.Comment(f" casenote note {note.id}: CiN factors confirmed by the worker "))
+    # The fragment is one child's (one note per child): the comment names whose record it is for.
+    root.addprevious(etree.Comment(f" casenote note {note.id}, case {_comment_safe(note.case_reference)}: "
+                                   "CiN factors confirmed by the worker "))
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -15,7 +15,7 @@ from fpdf.fonts import FontFace
 from api.exports.context import RenderContext
 from api.exports.plain_text import factor_lines
 from api.exports.presets import Preset
-from api.exports.record import local, section_title, signature_lines, visit_lines, visit_title
+from api.exports.record import local, record_of, section_title, signature_lines, visit_lines, visit_title
 from models.errors import ExportSetupError
 from models.record import ConfirmedNote
 
@@ -45,7 +45,7 @@ class RecordPDF(FPDF):
     def header(self) -> None:
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"Confirmed case note · {self.note.case_reference} · casenote note {self.note.id}",
+        self.cell(0, 5, f"Confirmed case note · {record_of(self.note)} · casenote note {self.note.id}",
                   align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())

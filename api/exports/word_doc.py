@@ -12,7 +12,7 @@ from docx.shared import Pt, RGBColor
 from api.exports.context import RenderContext
 from api.exports.plain_text import factor_lines
 from api.exports.presets import Preset
-from api.exports.record import local, section_title, signature_lines, visit_lines, visit_title
+from api.exports.record import local, record_of, section_title, signature_lines, visit_lines, visit_title
 from models.record import ConfirmedNote
 
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -36,7 +36,7 @@ def _paragraphs(document, text: str) -> None:
 def _header_footer(document, note: ConfirmedNote) -> None:
     section = document.sections[0]
     head = section.header.paragraphs[0]
-    head.text = f"Confirmed case note · {note.case_reference} · casenote note {note.id}"
+    head.text = f"Confirmed case note · {record_of(note)} · casenote note {note.id}"
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     foot = section.footer.paragraphs[0]
     foot.text = f"Content SHA-256 {note.content_sha256}"

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Header, Response
 
 from api.deps import ContextDep, CurrentUser, SessionDep
 from api.problems import Problem
-from api.schemas import DraftSaved, DraftVersionOut
+from api.schemas import ConfirmedVisit, DraftSaved, DraftVersionOut
 from api.services.drafts import get_version, list_versions, save_edits, view_draft
 from api.services.notes import confirm_draft
-from models.record import ConfirmedNote, DraftEdits, DraftView, ReviewState
+from models.record import DraftEdits, DraftView, ReviewState
 
 router = APIRouter(prefix="/api/drafts", tags=["drafts"])
 
@@ -36,10 +36,10 @@ def parse_version(if_match: str | None, *, required: bool) -> int | None:
 
 
 @router.get("/{draft_id}")
-def draft(draft_id: int, response: Response, db: SessionDep, user: CurrentUser) -> DraftView:
+def draft(draft_id: int, response: Response, db: SessionDep, user: CurrentUser, ctx: ContextDep) -> DraftView:
     """The draft as casenote made it, the worker's current review state, and what
     still stands in the way of confirming it. The ETag is the version."""
-    view = view_draft(db, user, draft_id)
+    view = view_draft(db, user, draft_id, ctx.settings)
     db.commit()
     response.headers["ETag"] = etag(view.version)
     response.headers["Cache-Control"] = "private, no-store"
@@ -55,8 +55,7 @@ def autosave(draft_id: int, edits: DraftEdits, response: Response, db: SessionDe
              ctx: ContextDep, if_match: Annotated[str | None, Header()] = None) -> DraftSaved:
     """Save edits as a new version. ``If-Match`` must name the version edited; a stale
     one gets 409 with the current state, never a silent overwrite."""
-    saved = save_edits(db, user, draft_id, edits, parse_version(if_match, required=True),
-                       max_section_chars=ctx.settings.max_section_chars)
+    saved = save_edits(db, user, draft_id, edits, parse_version(if_match, required=True), ctx.settings)
     db.commit()
     response.headers["ETag"] = etag(saved.version)
     return saved
@@ -70,8 +69,8 @@ def versions(draft_id: int, db: SessionDep, user: CurrentUser) -> list[DraftVers
 
 
 @router.get("/{draft_id}/versions/{version}")
-def version(draft_id: int, version: int, db: SessionDep, user: CurrentUser) -> ReviewState:
-    out = get_version(db, user, draft_id, version)
+def version(draft_id: int, version: int, db: SessionDep, user: CurrentUser, ctx: ContextDep) -> ReviewState:
+    out = get_version(db, user, draft_id, version, ctx.settings)
     db.commit()
     return out
 
@@ -80,10 +79,11 @@ def version(draft_id: int, version: int, db: SessionDep, user: CurrentUser) -> R
              responses={422: {"description": "Not ready: 'reasons' lists why"},
                         409: {"description": "Already confirmed, or a stale If-Match"}})
 def confirm(draft_id: int, response: Response, db: SessionDep, user: CurrentUser, ctx: ContextDep,
-            if_match: Annotated[str | None, Header()] = None) -> ConfirmedNote:
-    """Sign off: the draft becomes an immutable confirmed note and read-only."""
-    note = confirm_draft(db, user, draft_id, ctx.settings, parse_version(if_match, required=False))
+            if_match: Annotated[str | None, Header()] = None) -> ConfirmedVisit:
+    """Sign off: the draft becomes read-only and one immutable confirmed note per child
+    of the visit (the answer is the first child's note, with every note in ``notes``)."""
+    notes = confirm_draft(db, user, draft_id, ctx.settings, parse_version(if_match, required=False))
     db.commit()
-    ctx.wake_background()  # its deliveries are queued
-    response.headers["Location"] = f"/api/notes/{note.id}"
-    return note
+    ctx.wake_background()  # their deliveries are queued
+    response.headers["Location"] = f"/api/notes/{notes[0].id}"
+    return ConfirmedVisit(**notes[0].model_dump(), notes=notes)

@@ -32,6 +32,10 @@ UPLOAD_BODY = {
             "case_reference": {"type": "string", "maxLength": 64},
             "names": {"type": "string", "description": 'People in the recording: "Kayden Price, Leanne"'},
             "recorded_at": {"type": "string", "format": "date-time"},
+            "child_references": {"type": "string", "maxLength": 2000, "description": (
+                "A family visit: each child's case reference, 'Mia: CIN-1001; Tyler: CIN-1002' (entries split by "
+                "';', ',' or lines). case_reference is then the family's; each child's note goes on their own "
+                "record")},
         }}}}},
     "responses": {"200": {"description": "A repeat of an upload with the same Idempotency-Key: the recording "
                                          "and job made the first time (nothing new is stored)"},

@@ -4,6 +4,7 @@ optimistic concurrency (If-Match), every save a new version."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -12,10 +13,11 @@ from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, DraftVersion, Recording, User
 from api.db.types import utcnow
 from api.schemas import DraftSaved, DraftVersionOut
-from api.services.review import (Changes, apply_edits, chosen_codes, confirm_problems,
-                                 initial_state, required_section_keys, undecided_codes)
+from api.exports.record import display_zone
+from api.services.children import needs_upgrade, upgrade_state
+from api.services.review import (Changes, apply_edits, census_problems, confirm_problems, initial_state,
+                                 required_section_keys, undecided_codes)
 from api.services.scope import can_see, find_visible, may_edit
-from models.cin_codes import census_rule_problems
 from models.draft import DraftNote
 from models.errors import DraftConfirmed, NotEditable, NotFound, VersionConflict
 from models.record import DraftEdits, DraftStatus, DraftView, ReviewState
@@ -25,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 def create_draft(db: Session, recording: Recording, note: DraftNote, settings: Settings) -> Draft:
-    state = initial_state(note)
+    state = initial_state(note, references=recording.child_references or {}, recorded_at=recording.recorded_at,
+                          zone=display_zone(settings.export_timezone))
     now = utcnow()
     draft = Draft(recording_id=recording.id, owner_id=recording.owner_id, team=recording.team,
                   status=DraftStatus.draft.value, version=1, note_json=note.model_dump_json(),
@@ -42,24 +45,35 @@ def get_draft(db: Session, user: User, draft_id: int) -> Draft:
     return find_visible(db, user, Draft, draft_id, "draft")
 
 
-def draft_view(db: Session, draft: Draft) -> DraftView:
-    state = ReviewState.model_validate_json(draft.state_json)
-    note_id = db.scalar(select(ConfirmedNoteRow.id).where(ConfirmedNoteRow.draft_id == draft.id))
+def review_state(state_json: str, note: DraftNote | Callable[[], DraftNote], settings: Settings) -> ReviewState:
+    """The stored review state, in today's shape: a state stored before children were
+    reviewed one by one is upgraded on reading (the draft's note is read only then)."""
+    state = ReviewState.model_validate_json(state_json)
+    if needs_upgrade(state):
+        state = upgrade_state(state, note() if callable(note) else note, display_zone(settings.export_timezone))
+    return state
+
+
+def draft_view(db: Session, draft: Draft, settings: Settings) -> DraftView:
+    note = DraftNote.model_validate_json(draft.note_json)
+    state = review_state(draft.state_json, note, settings)
+    note_ids = list(db.scalars(select(ConfirmedNoteRow.id).where(ConfirmedNoteRow.draft_id == draft.id)
+                               .order_by(ConfirmedNoteRow.id)))
     return DraftView(
         id=draft.id, recording_id=draft.recording_id, case_reference=draft.recording.case_reference,
         worker=draft.owner.username, status=DraftStatus(draft.status), version=draft.version,
         recorded_at=draft.recording.recorded_at, created_at=draft.created_at, updated_at=draft.updated_at,
         updated_by=draft.updated_by.username if draft.updated_by else None,
-        note=DraftNote.model_validate_json(draft.note_json), review=state,
-        required_sections=list(draft.required_sections), undecided=undecided_codes(state),
-        census_problems=census_rule_problems(chosen_codes(state)),
-        confirm_problems=confirm_problems(state, draft.required_sections), confirmed_note_id=note_id)
+        note=note, review=state, required_sections=list(draft.required_sections),
+        undecided=undecided_codes(state), census_problems=census_problems(state),
+        confirm_problems=confirm_problems(state, draft.required_sections, draft.recording.case_reference),
+        confirmed_note_id=note_ids[0] if note_ids else None, confirmed_note_ids=note_ids)
 
 
-def view_draft(db: Session, user: User, draft_id: int) -> DraftView:
+def view_draft(db: Session, user: User, draft_id: int, settings: Settings) -> DraftView:
     draft = get_draft(db, user, draft_id)
     record_event(db, user, "view", "draft", draft.id, version=draft.version)
-    return draft_view(db, draft)
+    return draft_view(db, draft, settings)
 
 
 def check_editable(user: User, draft: Draft) -> None:
@@ -69,20 +83,25 @@ def check_editable(user: User, draft: Draft) -> None:
         raise DraftConfirmed()
 
 
-def version_conflict(db: Session, draft_id: int, sent: int) -> VersionConflict:
+def version_conflict(db: Session, draft_id: int, sent: int, settings: Settings) -> VersionConflict:
     """The conflict, with the current version and state, so the client can show both."""
     version, state_json, updated_at, updated_by = db.execute(
         select(Draft.version, Draft.state_json, Draft.updated_at, User.username)
         .outerjoin(User, User.id == Draft.updated_by_id).where(Draft.id == draft_id)).one()
-    return VersionConflict(sent=sent, current_version=version,
-                           current=ReviewState.model_validate_json(state_json).model_dump(mode="json"),
+    state = review_state(state_json, lambda: _drafted_note(db, draft_id), settings)
+    return VersionConflict(sent=sent, current_version=version, current=state.model_dump(mode="json"),
                            updated_at=updated_at.isoformat(), updated_by=updated_by)
+
+
+def _drafted_note(db: Session, draft_id: int) -> DraftNote:
+    return DraftNote.model_validate_json(db.scalar(select(Draft.note_json).where(Draft.id == draft_id)))
 
 
 # Autosave is the hot path (every pause in typing): Core statements built once,
 # plain column reads, no ORM entity loading.
-_READ_FOR_EDIT = select(Draft.id, Draft.owner_id, Draft.team, Draft.status, Draft.version, Draft.state_json,
-                        Draft.required_sections, Draft.updated_at).where(Draft.id == bindparam("draft_id"))
+_READ_FOR_EDIT = (select(Draft.id, Draft.owner_id, Draft.team, Draft.status, Draft.version, Draft.state_json,
+                         Draft.required_sections, Draft.updated_at, Recording.case_reference)
+                  .join(Recording, Recording.id == Draft.recording_id).where(Draft.id == bindparam("draft_id")))
 _COMPARE_AND_SET = (
     update(Draft).where(Draft.id == bindparam("draft_id"), Draft.version == bindparam("expected"),
                         Draft.status == DraftStatus.draft.value)
@@ -92,18 +111,20 @@ _COMPARE_AND_SET = (
 _ADD_VERSION = insert(DraftVersion)
 
 
-def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expected_version: int, *,
-               max_section_chars: int) -> DraftSaved:
+def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expected_version: int,
+               settings: Settings) -> DraftSaved:
     draft = db.execute(_READ_FOR_EDIT, {"draft_id": draft_id}).one_or_none()
     if draft is None or not can_see(user, draft.owner_id, draft.team):
         raise NotFound("draft")
     check_editable(user, draft)
     if draft.version != expected_version:
-        raise version_conflict(db, draft_id, expected_version)
-    state = ReviewState.model_validate_json(draft.state_json)
-    new_state, changes = apply_edits(state, edits, max_section_chars=max_section_chars)
+        raise version_conflict(db, draft_id, expected_version, settings)
+    state = review_state(draft.state_json, lambda: _drafted_note(db, draft_id), settings)
+    new_state, changes = apply_edits(state, edits, max_section_chars=settings.max_section_chars,
+                                     zone=display_zone(settings.export_timezone))
     if not changes:
-        return _saved(draft.id, draft.version, draft.updated_at, state, draft.required_sections)
+        return _saved(draft.id, draft.version, draft.updated_at, state, draft.required_sections,
+                      draft.case_reference)
     now = utcnow()
     new_version = draft.version + 1
     state_json = new_state.model_dump_json()
@@ -113,26 +134,27 @@ def save_edits(db: Session, user: User, draft_id: int, edits: DraftEdits, expect
                                            "user_id": user.id})
     if result.rowcount != 1:
         db.rollback()
-        raise version_conflict(db, draft_id, expected_version)
+        raise version_conflict(db, draft_id, expected_version, settings)
     db.execute(_ADD_VERSION, [{"draft_id": draft.id, "version": new_version, "state_json": state_json,
                                "created_by_id": user.id, "created_at": now}])
     _audit_changes(db, user, draft.id, new_version, changes)
-    return _saved(draft.id, new_version, now, new_state, draft.required_sections)
+    return _saved(draft.id, new_version, now, new_state, draft.required_sections, draft.case_reference)
 
 
 def _audit_changes(db: Session, user: User, draft_id: int, version: int, changes: Changes) -> None:
-    if changes.sections or changes.visit or changes.visit_date:
+    if changes.sections or changes.visit or changes.visit_date or changes.children:
         record_event(db, user, "edit", "draft", draft_id, version=version, sections=changes.sections,
-                     visit_fields=changes.visit, visit_date=changes.visit_date)
-    for code, decision, source in changes.decisions:
+                     visit_fields=changes.visit, visit_date=changes.visit_date, children=changes.children)
+    for code, decision, source, child in changes.decisions:
         record_event(db, user, "decision", "draft", draft_id, version=version, code=code,
-                     decision=decision, source=source)
+                     decision=decision, source=source, child=child)
 
 
-def _saved(draft_id: int, version: int, updated_at, state: ReviewState, required: list[str]) -> DraftSaved:
+def _saved(draft_id: int, version: int, updated_at, state: ReviewState, required: list[str],
+           case_reference: str) -> DraftSaved:
     return DraftSaved(id=draft_id, version=version, updated_at=updated_at, undecided=undecided_codes(state),
-                      census_problems=census_rule_problems(chosen_codes(state)),
-                      confirm_problems=confirm_problems(state, required))
+                      census_problems=census_problems(state),
+                      confirm_problems=confirm_problems(state, required, case_reference))
 
 
 def list_versions(db: Session, user: User, draft_id: int) -> list[DraftVersionOut]:
@@ -144,11 +166,11 @@ def list_versions(db: Session, user: User, draft_id: int) -> list[DraftVersionOu
     return [DraftVersionOut(version=v, created_at=at, created_by=users.get(by)) for v, at, by in rows]
 
 
-def get_version(db: Session, user: User, draft_id: int, version: int) -> ReviewState:
+def get_version(db: Session, user: User, draft_id: int, version: int, settings: Settings) -> ReviewState:
     draft = get_draft(db, user, draft_id)
     state_json = db.scalar(select(DraftVersion.state_json).where(DraftVersion.draft_id == draft.id,
                                                                  DraftVersion.version == version))
     if state_json is None:
         raise NotFound("version")
     record_event(db, user, "view", "draft", draft.id, version=version)
-    return ReviewState.model_validate_json(state_json)
+    return review_state(state_json, lambda: DraftNote.model_validate_json(draft.note_json), settings)

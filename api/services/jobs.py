@@ -27,6 +27,7 @@ from api.db.audit import record_event
 from api.db.models import Draft, Job, Recording, User
 from api.db.types import utcnow
 from api.engine.schedule import schedule_transcription
+from api.exports.record import display_zone
 from api.services.context import ServiceContext
 from api.services.drafts import create_draft
 from api.services.scope import may_edit
@@ -144,6 +145,8 @@ def run_job(ctx: ServiceContext, job_id: int, token: str, stop: threading.Event)
         recording = job.recording
         audio_file, names, filename = recording.audio_file, list(recording.names or []), recording.original_filename
         recording_id, attempt, duration_s = recording.id, job.attempts, recording.duration_s
+        # The day of the recording where it was made: a visit day said without a year resolves against it.
+        recorded_on = recording.recorded_at.astimezone(display_zone(ctx.settings.export_timezone)).date()
     logger.info("job %d (recording %d): transcribing, attempt %d, on %s", job_id, recording_id, attempt, WORKER_NAME)
     progress = ProgressWriter(ctx, job_id, token, stop)
     started = time.perf_counter()
@@ -160,7 +163,8 @@ def run_job(ctx: ServiceContext, job_id: int, token: str, stop: threading.Event)
         progress.set(stage="drafting", progress=TRANSCRIBE_SHARE)
         from pipeline.draft import draft_note  # imported here: spaCy loads only when a draft is made
 
-        note = draft_note(transcript, ctx.settings, names=names)  # the names help it tell people apart
+        # The names help it tell people apart.
+        note = draft_note(transcript, ctx.settings, names=names, recorded_on=recorded_on)
         draft_id = _finish(ctx, job_id, token, recording_id, note)
         logger.info("job %d done in %.1f s (draft %d)", job_id, time.perf_counter() - started, draft_id)
     except JobStopped:

@@ -16,6 +16,7 @@ from api.db.types import utcnow
 from api.engine.schedule import schedule_transcription
 from api.schemas import JobOut, RecordingAccepted, RecordingOut
 from api.services.audio_check import AudioInfo
+from api.services.children import parse_child_references, same_child, undecided_pairs
 from api.services.scope import find_visible, visible_to
 from api.services.upload import ReceivedUpload
 from models.errors import IdempotencyKeyReused, NotFound
@@ -32,6 +33,16 @@ class RecordingForm(BaseModel):
     case_reference: str = Field(min_length=1, max_length=64)
     names: str | None = Field(None, max_length=2000, description='People in the recording: "Kayden Price, Leanne"')
     recorded_at: datetime | None = Field(None, description="When it was recorded (ISO 8601); default: now")
+    child_references: dict[str, str] = Field(
+        {}, description="A family visit: each child's case reference, 'Mia: CIN-1001; Tyler: CIN-1002' "
+                        "(case_reference is then the family's)")
+
+    @field_validator("child_references", mode="before")
+    @classmethod
+    def parse_references(cls, value):
+        if isinstance(value, str) and len(value) > 2000:
+            raise ValueError("at most 2000 characters")
+        return parse_child_references(value) if isinstance(value, str) or value is None else value
 
     @field_validator("case_reference")
     @classmethod
@@ -56,7 +67,8 @@ def create_recording(db: Session, user: User, upload: ReceivedUpload, info: Audi
         recorded_at = recorded_at.astimezone()  # a local time from the client's clock
     recording = Recording(
         owner_id=user.id, idempotency_key=idempotency_key, team=user.team, case_reference=form.case_reference,
-        names=parse_names(form.names),
+        names=_with_children(parse_names(form.names), form.child_references),
+        child_references=form.child_references,
         original_filename=upload.filename, content_type=info.media_type, audio_format=info.format_name,
         size_bytes=upload.size, audio_sha256=upload.sha256, audio_file=upload.audio_file,
         duration_s=info.duration_s, recorded_at=recorded_at, created_at=utcnow())
@@ -69,6 +81,11 @@ def create_recording(db: Session, user: User, upload: ReceivedUpload, info: Audi
     record_event(db, user, "upload", "recording", recording.id, job_id=job.id, bytes=upload.size,
                  format=info.format_name, duration_s=info.duration_s)
     return recording, job
+
+
+def _with_children(names: list[str], references: dict[str, str]) -> list[str]:
+    """The children named with their references help the recogniser spell them too."""
+    return names + [name for name in references if not any(same_child(name, known) for known in names)]
 
 
 def store_recording(db: Session, user: User, upload: ReceivedUpload, info: AudioInfo, form: RecordingForm,
@@ -139,27 +156,37 @@ def list_recordings(db: Session, user: User, *, limit: int, offset: int) -> list
     for job in db.scalars(select(Job).where(Job.recording_id.in_(ids)).order_by(Job.id)):
         jobs[job.recording_id] = job  # the latest job per recording
     drafts = {d.recording_id: d for d in db.scalars(select(Draft).where(Draft.recording_id.in_(ids)))}
-    notes = dict(db.execute(select(ConfirmedNoteRow.draft_id, ConfirmedNoteRow.id).where(
-        ConfirmedNoteRow.draft_id.in_([d.id for d in drafts.values()]))).all())
+    notes = _note_ids(db, [d.id for d in drafts.values()])
     return [recording_out(r, jobs.get(r.id), drafts.get(r.id), notes) for r in recordings]
+
+
+def _note_ids(db: Session, draft_ids: list[int]) -> dict[int, list[int]]:
+    """draft id -> the ids of the notes signed from it (one per child)."""
+    notes: dict[int, list[int]] = {}
+    for draft_id, note_id in db.execute(select(ConfirmedNoteRow.draft_id, ConfirmedNoteRow.id).where(
+            ConfirmedNoteRow.draft_id.in_(draft_ids)).order_by(ConfirmedNoteRow.id)):
+        notes.setdefault(draft_id, []).append(note_id)
+    return notes
 
 
 def describe_recording(db: Session, recording: Recording) -> RecordingOut:
     job = db.scalar(select(Job).where(Job.recording_id == recording.id).order_by(Job.id.desc()).limit(1))
     draft = db.scalar(select(Draft).where(Draft.recording_id == recording.id))
-    notes = {}
-    if draft is not None:
-        notes = dict(db.execute(select(ConfirmedNoteRow.draft_id, ConfirmedNoteRow.id)
-                                .where(ConfirmedNoteRow.draft_id == draft.id)).all())
+    notes = _note_ids(db, [draft.id]) if draft is not None else {}
     return recording_out(recording, job, draft, notes)
 
 
 def recording_out(recording: Recording, job: Job | None, draft: Draft | None,
-                  notes: dict[int, int]) -> RecordingOut:
-    undecided = None
+                  notes: dict[int, list[int]]) -> RecordingOut:
+    undecided, day, time, children = None, None, None, []
     if draft is not None:
+        # As stored (a list does not upgrade every draft: a draft stored before children were
+        # reviewed one by one shows no visit day and no children until it is opened).
         state = ReviewState.model_validate_json(draft.state_json)
-        undecided = sum(1 for f in state.factors if f.decision.value == "undecided")
+        undecided = len(undecided_pairs(state))
+        day, time = state.visit_day, state.visit_time
+        children = [c.name for c in state.active_children()]
+    note_ids = notes.get(draft.id, []) if draft else []
     available = recording.audio_file is not None
     return RecordingOut(
         id=recording.id, case_reference=recording.case_reference, worker=recording.owner.username,
@@ -170,4 +197,5 @@ def recording_out(recording: Recording, job: Job | None, draft: Draft | None,
         job=job_out(job, draft.id if draft else None) if job else None,
         draft_id=draft.id if draft else None, draft_status=draft.status if draft else None,
         draft_version=draft.version if draft else None, undecided=undecided,
-        note_id=notes.get(draft.id) if draft else None)
+        note_id=note_ids[0] if note_ids else None, note_ids=note_ids, visit_day=day, visit_time=time,
+        children=children, child_references=recording.child_references or {})

@@ -2,20 +2,22 @@
 what the note says about that child.
 
 Every phrase of ``data/visit.yaml`` found in a sentence is given to the children it is
-about: the subject of a passive ("Tyler was not seen alone"), the object when the worker
-is the subject ("I saw Jayden and Amelia alone", "I spoke to Yusuf and Aisha on their
-own"), the subject of the verb above an infinitive ("Ella did not want to talk to me on
-her own"), the owner of a room ("I did not see his room", "the bedroom they share"), or
-the child named in the same part of the sentence. What a statement says:
+about (``phrase_about.py``: the subject of a passive, the object when the worker is the
+subject, the owner of a room...). What a statement says:
 
 - strength 3, said outright: "was seen alone" (seen alone yes), "was not seen alone",
   "too young to be seen alone", "did not want to be seen on her own" (seen alone no),
   "neither child was seen", "I did not see her" (seen no), "I saw Zara" (seen yes), a room
-  seen or not, and fields dictated as a form ("Max, seen, yes, seen alone, no").
+  seen or not, fields dictated as a form (``form_answers.py``), and a child named again
+  with the verb left out ("Ava was seen alone but Leo was not"). A 'seen' phrase whose
+  verb the parse finds negated says no (``field_clauses.py``: "Neither Lily nor Jack was
+  seen alone", "None of the children", "nor was either bedroom seen"); one about a later
+  visit ("will see Tyler alone at school") says nothing.
 - strength 2, follows from one: seen alone yes or no means the child was seen ("Tyler was
-  not seen alone because he was asleep": seen yes), except "too young to be seen alone".
-- strength 1, from where the child was: at the visit (people present) means seen; "at
-  school", "at her dad's" means not seen.
+  not seen alone because he was asleep": seen yes), except "too young to be seen alone";
+  seen with a parent ("Tyler was seen with his dad") means not seen alone.
+- strength 1.5, where the child was said to be: "at school", "at her dad's", "in hospital"
+  means not seen; strength 1, the people present: a child at the visit was seen.
 
 The strongest statements decide; statements of the same strength that disagree leave the
 field null for the worker to answer. Nothing else is filled in: unsaid stays null."""
@@ -28,17 +30,18 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from models.draft import CHILD_FIELDS, ChildVisit, Evidence, Person
-from pipeline.drafting.children import GROUP_WORDS, Children
+from pipeline.drafting.children import Children
+from pipeline.drafting.field_clauses import negated, seen_with_adult
+from pipeline.drafting.form_answers import form_answers
 from pipeline.drafting.people import People
+from pipeline.drafting.phrase_about import ROOMS, PhraseAbout
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
 
-SAID, FOLLOWS, WHERE = 3, 2, 1
-_VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
-          "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been"}
-_ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots"}
-_WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
-_CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
+SAID, FOLLOWS, AWAY, WHERE = 3, 2, 1.5, 1  # where the child was, said of them, beats a list of who was there
+_STAYED = {"stayed", "stays", "remained", "sat", "was", "were", "stuck"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+_PLANS = {"going", "plan", "plans", "planned", "arrange", "arranged", "hope", "aim", "need", "needs", "is", "are"}
 
 
 @dataclass(frozen=True)
@@ -96,24 +99,38 @@ class _Sentence:
         self.index, self.sentence, self.rules, self.finder = index, sentence, rules, finder
         self.people, self.children = people, children
         self.span = sentence.span
+        self.who = PhraseAbout(sentence.span, people, children)
         self.found: list[_Said] = []
+        self.said_at: list[tuple[int, str, bool]] = []  # (end of the phrase, field, value) in order
 
     def statements(self) -> list[_Said]:
         if not len(self.children):
             return []
-        if self._form_answers():
-            return self.found  # a sentence dictated as a form says nothing else
+        answers = form_answers(self.span, self.sentence.text, self.children)
+        if answers is not None:  # a sentence dictated as a form says nothing else
+            for child, field, value in answers:
+                self._add(child, field, value, SAID)
+            return self.found
         alone_not = self._each("seen_alone", "not", False, seen_follows=True)
         too_young = self._each("seen_alone", "too_young", False, seen_follows=False, skip=alone_not)
-        self._each("seen_alone", "seen", True, seen_follows=True, skip=alone_not + too_young)
+        alone = self._each("seen_alone", "seen", True, seen_follows=True, skip=alone_not + too_young)
         room_not = self._each("bedroom", "not", False, rooms=True)
-        self._each("bedroom", "seen", True, rooms=True, skip=room_not)
+        room_not += self._elided_rooms(room_not)
+        room_seen = self._each("bedroom", "seen", True, rooms=True, skip=room_not)
         self._each("bedroom", "described", True, rooms=True, skip=room_not)
-        seen_not = self._each("child_seen", "not", False)
-        self._each("child_seen", "seen", True, skip=seen_not)
+        # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides
+        # that; "I did not see her bedroom" is about the room
+        said = alone_not + too_young + alone + room_not + room_seen
+        seen_not = self._each("child_seen", "not", False, skip=said)
+        seen = self._each("child_seen", "seen", True, skip=seen_not + said)
+        if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
+            for child in self.who.children_of(self._named_with_adult()):
+                self._add(child, "child_seen_alone", False, FOLLOWS)
+                self._add(child, "child_seen", True, FOLLOWS)
+        self._elided()
         for match in self._matches(self.rules["child_away"]):
-            for child in self._subject_of_was(match):
-                self._add(child, "child_seen", False, WHERE)
+            for child in self.who.subject_of_was(match):
+                self._add(child, "child_seen", False, AWAY)
         return self.found
 
     # -- phrases ---------------------------------------------------------------------------
@@ -135,144 +152,87 @@ class _Sentence:
         for match in self._matches(self.rules[group][name]):
             if any(match.start < other.end and other.start < match.end for other in skip):
                 continue
-            about = self._room_owners(match) if rooms else self._about(match)
+            said = value
+            verb = PhraseAbout.verb_of(match)
+            if name == "seen" and verb is not None and self.people.parsed and _later(verb):
+                continue  # "Worker will see Tyler alone at school next week": not this visit
+            if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
+                said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
+            about = self.who.room_owners(match) if rooms else self.who.about(match)
             for child in about:
-                self._add(child, field, value, SAID)
+                self._add(child, field, said, SAID)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
+            if about:
+                self.said_at.append((match.end, field, said))
+            if group == "child_seen" and said and verb is not None and self.people.parsed:
+                arguments = self.who.people_arguments(verb) or []
+                for child in self.who.children_of(seen_with_adult(arguments, verb, self.people)):
+                    self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
 
-    def _form_answers(self) -> bool:
-        answers = [(field, m) for field, pattern in self.rules["form"].items()
-                   for m in pattern.finditer(self.sentence.text)]
-        if not answers:
-            return False
-        mentioned = self.children.mentioned_in(self.span)
-        about = mentioned[:1] if len(mentioned) <= 1 or not self._starts_with_group() else mentioned
-        for field, m in answers:
-            for child in about:
-                self._add(child, field, m.group(m.lastindex).lower() == "yes", SAID)
-        return True
+    def _elided_rooms(self, rooms: list[Span]) -> list[Span]:
+        """'Worker did not see Kayla's bedroom, and did not see Jayden's or Summer's either':
+        the owners named after a room was spoken of."""
+        if not rooms and not any(t.lower_ in ROOMS for t in self.span):
+            return []
+        used = []
+        for match in self._matches(self.rules["bedroom"]["elided_not"]):
+            owners = [t.nbor(-1) for t in match if t.lower_ in ("'s", "’s") and t.i > 0]
+            for child in self.who.children_of(owners):
+                self._add(child, "bedroom_seen", False, SAID)
+            used.append(match)
+        return used
 
-    def _starts_with_group(self) -> bool:
-        return self.span[0].lower_ in GROUP_WORDS
+    def _elided(self) -> None:
+        """'Ava was seen alone but Leo was not': a child named again with the verb left out
+        gets the field of the statement before it in the sentence ('not': no; 'same':
+        as said)."""
+        if not self.said_at:
+            return
+        for name, value in (("not", False), ("same", None), ("contrast", "other")):
+            for match in self._matches(self.rules["elided"][name]):
+                before = [s for s in self.said_at if s[0] <= match.start]
+                if not before:
+                    continue
+                _, field, said = before[-1]
+                who = [t for t in match if t.i in self.people.name_of or self.children.in_group(t)
+                       or t.i in self.people.roles or t.lower_ in self.people.lex.pronouns]
+                answer = said if value is None else (not said) if value == "other" else value
+                for child in self.who.children_of(who[:1]):
+                    self._add(child, field, answer, SAID)
+                    if field == "child_seen_alone":
+                        self._add(child, "child_seen", True, FOLLOWS)
+
+    def _named_with_adult(self) -> list[Token]:
+        """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult."""
+        doc, found = self.span.doc, []
+        for token in self.span[:-2]:
+            at = token.i + 1
+            if at < self.span.end - 1 and doc[at].lower_ in _STAYED:
+                at += 1  # "and Mollie stayed with mum"
+            if token.i in self.people.name_of and doc[at].lower_ == "with" and at + 1 < self.span.end:
+                nxt = doc[at + 1]
+                if nxt.lower_ in ("his", "her", "their") and at + 2 < self.span.end:
+                    nxt = doc[at + 2]
+                ref = self.people.ref(nxt)
+                if ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child:
+                    found.append(token)
+        return found
 
     def _add(self, child: int, field: str, value: bool, strength: int) -> None:
         self.found.append(_Said(child, field, value, strength, self.index))
 
-    # -- who a phrase is about -------------------------------------------------------------
-    def _about(self, match: Span) -> list[int]:
-        # the verb nearest the end ("I saw the bedrooms and spoke to Lily alone": spoke)
-        verb = next((t for t in reversed(match) if t.lower_ in _VERBS), None)
-        arguments = self._arguments(verb) if self.people.parsed and verb is not None else None
-        if arguments is not None:
-            return self._children_of(arguments)
-        return self._in_chunk(match)
 
-    def _arguments(self, verb: Token) -> list[Token] | None:
-        """The people a verb of seeing or speaking is about; None when the parse gives none."""
-        # a misparse can hang the subject on the auxiliary ("Kayden and Lacey were each spoken to")
-        heads = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-        found = [c for h in heads for c in h.children if c.dep_ == "nsubjpass"]
-        subject = next((c for h in heads for c in h.children if c.dep_ == "nsubj"), None)
-        if not found and subject is not None and not self._is_worker(subject):
-            found = [subject]
-        if not found:
-            found = self._objects(verb)
-        current = verb
-        for _ in range(3):  # "Ella did not want to talk to me on her own": Ella
-            if found or current.dep_ not in ("xcomp", "acomp", "conj") or current.head.i == current.i:
-                break
-            current = current.head
-            found = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass") and not self._is_worker(c)]
-        return found or None
-
-    def _objects(self, verb: Token) -> list[Token]:
-        found = []
-        for child in verb.children:
-            if child.dep_ in ("dobj", "dative"):
-                if child.lower_ in ("chat", "time", "look", "word"):  # "had a chat with Jayden"
-                    found += [g for p in child.children if p.dep_ == "prep" and p.lower_ in ("with", "at")
-                              for g in p.children if g.dep_ == "pobj"]
-                elif not self._is_worker(child):
-                    found.append(child)
-            elif child.dep_ == "prep" and child.lower_ in ("to", "with"):
-                found += [g for g in child.children if g.dep_ == "pobj" and not self._is_worker(g)]
-        return found
-
-    def _is_worker(self, token: Token) -> bool:
-        if token.lower_ in _WORKER_WORDS:
+def _later(verb: Token) -> bool:
+    """A plan, not this visit: 'will see Tyler alone', 'Harley to be seen at school tomorrow'."""
+    for current in (verb, verb.head):
+        aux = [c.lower_ for c in current.children if c.dep_ in ("aux", "auxpass")]
+        if any(a in _FUTURE_AUX for a in aux):
             return True
-        ref = self.people.ref(token)
-        return ref is not None and ref.kind in ("worker", "professional")
-
-    def _children_of(self, tokens: list[Token]) -> list[int]:
-        found: list[int] = []
-        for token in tokens:
-            # conjuncts, and a word the parser hung on them as a compound ("Skye and the baby sleep")
-            words = [token] + list(token.conjuncts)
-            words += [c for w in words for c in w.children if c.dep_ == "compound"]
-            for t in words:
-                if any(c.lower_ in GROUP_WORDS for c in t.children) and t.lower_ not in ("them", "they"):
-                    meant = self.children.group_before(t)  # "neither child", "each of them"
-                elif t.lower_ in GROUP_WORDS:
-                    meant = self.children.group_before(t)
-                else:
-                    meant = self.children.meant_by(t)
-                found += [i for i in meant if i not in found]
-        return found
-
-    def _room_owners(self, match: Span) -> list[int]:
-        """Whose room: its owner ('his room', "Lacey's room or Mason's"), who shares or sleeps
-        in it ('the bedroom they share'), else the children the sentence says were in it."""
-        room = next((t for t in match if t.lower_ in _ROOMS), None)
-        owners: list[int] = []
-        if room is not None and self.people.parsed:
-            for child in room.children:
-                if child.dep_ == "poss":
-                    owners += self._children_of([child])
-                elif child.dep_ == "relcl":
-                    sharers = [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
-                    sharers += [g for p in child.children if p.dep_ == "prep" and p.lower_ == "with"
-                                for g in p.children if g.dep_ == "pobj"]
-                    owners += self._children_of(sharers)
-            for t in self.span.doc[room.i + 1:self.span.end]:
-                if t.lower_ in ("'s", "’s") and t.i > 0:
-                    owners += self.children.meant_by(t.nbor(-1))  # "Lacey's room or Mason's"
-                if t.lower_ in (",", ";", "but", "which", "where"):
-                    break
-        elif room is not None:
-            owners = self._in_chunk(match)
-        owners = list(dict.fromkeys(owners))
-        if owners:
-            return owners
-        about = self._about(match)
-        if about:
-            return about
-        everyone = self.children.everyone
-        return everyone if room is None or room.lower_.endswith("s") or len(everyone) == 1 else []
-
-    def _in_chunk(self, match: Span) -> list[int]:
-        """The children named in the part of the sentence the phrase is in; the only child of
-        the visit when none is named there."""
-        start, end = match.start, match.end
-        while start > self.span.start and self.span.doc[start - 1].lower_ not in _CHUNK_BREAKS:
-            start -= 1
-        while end < self.span.end and self.span.doc[end].lower_ not in _CHUNK_BREAKS:
-            end += 1
-        found = self.children.mentioned_in(self.span.doc[start:end])
-        if found:
-            return found
-        everyone = self.children.everyone
-        return everyone if len(everyone) == 1 else []
-
-    def _subject_of_was(self, match: Span) -> list[int]:
-        verb = match[0]
-        if self.people.parsed:
-            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not subjects and verb.dep_ in ("aux", "auxpass"):  # "were staying with"
-                subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if subjects:
-                return self._children_of(subjects)
-        return self._in_chunk(match)
+        if "to" in aux and (current.dep_ == "ROOT" or current.head.lower_ in _PLANS):
+            return True
+        if current.dep_ not in ("xcomp", "conj"):
+            break
+    return False

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.drafting.doc_views import parser_sentences, sentence_of
+from pipeline.drafting.groups import GroupPhrase, group_at
 from pipeline.drafting.people import People, PersonRef
 
 BABY_WORDS = {"baby", "newborn", "infant", "toddler"}
@@ -50,6 +51,7 @@ class Children:
         self.children: list[VisitChild] = []
         self._index: dict[str, int] = {}
         self._unnamed_heads: dict[int, int] = {}  # role word -> the unnamed child it names
+        self._group_at: dict[int, GroupPhrase] = group_at(doc)  # every word of a group phrase -> the phrase
         self._find_named()
         self._find_unnamed()
 
@@ -139,10 +141,17 @@ class Children:
         if i in people.name_of:
             index = self._index.get(people.named_ref(people.name_of[i]).key)
             return [index] if index is not None else []
+        group = self._group_at.get(i)
+        if group is not None:
+            return self._in_group(group, token)
         head = i if i in people.roles else people.phrase_head.get(i)
         if head is not None:
             return self._by_role(head)
         low = token.lower_
+        if self.parsed and token.dep_ == "poss" and low in people.lex.pronouns:
+            bound = self._bound_to_subject(token, people.lex.pronouns[low])
+            if bound:
+                return bound  # "The eldest was seen alone in her bedroom": her is the eldest
         if low in ("who", "whom"):  # "Daniel, who was seen alone": the parse's noun, else the word before
             before = i - 2 if i >= 2 and self.doc[i - 1].text == "," else i - 1
             heads = [token.head.head.i] if self.parsed and token.head.dep_ == "relcl" else []
@@ -155,11 +164,38 @@ class Children:
         if low in _PLURAL_PRONOUNS:
             return self.group_before(token)
         if low in GROUP_WORDS:
+            if self.parsed and token.dep_ in ("det", "predet", "preconj", "cc", "advmod") and \
+                    not self._names_people(token.head):
+                return []  # "either bedroom", "all day": not children
             return self.group_before(token)
         if low in people.lex.pronouns:
             found = self.of_ref(people.ref(token))
             return found or self._nearest_child(token, people.lex.pronouns[low])
         return []
+
+    def _bound_to_subject(self, token: Token, gender: str) -> list[int]:
+        """A possessive in a clause whose subject is a child of the visit (named or by a
+        group phrase) means that subject when number and gender fit."""
+        verb = token.head
+        for _ in range(6):
+            if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.i == token.i or subject.lower_ in self.people.lex.pronouns:
+            return []
+        if not (subject.i in self.people.name_of or subject.i in self._group_at or subject.i in self.people.roles):
+            return []
+        meant = self.meant_by(subject)
+        if gender == "plural":
+            return meant if len(meant) >= 2 else []
+        fits = len(meant) == 1 and self.children[meant[0]].gender in (gender, None)
+        return meant if fits else []
+
+    def _names_people(self, token: Token) -> bool:
+        i = token.i
+        return i in self.people.name_of or i in self.people.roles or i in self._group_at \
+            or token.lower_ in _PLURAL_PRONOUNS
 
     def _by_role(self, head: int) -> list[int]:
         if head in self._unnamed_heads:
@@ -188,6 +224,40 @@ class Children:
             return chosen if len(chosen) == 1 else []
         return self.everyone if len(self.everyone) == 1 else []
 
+    def in_group(self, token: Token) -> bool:
+        return token.i in self._group_at
+
+    def _in_group(self, group: GroupPhrase, token: Token) -> list[int]:
+        """Which children a group phrase means, from what the note says of them: 'the two
+        girls' (the girls, or the girls and a child of unknown gender when that makes two),
+        'the older two' (by age), 'both of them' (the children named together just before).
+        [] when it cannot be told: the worker answers."""
+        pool = self.group_before(self.doc[group.start]) if group.recent else self.everyone
+        if group.twins:
+            pool = [i for i in self._twins() if i in pool]
+        if group.count is not None and len(pool) > group.count:
+            named_apart = set(self.mentioned_in(sentence_of(token), named_only=True, skip_groups=True))
+            rest = [i for i in pool if i not in named_apart]  # "both boys ..., and Reece was seen with dad"
+            pool = rest if len(rest) >= group.count else pool
+        if group.gender is not None:
+            known = [i for i in pool if self.children[i].gender == group.gender]
+            unknown = [i for i in pool if self.children[i].gender is None]
+            wanted = group.count or (1 if group.singular else 2)  # a plural is at least two
+            other = any(self.children[i].gender not in (None, group.gender) for i in pool)
+            if len(known) >= wanted:
+                pool = known
+            elif known or other or group.count == len(unknown):
+                pool = known + unknown  # the girls whose gender the note does not say
+            else:
+                return []  # nobody's gender is said: "the girls" cannot be told apart
+        if group.order is not None:
+            if any(self.children[i].age is None for i in pool):
+                return pool if len(pool) == (group.count or 0) else []
+            pool = sorted(pool, key=lambda i: self.children[i].age, reverse=group.order == "old")
+            size = group.count or (len(pool) - 1 if len(pool) >= 2 else len(pool))  # "the little ones"
+            return sorted(pool[:size])
+        return pool if group.count is None or len(pool) == group.count else []
+
     def _twins(self) -> list[int]:
         ages: dict[int | None, list[int]] = {}
         for i in self.everyone:
@@ -209,7 +279,11 @@ class Children:
             for t in span:
                 if t.lower_ in _PLURAL_PRONOUNS or t.lower_ in GROUP_WORDS:
                     continue
-                for index in self.meant_by(t) if (t.i in self.people.name_of or t.i in self.people.roles) else []:
+                group = self._group_at.get(t.i)
+                named = t.i in self.people.name_of or t.i in self.people.roles
+                if group is not None and (group.recent or group.start != t.i):
+                    continue  # a group said again, or one word of a group: its first word speaks for it
+                for index in self.meant_by(t) if named or group is not None else []:
                     if index not in found:
                         found.append(index)
             if len(found) >= 2:
@@ -231,16 +305,27 @@ class Children:
                     return found
         return []
 
-    def mentioned_in(self, span: Span, *, named_only: bool = False) -> list[int]:
-        """Every child a word of the span means, in order (named_only: by name or role word,
-        not by a pronoun)."""
+    def mentioned_in(self, span: Span, *, named_only: bool = False, skip_groups: bool = False) -> list[int]:
+        """Every child a word of the span means, in order (named_only: by name, role word or
+        group phrase, not by a pronoun; skip_groups: not by a group phrase either)."""
         found: list[int] = []
+        for _, indices in self.mentions(span, named_only=named_only, skip_groups=skip_groups):
+            found += [i for i in indices if i not in found]
+        return found
+
+    def mentions(self, span: Span, *, named_only: bool = False,
+                 skip_groups: bool = False) -> list[tuple[int, list[int]]]:
+        """(word, the children it means) for each mention of children in the span, in order."""
+        found: list[tuple[int, list[int]]] = []
         for token in span:
-            if token.i in self.people.phrase_head:
+            group = self._group_at.get(token.i)
+            if group is not None and (skip_groups or group.start != token.i):
+                continue  # one group phrase is one mention
+            if group is None and token.i in self.people.phrase_head:
                 continue  # one role phrase is one mention
-            if named_only and token.i not in self.people.name_of and token.i not in self.people.roles:
+            if named_only and group is None and token.i not in self.people.name_of and token.i not in self.people.roles:
                 continue
-            for index in self.meant_by(token):
-                if index not in found:
-                    found.append(index)
+            indices = self.meant_by(token)
+            if indices:
+                found.append((token.i, indices))
         return found

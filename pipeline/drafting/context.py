@@ -63,6 +63,7 @@ class _Rules:
     hypothetical_modals: frozenset[str]
     concern_words: frozenset[str]
     discussion: re.Pattern
+    not_household: re.Pattern
 
 
 @lru_cache
@@ -84,6 +85,7 @@ def _rules() -> _Rules:
         hypothetical_marks=frozenset(data["hypothetical_marks"]),
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
+        not_household=compiled(data["not_household"]),
     )
 
 
@@ -160,6 +162,9 @@ def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
             head = current.head
             if head.lower_ in rules.denial_verbs:
                 return True  # "she denied that she drinks"
+            if dep == "relcl" and (head.lower_ in rules.negating_subjects or
+                                   any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)):
+                return True  # "there is nobody who hurts her", "no one who drinks"
             return head.lower_ in _OPINION_VERBS and any(c.dep_ == "neg" for c in head.children)
         current = current.head
     return False
@@ -205,12 +210,25 @@ def clause_head(token: Token) -> Token:
 
 
 def _clause_text(token: Token) -> str:
+    """The words of the factor word's own clause: its head's subtree without the clauses
+    joined to it that hold other verbs ("Shannon has multiple sclerosis and ... can no
+    longer manage the stairs": 'no longer' is about the stairs)."""
     head = clause_head(token)
     cache = clause_texts(token.doc)
-    text = cache.get(head.i)
+    joined = [c for c in head.children if _own_clause(c)]
+    holder = next((c.i for c in joined if c.left_edge.i <= token.i <= c.right_edge.i), -1)
+    key = (head.i, holder)  # factor words in the same part of a clause share its text
+    text = cache.get(key)
     if text is None:
-        text = cache[head.i] = " ".join(t.text for t in head.subtree)
+        cut = {t.i for c in joined if c.i != holder for t in c.subtree}
+        text = cache[key] = " ".join(t.text for t in head.subtree if t.i not in cut)
     return text
+
+
+def _own_clause(token: Token) -> bool:
+    """A verb joined on with 'and'/'but' (or none): another thing said. Not a 'when'/'since'
+    clause, which says when the factor's own clause holds ("when he was younger")."""
+    return token.dep_ in ("conj", "parataxis") and token.tag_.startswith("VB")
 
 
 def _hypothetical(token: Token, rules: _Rules) -> bool:
@@ -250,3 +268,24 @@ def _hypothetical_by_words(span: Span, rules: _Rules) -> bool:
     window = [t.lower_ for t in span.doc[max(sent.start, span.start - 8):span.start]]
     return any(w in rules.hypothetical_marks for w in window) or \
         any(w in rules.hypothetical_modals for w in window[-3:])
+
+
+def lives_elsewhere(sentence: Span, person_key: str, ref_of) -> bool:
+    """Does the sentence say this person lives apart from the child ("dad lives in Cardiff",
+    "has not seen them for a year")? ``ref_of`` maps a token to its person (People.ref)."""
+    pattern = _rules().not_household
+    text, offset = sentence.text, sentence.start_char
+    for found in pattern.finditer(text):
+        words = sentence.doc.char_span(offset + found.start(), offset + found.end(), alignment_mode="expand")
+        if words is None:
+            continue
+        verb = words[0]
+        for _ in range(4):  # the subject of the verb, or of the verb it is joined to
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None or verb.dep_ not in ("conj", "xcomp", "aux") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        ref = ref_of(subject) if subject is not None else None
+        if ref is not None and ref.key == person_key:
+            return True
+    return False

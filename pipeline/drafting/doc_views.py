@@ -42,9 +42,9 @@ def token_table(doc: Doc) -> TokenTable:
     return _cached(doc, "casenote_tokens", build)
 
 
-def clause_texts(doc: Doc) -> dict[int, str]:
-    """Text of each clause asked about so far, by the index of its head word (context.py
-    fills it: several factor words often share a clause)."""
+def clause_texts(doc: Doc) -> dict[tuple[int, int], str]:
+    """Text of each clause asked about so far, by the index of its head word and of the
+    factor word in it (context.py fills it: several factor words often share a clause)."""
     return _cached(doc, "casenote_clause_text", dict)
 
 

@@ -22,6 +22,8 @@ from spacy.tokens import Span
 from models.cin_codes import census_rule_problems, family_of
 from models.draft import FactorSuggestion
 from pipeline.drafting.children import Children
+from pipeline.drafting.context import clause_head
+from pipeline.drafting.doc_views import sentence_of
 from pipeline.drafting.people import PersonRef
 from pipeline.drafting.sentences import NoteSentence
 
@@ -82,12 +84,32 @@ def _nearest(span, named: list[int], children: Children, sentence) -> int:
     return min(named, key=lambda i: (distance[i], named.index(i)))
 
 
+def statement_part(span: Span) -> tuple[int, int]:
+    """The part of its sentence a word is in: between semicolons, and with a parse, its clause
+    ("...are the main worry; there are no concerns for Kobe or Reece")."""
+    sentence = sentence_of(span)
+    start = next((t.i + 1 for t in reversed(sentence.doc[sentence.start:span.start]) if t.text == ";"),
+                 sentence.start)
+    end = next((t.i for t in sentence.doc[span.end:sentence.end] if t.text == ";"), sentence.end)
+    if span.doc.has_annotation("DEP"):
+        head = clause_head(span.root)
+        inside = [t.i for t in head.subtree if start <= t.i < end]
+        if inside:
+            return min(inside), max(inside) + 1
+    return start, end
+
+
 def children_with_no_factors(mentions: list[Mention], others: list[FactorSuggestion],
                              children: Children, sentences: list[NoteSentence]) -> list[str]:
-    """The children a 'no concerns' statement holds for, less any child with another factor."""
+    """The children a 'no concerns' statement holds for (those named in its part of the
+    sentence, else every child), less any child with another factor."""
     said_for: list[int] = []
     for mention in mentions:
-        named = children.mentioned_in(sentences[mention.sentence].span)
+        span = sentences[mention.sentence].span
+        if mention.span is not None:
+            start, end = statement_part(mention.span)
+            span = span.doc[start:end]
+        named = children.mentioned_in(span)
         said_for += [i for i in (named or children.everyone) if i not in said_for]
     with_factors = {name for suggestion in others for name in suggestion.children}
     return [name for name in children.names(said_for) if name not in with_factors]

@@ -27,6 +27,7 @@ class Term(BaseModel):
     verb: bool = False  # with a parse: only when the word is used as a verb ("drinks" not "a drink")
     victim: VictimRule | None = None
     owner_inside: bool = False  # the person named inside the match is whose it is ("reported Keira missing")
+    support: bool = False  # counts only beside another term of the family in its sentence, as that one's
 
     @model_validator(mode="after")
     def _one_source(self) -> "Term":
@@ -63,6 +64,7 @@ class CompiledTerm(BaseModel, arbitrary_types_allowed=True):
     verb: bool
     victim: VictimRule | None
     owner_inside: bool = False
+    support: bool = False
     index: int
 
 
@@ -101,7 +103,8 @@ def load_factor_rules(directory: Path = FACTOR_DIR) -> tuple[CompiledFamily, ...
             source = term.regex if term.regex is not None else shared[term.lexicon]
             _compile(source, path.name)  # a clear error for a bad expression
             terms.append(CompiledTerm(pattern=FastPattern(source), weight=term.weight, verb=term.verb,
-                                      victim=term.victim, owner_inside=term.owner_inside, index=index))
+                                      victim=term.victim, owner_inside=term.owner_inside, support=term.support,
+                                      index=index))
         families.append(CompiledFamily(
             rules=rules, terms=terms, exclude=[_fast(p, path.name) for p in rules.exclude],
             exclude_sentence=[_fast(p, path.name) for p in rules.exclude_sentence],

@@ -20,7 +20,7 @@ import logging
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -29,13 +29,15 @@ from models.cin_codes import NO_FACTORS, census_rule_problems, cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
 from pipeline.drafting.children import Children
-from pipeline.drafting.context import context_of, negex_marks
-from pipeline.drafting.factor_children import census_problems_per_child, children_of_factor, children_with_no_factors
+from pipeline.drafting.context import context_of, lives_elsewhere, negex_marks
+from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
+                                                statement_part)
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
-from pipeline.drafting.people import People, PersonRef
-from pipeline.drafting.doc_views import doc_text, search_text
+from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
+from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.subjects import doer_of, owner_of, victim_and_perpetrator
+from pipeline.drafting.subjects import (doer_of, doer_token, owner_of, person_of, person_of_phrase,
+                                       victim_and_perpetrator)
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ class _Mention:
     subject: Subject
     span: Span | None = None
     about: PersonRef | None = None  # whose record it concerns: the owner, or the one hurt
+    support: bool = False  # a supporting term not yet given its family's mention (resolve_support)
 
 
 def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, children: Children,
@@ -83,7 +86,8 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
             continue  # "no concerns" is itself a negation: that is what 21 looks for
         mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
         if mention is not None:
-            mentions.append(mention)
+            mentions += _each_household_adult(mention, people)
+    mentions = resolve_support(mentions)
     by_code = {code: ms for code, ms in _combine(mentions).items()
                if _confidence(ms) >= settings.factor_min_confidence}
     by_code = _general_statements_only(by_code, matches)
@@ -139,22 +143,36 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
     if _HEDGES.search(sentence):
         weight *= HEDGE_FACTOR
     base = dict(family=match.family, sentence=match.sentence, term=match.term.index, span=match.span)
+    if match.term.support:
+        return _Mention(code=None, weight=weight, subject=Subject.none, support=True, **base)
     if rules.letter_by == "none":
         code = rules.codes["any"]
         if code in ("20", NO_FACTORS):
             return _Mention(code=code, weight=weight, subject=Subject.none, **base)
         # the letter is always A; whose record it goes on: the child hurt, else the one it is about
         victim = victim_and_perpetrator(match.span, people, parsed=parsed)[0]
+        if (victim is None or not victim.likely_child) and parsed:
+            victim = person_of_phrase(match.span, people)  # "the neglect of all four children"
         about = victim if victim is not None and victim.likely_child else owner_of(match.span, people, parsed=parsed)
         return _Mention(code=code, weight=weight, subject=Subject.child, **base | {"about": about})
     if rules.letter_by == "subtype":
         return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
     if rules.letter_by == "owner":
-        inside = [people.ref(t) for t in match.span[1:]] if match.term.owner_inside else []
+        inside = _named_inside(match.span, people, parsed=parsed) if match.term.owner_inside else []
         owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None)
         if owner is None and rules.owner_is_doer:
-            owner = doer_of(match.span, people, parsed=parsed)
+            owner = _doer(match.span, people, rules.codes, parsed=parsed)
+            cared_for = [people.ref(t) for t in match.span if t.dep_ in ("dobj", "pobj", "dative")]
+            if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
+                return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
+        if owner is not None and owner.kind in ("parent_carer", "household_member") and parsed and \
+                lives_elsewhere(sentence_of(match.span), owner.key, people.ref):
+            return None  # "the children's dad lives in Cardiff and drinks": not the household's
+        if owner is not None and not owner.likely_child and set(rules.codes) == {"child"} and not rules.owner_is_doer:
+            # only a child can have it: "older men online who ask her for pictures" is hers
+            owner = next((r for t in match.span for r in [people.ref(t)] + people.alternatives(t)
+                          if r is not None and r.is_child), owner)
         return _by_person(owner, rules.codes, weight, base | {"about": owner})
     victim, perpetrator = victim_and_perpetrator(match.span, people, parsed=parsed)
     base["about"] = victim
@@ -169,6 +187,61 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         return _by_person(victim, rules.codes, weight, base)
     # perpetrator: the child is hurt; the letter says by whom
     return _by_person(perpetrator, rules.codes, weight, base, perpetrator=True)
+
+
+def _doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) -> PersonRef | None:
+    """Who does it; for a family only a child can have (7: "so she makes Jack's tea"), a
+    pronoun's most likely child when its most likely person is an adult."""
+    if not parsed:
+        return doer_of(span, people, parsed=parsed)
+    token = doer_token(span)
+    owner = person_of(token, people)
+    if owner is not None and not owner.is_child and set(codes) == {"child"} and token is not None:
+        owner = next((r for r in people.alternatives(token) if r.is_child), owner)
+    return owner
+
+
+def resolve_support(mentions: list[_Mention]) -> list[_Mention]:
+    """A supporting term ('because her mum cannot') counts as the mention of its family in
+    the same sentence, for the same person; alone it is not evidence."""
+    found = []
+    for mention in mentions:
+        if not mention.support:
+            found.append(mention)
+            continue
+        main = next((m for m in mentions if not m.support and m.sentence == mention.sentence and
+                     m.family is mention.family and m.code is not None), None)
+        if main is not None:
+            found.append(replace(mention, code=main.code, subject=main.subject, about=main.about, support=False))
+    return found
+
+
+def _named_inside(span: Span, people: People, *, parsed: bool) -> list[PersonRef | None]:
+    """The people named inside a match ("reported Keira missing"); a pronoun there is not the
+    verb's own subject ("she has reported her missing": her is not she)."""
+    subject = next((c for c in span.root.children if c.dep_ == "nsubj"), None) if parsed else None
+    subject_ref = people.ref(subject) if subject is not None else None
+    found = []
+    for token in span[1:]:
+        ref = people.ref(token)
+        if ref is not None and subject_ref is not None and ref.key == subject_ref.key:
+            ref = people.ref_other_than(token, subject_ref)
+        found.append(ref)
+    return found
+
+
+def _each_household_adult(mention: _Mention, people: People) -> list[_Mention]:
+    """'cannabis use by both adults': one mention for each kind of household adult the note
+    names (the parents and carers: B; a parent's partner, grandparent...: C)."""
+    about = mention.about
+    if about is None or about.role != HOUSEHOLD_ADULTS or mention.family.rules.letter_by != "owner":
+        return [mention]
+    codes = mention.family.rules.codes
+    found = []
+    for kind in people.household_adult_kinds() or ["parent_carer"]:
+        if kind in codes:
+            found.append(replace(mention, code=codes[kind], subject=_SUBJECT_OF_KIND[kind]))
+    return found
 
 
 def _victim_fits(rule: str | None, victim: PersonRef | None, perpetrator: PersonRef | None) -> bool:
@@ -239,14 +312,16 @@ def _combine(mentions: list[_Mention]) -> dict[str, list[_Mention]]:
 
 
 def _general_statements_only(by_code: dict[str, list[_Mention]], matches: list[_Match]) -> dict[str, list[_Mention]]:
-    """21 needs a general 'no concerns' statement, not one in a sentence about a named
-    factor ('no concerns about alcohol'). Which children it holds for, and that it never
-    stands beside another factor of the same child, is ``factor_children``'s to decide."""
+    """21 needs a general 'no concerns' statement, not one in the same part of a sentence as
+    a named factor ('no concerns about alcohol'); another part may hold one ("Kai's missing
+    episodes are the worry; there are no concerns for Kobe or Reece"). Which children it
+    holds for, and that it never stands beside another factor of the same child, is
+    ``factor_children``'s to decide."""
     statements = by_code.get(NO_FACTORS)
     if not statements:
         return by_code
-    factor_sentences = {m.sentence for m in matches if m.family.rules.family != NO_FACTORS}
-    general = [m for m in statements if m.sentence not in factor_sentences]
+    factor_parts = {statement_part(m.span) for m in matches if m.family.rules.family != NO_FACTORS}
+    general = [m for m in statements if m.span is None or statement_part(m.span) not in factor_parts]
     result = {code: ms for code, ms in by_code.items() if code != NO_FACTORS}
     if general:
         result[NO_FACTORS] = general

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 import re._parser as sre_parse
-from re._constants import AT, BRANCH, LITERAL, SUBPATTERN
+from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, SUBPATTERN
 
 _MAX_PREFIXES = 400
 _KEY = 3  # letters of a pattern's possible beginnings looked up in SearchText.word_starts
@@ -67,13 +67,13 @@ class FastPattern:
             return
         if self.required is not None and not any(w in lowered for w in self.required):
             return
-        if self.beginnings is None:  # can begin with anything: run over the whole note
+        candidates = self.possible_starts(searched)
+        if candidates is None:  # can begin with anything, or not only at a word start: the whole note
             for found in self.fast.finditer(lowered):
                 start = found.start()
                 if start == 0 or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
                     yield found.span()
             return
-        candidates = self.possible_starts(searched)
         end = 0
         for start in candidates:
             if start < end:  # inside the previous match: non-overlapping, as finditer
@@ -163,8 +163,8 @@ def _walk(items: list) -> tuple[list[str], bool]:
     """(possible literal starts, whether they cover the whole of ``items``)."""
     prefixes = [""]
     for op, value in items:
-        if op is AT:
-            continue
+        if op is AT or op is ASSERT or op is ASSERT_NOT:
+            continue  # zero-width ("(?<!will )"): the match still starts with what follows
         if op is LITERAL:
             prefixes = [p + chr(value) for p in prefixes]
             continue

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from pipeline.drafting.person_words import Lexicon, number
+from pipeline.drafting.ages import age_after, age_before, list_ages
+from pipeline.drafting.person_words import REPORTING_HEADS, Lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
 _POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
+_NAMED_CONDITIONS = {(s, w) for s in ("'s", "’s") for w in ("disease", "syndrome", "palsy", "disorder", "law")}
 _AGE_WORDS = {"who", "is", "aged", "age", "years", "year", "old", "months", "month", "weeks", ",", "("}
 
 
@@ -43,6 +45,7 @@ class Names:
         self.roles_start = {start - 1 for _, start, _ in roles.values() if start > 0}
         self._find_names(known)
         self._name_roles_and_ages()
+        self._known_people_everywhere()
         self._vote_genders()
 
     def _is_name_candidate(self, i: int, known: set[str]) -> bool:
@@ -55,13 +58,44 @@ class Names:
             return False
         if i > 0 and self.t.lower[i - 1] in _POSSESSIVES:
             return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
+        if tuple(self.t.lower[i + 1:i + 3]) in _NAMED_CONDITIONS:
+            return False  # "Crohn's disease", "Down's syndrome": a condition named after someone
+        if self._in_organisation_name(i):
+            return False  # "the Freedom Programme"
+        if i > 0 and self.t.lower[i - 1] in self.lex.animal_words:
+            return False  # "their dog Max"
         if self.parsed:
             if self.t.tag[i] not in ("NNP", "NNPS") and \
                     not (i in self.sentence_starts and self._named_here(self.t.tokens[i])):
                 return False
         elif i in self.sentence_starts:
             return False
-        return not self._is_place(self.t.tokens[i])
+        return self._listed_person(i) or not self._is_place(self.t.tokens[i])
+
+    def _in_organisation_name(self, i: int) -> bool:
+        """A run of capitalised words ending in an organisation word ('Freedom Programme')."""
+        text, lower = self.t.text, self.t.lower
+        if lower[i] in self.lex.organisation_words and i > 0 and text[i - 1][:1].isupper() and text[i - 1].isalpha():
+            return True  # "Programme" in "Freedom Programme"
+        j = i
+        while j < len(text) and text[j][:1].isupper() and text[j].isalpha():
+            if lower[j] in self.lex.organisation_words and j > i:
+                return True
+            j += 1
+        return False
+
+    def _listed_person(self, i: int) -> bool:
+        """'to see Lily, 7, and Jack, 5, at home': a name said with an age, or listed after a
+        name, is a person even where the parse takes it for a place."""
+        if age_after(self.t, i + 1) is not None:
+            return True
+        j = i - 1
+        if j < 1 or self.t.lower[j] not in (",", "and"):
+            return False
+        j -= 1
+        while j >= 0 and (self.t.tokens[j].like_num or self.t.lower[j] in (",", "(", ")")):
+            j -= 1
+        return j in self.name_of
 
     def _named_here(self, token: Token) -> bool:
         """A capitalised first word the tagger took for a common noun, but said like a name:
@@ -97,8 +131,13 @@ class Names:
                 i += 2
                 continue
             if self._is_name_candidate(i, known):
-                self.name_of[i] = text[i]
-                self.names.setdefault(text[i], NameInfo(text=text[i]))
+                end = self._hyphenated_end(i)  # "Ellie-Mae", "Tia-Lou": one name
+                key = "".join(text[i:end])
+                for j in range(i, end):
+                    self.name_of[j] = key
+                self.names.setdefault(key, NameInfo(text=key))
+                i = end
+                continue
             i += 1
         # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
         for i, word in enumerate(text):
@@ -106,13 +145,36 @@ class Names:
                     (i > 0 and lower[i - 1] == "at" or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = word
 
+    def _known_people_everywhere(self) -> None:
+        """A name known to be a child or an adult of the family is that person wherever it is
+        said, even where the parse hangs it on a noun ('the room Kyle shares', 'Ricky smokes
+        weed' parsed as compounds)."""
+        lower = self.t.lower
+        for i, word in enumerate(self.t.text):
+            name = self.names.get(word)
+            if name is None or i in self.name_of or name.kind in (None, "unknown", "professional"):
+                continue
+            token = self.t.tokens[i]
+            if token.tag_ in ("NNP", "NNPS") and not (token.dep_ == "pobj" and token.head.lower_ in self.lex.place_prepositions
+                                                      and lower[i - 1] != "at"):
+                self.name_of[i] = word
+
+    def _hyphenated_end(self, i: int) -> int:
+        """The end of a name joined by hyphens without spaces ('Ellie-Mae')."""
+        tokens, text = self.t.tokens, self.t.text
+        end = i + 1
+        while end + 1 < len(text) and text[end] == "-" and not tokens[end - 1].whitespace_ \
+                and not tokens[end].whitespace_ and text[end + 1][:1].isupper() and text[end + 1].isalpha():
+            end += 2
+        return end
+
     def _name_roles_and_ages(self) -> None:
         for i, key in sorted(self.name_of.items()):  # in order: a list inherits from its first name
             name = self.names[key]
             if name.age is None:
                 name.age = self.age_after(i + 1) if self._last_of_name(i) else None
-            if name.age is None and i >= 1 and self.t.tokens[i - 1].like_num and self._years_before(i - 1):
-                name.age = number(self.t.text[i - 1])
+            if name.age is None and self._first_of_name(i):
+                name.age = age_before(self.t, i)
             if name.role is None:
                 role_i = self._role_next_to(i)
                 if role_i is not None:
@@ -123,10 +185,18 @@ class Names:
                     name.gender = name.gender or (None if entry.get("plural") else entry.get("gender"))
             if name.role is None and self._listed_child(i):
                 name.role, name.kind = "child", "child"  # "the children Kayden, Lacey and Ruby"
+            listed_parent = self._listed_parent(i) if name.role is None else None
+            if listed_parent is not None:  # "their parents Claire and Dean"
+                name.role, name.kind = listed_parent.role, listed_parent.kind
             if name.role is None and name.age is not None and name.age < self.lex.adult_age:
                 name.role, name.kind = "child", "child"
             if name.role is None and self._lives_with(i):
                 name.role, name.kind = "carer", "parent_carer"
+        for i, key in sorted(self.name_of.items()):
+            name = self.names[key]
+            if name.kind in (None, "household_member") and name.age is None and self._cares_for_children(i):
+                name.kind = "parent_carer"  # kinship carers are the children's carers
+                name.role = name.role or "carer"
         self._ages_of_lists()
         for i, key in sorted(self.name_of.items()):
             name = self.names[key]
@@ -143,36 +213,35 @@ class Names:
         self._parents_of_parents()
 
     def _ages_of_lists(self) -> None:
-        """'Sophie and Ella, who are 12 and 9' (in turn); 'Lily and Rose, who are 9 months old'."""
-        lower, count = self.t.lower, len(self.t.lower)
-        for j in range(2, count - 2):
-            if lower[j] != "who" or lower[j + 1] != "are":
-                continue
-            values, k = [], j + 2
-            while k < count and self.t.tokens[k].like_num:
-                values.append(number(self.t.text[k]))
-                k += 2 if k + 1 < count and lower[k + 1] in ("and", ",") else 1
-            if not values or None in values:
-                continue
-            unit = lower[k] if k < count else ""
-            if unit.startswith("month"):
-                values = [v // 12 for v in values]
-            elif unit.startswith(("week", "day")):
-                values = [0 for _ in values]
-            listed, i = [], j - 1
-            while i >= 0 and lower[i] in (",", "and") or i in self.name_of:
-                if i in self.name_of and self.name_of[i] not in listed:
-                    listed.insert(0, self.name_of[i])
-                i -= 1
-            if len(values) == 1:
-                values = values * len(listed)
-            if len(listed) >= 2 and len(values) == len(listed):
-                for key, value in zip(listed, values):
-                    name = self.names[key]
-                    if name.age is None:
-                        name.age = value
-                        if name.role is None and value < self.lex.adult_age:
-                            name.role, name.kind = "child", "child"
+        """'Sophie and Ella, who are 12 and 9', 'the twins, Kai and Kobe, who are 15'."""
+        plural = {i for entry, start, end in self.roles.values() if entry.get("plural") for i in range(start, end)}
+        for key, value in list_ages(self.t, self.name_of, plural).items():
+            name = self.names[key]
+            if name.age is None:
+                name.age = value
+                if name.role is None and value < self.lex.adult_age:
+                    name.role, name.kind = "child", "child"
+
+    def _listed_parent(self, i: int) -> NameInfo | None:
+        """'their parents Claire and Dean', 'maternal grandparents Pauline and Dave': a name
+        listed after one that a plural adult role word named."""
+        j = i - 1
+        if j < 1 or self.t.lower[j] not in (",", "and"):
+            return None
+        before = self.names.get(self.name_of.get(j - 1, ""))
+        if before is None or before.kind not in ("parent_carer", "household_member") or before.role_token is None:
+            return None
+        return before if self.roles[before.role_token][0].get("plural") else None
+
+    def _cares_for_children(self, i: int) -> bool:
+        """'Pauline and Dave, who care for Ellie-Mae, Ryan and Theo': the children's carers."""
+        lower = self.t.lower
+        j = i + 1
+        while j < len(lower) and (lower[j] in (",", "and") or j in self.name_of):
+            j += 1
+        words = " ".join(lower[j:j + 4])
+        return words.startswith(("who care for", "who cares for", "who look after", "who looks after",
+                                 "who have cared for", "who has cared for"))
 
     def _listed_child(self, i: int) -> bool:
         """A name in a list after a child's name: 'the children Kayden, Lacey and Ruby'."""
@@ -197,6 +266,8 @@ class Names:
                 continue
             role, start, _ = entry
             owner = self.t.lower[start - 1] if start > 0 else ""
+            if owner == "," or owner == "the" and start > 1 and self.t.lower[start - 2] == ",":
+                continue  # "Kai and Kobe, the twins,": the list named again, not its parent's children
             if not (role.get("plural") or owner in ("her", "his", "their")):
                 continue
             if any(j in self.name_of and self.names[self.name_of[j]].age is not None for j in range(i + 1, start)):
@@ -236,6 +307,9 @@ class Names:
     def _last_of_name(self, i: int) -> bool:
         return self.name_of.get(i + 1) != self.name_of[i]
 
+    def _first_of_name(self, i: int) -> bool:
+        return self.name_of.get(i - 1) != self.name_of[i]
+
     def _role_next_to(self, i: int) -> int | None:
         """'mum Sarah', 'Mum, Leanne', 'her partner Craig'; or 'Leanne, mum,'."""
         j = i - 1
@@ -264,26 +338,7 @@ class Names:
         return None
 
     def age_after(self, k: int) -> int | None:
-        text, lower, count = self.t.text, self.t.lower, len(self.t.text)
-        j = k
-        if j < count and text[j] in (",", "("):
-            j += 1
-        while j < count and lower[j] in ("who", "is", "was", "'s", "aged", "age", "now", "just"):
-            j += 1
-        if j < count and j - k <= 4 and self.t.tokens[j].like_num:
-            value = number(text[j])
-            nxt = lower[j + 1] if j + 1 < count else ""
-            if nxt in ("months", "month"):
-                return (value or 0) // 12  # "eighteen months" is 1
-            if nxt in ("weeks", "week", "days"):
-                return 0
-            if value is not None and value < 100 and nxt not in ("pounds", "percent", "%", "times", "o'clock", "am", "pm"):
-                return value
-        return None
-
-    def _years_before(self, j: int) -> bool:
-        return j + 2 < len(self.t.lower) and self.t.lower[j + 1] in ("year", "years") and \
-            self.t.lower[j + 2].startswith("old")
+        return age_after(self.t, k)
 
     def _visited(self, text: str) -> bool:
         """The person the visit was to: 'visit to Kayden', 'visited Amelia'."""
@@ -291,6 +346,25 @@ class Names:
                              re.IGNORECASE)
         first = parser_sentences(self.doc)[0] if len(self.doc) else None
         return bool(first is not None and pattern.search(first.text))
+
+    def _vote_reported_speakers(self) -> None:
+        """'Sophie told me her boyfriend Callum checks her phone': the first pronoun of what a
+        named speaker reports, before anyone else is named, is the speaker."""
+        for i, key in list(self.name_of.items()):
+            token = self.t.tokens[i]
+            if token.dep_ != "nsubj" or token.head.lower_ not in REPORTING_HEADS:
+                continue
+            said = next((c for c in token.head.children if c.dep_ == "ccomp"), None)
+            if said is None:
+                continue
+            for j in range(said.left_edge.i, said.right_edge.i + 1):
+                if j in self.name_of or j in self.roles:
+                    break  # someone else is named first: the pronoun may be theirs
+                gender = self.lex.pronouns.get(self.t.lower[j])
+                if gender in ("f", "m") and self.t.tokens[j].dep_ in ("nsubj", "nsubjpass", "poss"):
+                    votes = self.names[key].votes
+                    votes[gender] = votes.get(gender, 0) + 1
+                    break
 
     def _vote_genders(self) -> None:
         """'Kayden said he...' / 'Kayden showed me his room': a name's gender from its pronouns."""
@@ -314,6 +388,8 @@ class Names:
                     votes = self.names[key].votes
                     votes[gender] = votes.get(gender, 0) + 1
                     break
+        if self.parsed:
+            self._vote_reported_speakers()
         for i, key in self.name_of.items():  # "Leanne, her partner Darren": Leanne is a she
             j = i + 1
             if j + 1 < len(self.t.lower) and self.t.lower[j] == "," and j + 1 in self.roles_start:

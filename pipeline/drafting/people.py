@@ -10,13 +10,14 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.drafting.ages import age_before
 from pipeline.drafting.names import NameInfo, Names
-from pipeline.drafting.person_words import WORKER, PersonRef, lexicon, number
+from pipeline.drafting.person_words import REPORTING_HEADS, WORKER, PersonRef, lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
 
-REPORTING_HEADS = {"said", "says", "say", "told", "tells", "tell", "explained", "reported", "stated",
-                   "shared", "disclosed", "admitted", "denied", "confirmed", "thinks", "thought", "feels",
-                   "felt", "believes", "believed", "knows", "added", "accepted", "agreed", "worries"}
+
+
+HOUSEHOLD_ADULTS = "household adults"  # the role of "both adults", "the adults" (data/people.yaml)
 
 
 class People:
@@ -68,6 +69,10 @@ class People:
                 found.append((token, ref))
         return found
 
+    def alternatives(self, token: Token) -> list[PersonRef]:
+        """Whom a pronoun may mean, most likely first ([] for other words)."""
+        return list(self._alternatives.get(token.i, []))
+
     def ref_other_than(self, token: Token, other: PersonRef) -> PersonRef | None:
         """A pronoun's next most likely person when the first cannot be right
         ('her cousin touched her': the one touched is not the cousin)."""
@@ -75,6 +80,17 @@ class People:
             ref = self.ref(token)
             return ref if ref is not None and ref.key != other.key else None
         return next((r for r in self._alternatives[token.i] if r.key != other.key), None)
+
+    def household_adult_kinds(self) -> list[str]:
+        """The kinds of household adult the note names ("mum Stacey and her partner Ricky":
+        parent_carer and household_member), for "both adults"."""
+        kinds: list[str] = []
+        refs = [self.named_ref(key) for key in self.names] + [self._role_ref(head) for head in self.roles]
+        for ref in refs:
+            if ref.kind in ("parent_carer", "household_member") and not ref.is_child and \
+                    ref.role != HOUSEHOLD_ADULTS and ref.kind not in kinds:
+                kinds.append(ref.kind)
+        return kinds
 
     def role_at(self, token: Token) -> PersonRef | None:
         """The role word itself, even where it modifies a noun ("partner drinks")."""
@@ -116,14 +132,14 @@ class People:
         role, kind = entry["role"], entry["kind"]
         gender = "plural" if entry.get("plural") else entry.get("gender")
         age = self._names.age_after(i + 1)
-        lower = self.t.lower
-        if age is None and start >= 3 and lower[start - 1].startswith("old") \
-                and lower[start - 2] in ("year", "years") and self.t.tokens[start - 3].like_num:
-            age = number(self.t.text[start - 3])  # "her 15 year old cousin"
+        if age is None:
+            age = age_before(self.t, start)  # "her 15 year old cousin"
         if role == "partner":
             owner = self._owner_of(self.t.tokens[i], start)
             if owner is not None and owner.is_child:
                 kind = "another_child" if age is not None and age < self.lex.adult_age else "adult"
+        elif role in ("mother", "father") and self._parent_of_parent_listed(i, start):
+            role, kind = "grandparent", "household_member"  # "dad Jamie and his mum": the children's nan
         if age is not None and kind in ("child", "household_member") and age >= self.lex.adult_age:
             kind = "household_member"
         if role == "sibling" and self._has_word_before(start, {"adult"}):
@@ -140,9 +156,9 @@ class People:
             if named is not None:
                 holders.append(named)
             for holder in holders:
-                for child in holder.children:
-                    if child.dep_ == "poss" and child.i != token.i:
-                        return self.ref(child)
+                owners = [c for c in holder.children if c.dep_ == "poss" and c.i != token.i]
+                if owners:  # "her dad's girlfriend": the nearest one, dad
+                    return self.ref(max(owners, key=lambda c: c.i))
             return None
         if start > 0:
             before = self.t.tokens[start - 1]
@@ -150,6 +166,17 @@ class People:
                 return self.ref(self.t.tokens[start - 2])
             return self.ref(before)
         return None
+
+    def _parent_of_parent_listed(self, i: int, start: int) -> bool:
+        """'dad Jamie and his mum': a mum listed with a parent, whose 'his' is that parent."""
+        if not self.parsed or start == 0 or self.t.lower[start - 1] not in ("his", "her"):
+            return False
+        token = self.t.tokens[i]
+        if token.dep_ not in ("conj", "appos") or token.head.i == token.i:
+            return False
+        listed = self.ref(token.head)
+        return listed is not None and listed.kind == "parent_carer" and listed.role in ("mother", "father", "parent") \
+            and self.lex.pronouns.get(self.t.lower[start - 1]) == listed.gender
 
     def _has_word_before(self, start: int, words: set[str]) -> bool:
         return any(self.t.lower[j] in words for j in range(max(0, start - 2), start))
@@ -191,7 +218,8 @@ class People:
                     opens = not seen_person and token.dep_ in ("nsubj", "nsubjpass") if self.parsed \
                         else not seen_person
                     ranked = self._antecedents(token, gender, history, sent)
-                    if opens and topic is not None and self._fits(self._gendered(topic), gender, exact=True):
+                    if opens and topic is not None and (self._fits(self._gendered(topic), gender, exact=True) or
+                                                        self._speaker_goes_on(topic, token, sent, gender)):
                         ranked = [topic] + [r for r in ranked if r != topic]
                     ref = ranked[0] if ranked else None
                     self.resolved[token.i] = ref
@@ -208,6 +236,18 @@ class People:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+
+    def _speaker_goes_on(self, topic: PersonRef, pronoun: Token, sent: Span, gender: str) -> bool:
+        """'Kayla said Ricky smokes weed ... She said she has to get Jayden and Summer their tea':
+        a named speaker of unknown gender goes on speaking when the next sentence opens with
+        a pronoun saying something."""
+        if not self.parsed or topic.name is None or self._gendered(topic).gender is not None:
+            return False
+        if gender not in ("f", "m") or pronoun.head.lower_ not in REPORTING_HEADS:
+            return False
+        before = parser_sentences(self.doc)
+        k = next((n for n, s in enumerate(before) if s.start == sent.start), 0)
+        return k > 0 and before[k - 1].root.lower_ in REPORTING_HEADS
 
     def _topic(self, sent: Span) -> PersonRef | None:
         """The subject of a sentence's main verb: 'Kacey said she ran away' -> Kacey."""
@@ -248,6 +288,8 @@ class People:
             if speaker is not None and fits(speaker):
                 first = [speaker]
         same_verb_subject = self._same_clause_subject(token) if self.parsed else None
+        subject_ref = self.ref(same_verb_subject) if same_verb_subject is not None else None
+        subject_key = subject_ref.key if subject_ref is not None else None  # "boyfriend Steve hits him": not Steve
         window_start = sent.start
         candidates = []
         for back, (mention, ref) in enumerate(reversed(history)):
@@ -255,7 +297,7 @@ class People:
                 break
             if not fits(ref):
                 continue
-            if same_verb_subject is not None and mention.i == same_verb_subject.i:
+            if same_verb_subject is not None and (mention.i == same_verb_subject.i or ref.key == subject_key):
                 continue  # 'Dean hit him': him is not Dean
             candidates.append(ref)
         # someone known to be 'she' beats a role word of unknown gender mentioned later
@@ -268,10 +310,15 @@ class People:
         return ranked
 
     def _governing_subject(self, token: Token) -> PersonRef | None:
-        """'Mum said she...': the subject of the reporting verb above the pronoun's clause."""
-        if token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+        """'Mum said she...': the subject of the reporting verb above the pronoun's clause.
+        Also an object there: 'Logan said ... Steve hits him' (him: Logan), unless the
+        speaker is the subject of that clause."""
+        if token.dep_ not in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "dative"):
             return None
-        verb = token.head if token.dep_ != "poss" else token.head.head
+        verb = token.head if token.dep_ not in ("poss", "pobj") else token.head.head
+        if token.dep_ == "poss" and self._own_subject_fits(verb, token):
+            return None  # "Maryam said Aisha has been cutting her arms": Aisha's arms
+        own_verb = verb
         while verb.dep_ in ("conj", "xcomp") and verb.head != verb:
             verb = verb.head
         if verb.dep_ not in ("ccomp",) or verb.head.lower_ not in REPORTING_HEADS:
@@ -279,9 +326,44 @@ class People:
         for child in verb.head.children:
             if child.dep_ == "nsubj" and child.i < token.i:
                 ref = self.ref(child)
-                if ref is not None and ref.kind not in ("worker",):
-                    return ref
+                if ref is None or ref.kind in ("worker",):
+                    return None
+                if token.dep_ in ("dobj", "pobj", "dative"):
+                    subject = next((c for c in own_verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subject is None or (self.ref(subject) or WORKER).key == ref.key:
+                        return None
+                    if self._object_between(child.i, token, subject):
+                        return None  # "Lily told me Jason shouted at mummy and pushed her": mummy
+                return ref
         return None
+
+    def _own_subject_fits(self, verb: Token, pronoun: Token) -> bool:
+        gender = self.lex.pronouns.get(pronoun.lower_) or ""
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.i == pronoun.i or subject.lower_ in self.lex.pronouns:
+            return False
+        ref = self.ref(subject)
+        if ref is None or ref.kind in ("worker", "professional"):
+            return False
+        ref = self._gendered(ref)
+        return ref.gender == gender or ref.gender is None and ref.name is not None and gender in ("f", "m")
+
+    def _object_between(self, start: int, pronoun: Token, subject: Token) -> bool:
+        """Someone the pronoun could mean, named as an object between the speaker and it
+        (not inside the subject of the pronoun's own clause)."""
+        gender = self.lex.pronouns.get(pronoun.lower_)
+        inside_subject = range(subject.left_edge.i, subject.right_edge.i + 1)
+        for i in range(start + 1, pronoun.i):
+            other = self.t.tokens[i]
+            if other.dep_ not in ("dobj", "pobj", "dative", "conj", "appos") or i in inside_subject:
+                continue
+            ref = self.ref(other)
+            if ref is not None and ref.key == (self.ref(subject) or WORKER).key:
+                continue  # "mum's boyfriend Steve hits him": the boyfriend is Steve, the subject
+            if ref is not None and ref.kind not in ("worker", "professional") and \
+                    self._fits(self._gendered(ref), gender or ""):
+                return True
+        return False
 
     def _same_clause_subject(self, token: Token) -> Token | None:
         if token.dep_ not in ("dobj", "pobj", "iobj"):

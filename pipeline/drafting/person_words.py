@@ -10,6 +10,9 @@ from pathlib import Path
 import yaml
 
 _DATA = Path(__file__).parent / "data" / "people.yaml"
+REPORTING_HEADS = {"said", "says", "say", "told", "tells", "tell", "explained", "reported", "stated",
+                   "shared", "disclosed", "admitted", "denied", "confirmed", "thinks", "thought", "feels",
+                   "felt", "believes", "believed", "knows", "added", "accepted", "agreed", "worries"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Lexicon:
     titles: set[str]
     not_names: set[str]
     place_prepositions: set[str]
+    organisation_words: set[str]
+    animal_words: set[str]
     travel_words: set[str]
     adult_age: int
 
@@ -68,18 +73,21 @@ def lexicon() -> Lexicon:
                    pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
                    titles=set(data["titles"]), not_names=set(data["not_names"]),
                    place_prepositions=set(data["place_prepositions"]),
+                   organisation_words=set(data["organisation_words"]), animal_words=set(data["animal_words"]),
                    travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+                 "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
 
 
 def number(text: str) -> int | None:
     """'7' -> 7, 'seven' -> 7."""
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
     text = text.lower().replace(",", "")
     if text.isdigit():
         return int(text)
-    return words.get(text)
+    return _NUMBER_WORDS.get(text)
 
 
 def _all_strings(data: dict, where: str) -> None:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from pipeline.drafting.fastregex import FastPattern
+from pipeline.drafting.groups import group_at
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.sentences import NoteSentence
@@ -41,6 +42,8 @@ VIEW_VERBS = {
     "misses", "hopes", "finds", "agreed", "agrees",
 }
 REPORTING_VERBS = SAYING_VERBS | VIEW_VERBS
+CLAUSE_VERBS = VIEW_VERBS | {"answered", "replied"}  # report words only with a clause after them
+_CHILDREN = PersonRef(role="child", kind="child", gender="plural")
 _PHONE = {"phone", "telephone", "call", "text", "email"}
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
 _MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
@@ -79,8 +82,9 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").lower()).strip()
 
 
-def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, int] | None:
-    """(section key, length of the heading) when the sentence starts with a spoken heading."""
+def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, bool] | None:
+    """(section key, whether the heading is all the sentence says) when the sentence starts
+    with a spoken heading."""
     normal = _normal(text)
     prefix = _HEADING_PREFIX.match(normal)
     body = normal[prefix.end():] if prefix else normal
@@ -94,7 +98,9 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
                 rest = body[len(heading):]
                 if (not rest or rest[0] in _HEADING_END) and (best is None or len(heading) > best[1]):
                     best = (section.key, len(heading))
-    return best
+    if best is None:
+        return None
+    return best[0], body[best[1]:].strip(" " + _HEADING_END) == ""
 
 
 def assign_sections(sentences: list[NoteSentence], people: People, template: Template,
@@ -105,11 +111,16 @@ def assign_sections(sentences: list[NoteSentence], people: People, template: Tem
     keys: list[str] = []
     headed_key: str | None = None
     last = len(sentences) - 1
+    headings = [heading_of(sentence.text, sections) for sentence in sentences]
+    structured = sum(h is not None for h in headings) >= 2
     for index, sentence in enumerate(sentences):
-        heading = heading_of(sentence.text, sections)
+        heading = headings[index]
         if heading is not None:
-            headed_key = heading[0]
-            keys.append(headed_key)
+            keys.append(heading[0])
+            # a heading alone, or one of several: the worker's structure from here on; a single
+            # label with its answer ("Present: mum Leanne, ...") is that sentence's only
+            if structured or heading[1]:
+                headed_key = heading[0]
             continue
         if headed_key is not None:  # the worker's own structure wins
             keys.append(headed_key)
@@ -167,21 +178,30 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     candidates: list[tuple[int, PersonRef]] = []
     for token in span:
         if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span):
-            if token.lower_ in VIEW_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
-                continue
+            if token.lower_ in CLAUSE_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
+                continue  # "she loves Bella", "Kerry answered the door": no words or view reported
             subject = _speaker_subject(token)
             ref = people.ref(subject) if subject is not None else None
+            if ref is None and subject is not None and children_said(subject):
+                ref = _CHILDREN  # "The older two both said..."
             if ref is not None and ref.kind != "worker" and (ref.kind != "unknown" or ref.name):
                 candidates.append((_depth(token), _as_told(token, ref, people)))
     if candidates:
         return min(candidates, key=lambda c: c[0])[1]
-    by_words = _speaker_by_words(span, people, verbs=SAYING_VERBS)  # a misparse can lose the subject
-    if by_words is not None:
-        return by_words
     root = span.root
     subject = _subject(root)
     ref = people.ref(subject) if subject is not None else None
+    if ref is not None and ref.kind == "worker":
+        return None  # "I did not see the bedrooms because Gemma said...": the worker's own sentence
+    by_words = _speaker_by_words(span, people, verbs=SAYING_VERBS - CLAUSE_VERBS)  # a misparse can lose the subject
+    if by_words is not None:
+        return by_words
     return ref if ref is not None and ref.kind == "professional" else None
+
+
+def children_said(subject: Token) -> bool:
+    """A group phrase for children ("the older two", "all three") as the subject."""
+    return subject.i in group_at(subject.doc)
 
 
 def _speaker_subject(verb: Token) -> Token | None:
@@ -243,7 +263,7 @@ def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING
     a verb of saying: 'Shane loves the kids' reports no view; the parse tells.)"""
     tokens = list(span)
     for i, token in enumerate(tokens):
-        if token.lower_ not in verbs:
+        if token.lower_ not in verbs or token.dep_ == "amod":  # "their shared bedroom"
             continue
         for j in range(i - 1, max(-1, i - 4), -1):
             ref = people.ref(tokens[j])

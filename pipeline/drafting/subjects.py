@@ -72,8 +72,8 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
         return _nearest_person(span, people)
     root = span.root
     for token in [root] + [t for t in span if t.i != root.i]:
-        for child in token.children:  # "mum's partner drinks" misparsed as a compound noun
-            ref = people.role_at(child) if child.dep_ == "compound" else None
+        for child in token.children:  # "mum's partner drinks", "Ryan drinks" misparsed as a compound
+            ref = (people.role_at(child) or people.ref(child)) if child.dep_ == "compound" else None
             if ref is not None and ref.kind not in _NOT_SUBJECTS:
                 return ref
     for token in [t for t in span if t.i != root.i] + _noun_chain(root):
@@ -82,9 +82,18 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
                 ref = _person(child, people)
                 if ref is not None:
                     return ref
+    if not root.tag_.startswith("VB"):
+        for token in _noun_chain(root):  # "daily cannabis use by both adults": the agent, not the clause's subject
+            agent = _prep_object(token, {"by"}, people)
+            if agent is not None:
+                return agent
     verb = _governing_verb(root)
     if verb is None:
         return None
+    if verb.lower_ in _REPORTING and not _is_object_of(root, verb):
+        reported = _person_between(verb, span, people)
+        if reported is not None:
+            return reported  # "Kayla said Ricky smokes weed" parsed without its verb: Ricky, not Kayla
     subject = _subject(verb)
     if subject is not None:
         ref = people.ref(subject)
@@ -103,12 +112,37 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
 
 def doer_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     """Who does it: the subject of the verb the words hang from, never a possessor or an
-    object ('Amy was helping mum to give Leo his medication' -> Amy, not Leo)."""
+    object ('Amy was helping mum to give Leo his medication' -> Amy, not Leo); for a noun,
+    who the clause on it says has it ('the caring role Ellie-Mae is taking on')."""
     if not parsed:
         return _nearest_person(span, people, before_only=True)
+    return _person(doer_token(span), people)
+
+
+def doer_token(span: Span) -> Token | None:
+    """The word for who does it (parsed notes only): see ``doer_of``."""
+    for clause in (c for c in span.root.children if c.dep_ in ("relcl", "acl")):
+        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return subject
     verb = _governing_verb(span.root)
-    subject = _subject(verb) if verb is not None else None
-    return _person(subject, people)
+    return _subject(verb) if verb is not None else None
+
+
+def person_of(token: Token | None, people: People) -> PersonRef | None:
+    """The person a word means, when it is one a factor can be about (not the worker or a
+    professional)."""
+    return _person(token, people)
+
+
+def person_of_phrase(span: Span, people: People) -> PersonRef | None:
+    """'the neglect of all four children', 'no food for the children': the person the
+    factor's words are of or for."""
+    for token in [span.root] + _noun_chain(span.root)[1:]:
+        found = _prep_object(token, {"of", "for"}, people)
+        if found is not None:
+            return found
+    return None
 
 
 def victim_and_perpetrator(span: Span, people: People, *, parsed: bool) -> tuple[PersonRef | None, PersonRef | None]:
@@ -163,6 +197,19 @@ def _through_adverbial(token: Token, verb: Token) -> bool:
             return True
         current = current.head
     return False
+
+
+def _is_object_of(token: Token, verb: Token) -> bool:
+    return token.head.i == verb.i and token.dep_ in ("dobj", "nsubj", "nsubjpass")
+
+
+def _person_between(verb: Token, span: Span, people: People) -> PersonRef | None:
+    """The person named between a reporting verb and the words it reports, nearest first."""
+    for i in range(span.start - 1, verb.i, -1):
+        ref = _person(span.doc[i], people)
+        if ref is not None:
+            return ref
+    return None
 
 
 def _person_before(verb: Token, people: People) -> Token | None:

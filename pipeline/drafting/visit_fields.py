@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from models.draft import CHILD_FIELDS, ChildVisit, Person, VisitFields, shared_value
 from pipeline.drafting.child_fields import decide_child_fields
 from pipeline.drafting.people import People, PersonRef
-from pipeline.drafting.sections import speaker_of
+from pipeline.drafting.sections import SAYING_VERBS, speaker_of
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import visit_rules
 from pipeline.drafting.visit_when import visit_when
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", ".", "as", "because"}
 _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shares its presence
+_LIST = r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b"  # the rest of a list of people
+_PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
+_THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
 
@@ -31,7 +34,8 @@ def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str],
                          children: Children) -> VisitFields:
     rules = visit_rules()
     purpose = [s.text for s, key in zip(sentences, section_keys) if key == "purpose"]
-    everything = [s.text for s in sentences]
+    # not the plans: "A return home interview will be offered" is not this visit's type
+    everything = [s.text for s, key in zip(sentences, section_keys) if key != "actions"]
     present = people_present(sentences, section_keys, people)
     per_child = decide_child_fields(sentences, people, children, present)
     shared = {name: shared_value([getattr(child, name) for child in per_child]) for name in CHILD_FIELDS}
@@ -39,7 +43,7 @@ def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str],
         **shared,
         people_present=_with_children_seen(present, per_child),
         contact_type=_first_match(rules["contact_types"], purpose) or _first_match(rules["contact_types"], everything),
-        announced=_announced(purpose or everything[:2], rules["announced"]),
+        announced=_announced(purpose or [s.text for s in sentences[:2]], rules["announced"]),
         children=per_child,
         when=visit_when(sentences, section_keys),
     )
@@ -64,8 +68,10 @@ def _with_children_seen(present: list[Person], children: list[ChildVisit]) -> li
 
 def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str | None:
     for contact_type, pattern in types:
-        if any(pattern.search(text) for text in texts):
-            return contact_type
+        for text in texts:
+            found = pattern.search(text)
+            if found is not None and not _PLANNED.match(text, found.end()):
+                return contact_type  # not "a return home interview will be offered": a plan for later
     return None
 
 
@@ -86,12 +92,18 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
         if key != "present" and not rules["presence"].search(sentence.text):
             continue
         earlier = False  # a part of this sentence already said who was there
+        before = ""
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
-            absent = bool(rules["absence"].search(chunk_text))
-            present = key == "present" or bool(rules["presence"].search(chunk_text)) or \
-                _listed(chunk, sentence.span) or (soft and earlier)
+            absent = bool(rules["absence"].search(chunk_text)) or _listed_away(chunk, sentence.span, rules["absence"])
+            # "Joint visit with a police officer": who the visit was made with was there
+            with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
+            said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
+                else chunk_text  # "too young to be seen alone": not seen
+            present = key == "present" or bool(rules["presence"].search(said_seen)) or \
+                _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
+            before = chunk_text
             for token, ref in people.mentions(chunk):
                 if ref.kind in ("worker", "another_child", "adult") or token.lower_ in people.lex.pronouns:
                     continue
@@ -99,21 +111,53 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                     continue  # "mum's partner was not present" is about the partner
                 if ref.kind == "professional" and not _came_along(token, chunk_text):
                     continue
+                if people.parsed and _in_a_thing(token):
+                    continue
+                reporting = token.dep_ == "nsubj" and token.head.lower_ in SAYING_VERBS
                 for person in _expand(ref, people):
-                    if absent:
+                    if absent and not reporting:  # "DC Harris said Lee has been bailed": Lee is away
                         gone.add(person.key)
                     elif present:
                         found.setdefault(person.key, person)
     for sentence, key in zip(sentences, section_keys):  # a parent or carer whose views were heard
         if key == "parent_views":
-            speaker = speaker_of(sentence.span, people, parsed=people.parsed)
-            if speaker is not None and speaker.kind in ("parent_carer", "household_member"):
+            for speaker in _speakers(sentence.span, people):
                 for person in _expand(speaker, people):
                     if person.name:  # "Denise said...": named; a bare "dad" is listed where the note says so
                         found.setdefault(person.key, person)
     for key in gone:
         found.pop(key, None)
     return _as_people(found)
+
+
+def _speakers(span: Span, people: People) -> list[PersonRef]:
+    """The parents and carers whose words a sentence reports ("Pauline said ..., and Dave said ...")."""
+    speakers = []
+    first = speaker_of(span, people, parsed=people.parsed)
+    if first is not None:
+        speakers.append(first)
+    if people.parsed:
+        for token in span:
+            if token.lower_ in SAYING_VERBS and token.tag_.startswith("VB"):
+                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                ref = people.ref(subject) if subject is not None else None
+                if ref is not None and ref.name and ref not in speakers:
+                    speakers.append(ref)
+    return [s for s in speakers if s.kind in ("parent_carer", "household_member")]
+
+
+def _in_a_thing(token: Token) -> bool:
+    """'the room Kyle shares with his uncle Bradley': a person in the words for a room is not
+    said to be there (on the parse, or just after the room with no verb between)."""
+    if any(a.lower_ in _THINGS for a in list(token.ancestors)[:6]):
+        return True
+    doc = token.doc
+    for j in range(token.i - 1, max(-1, token.i - 7), -1):
+        if doc[j].lower_ in _THINGS:
+            return True
+        if doc[j].tag_.startswith("VB") or doc[j].text in (",", ";", "."):
+            return False
+    return False
 
 
 def _expand(ref: PersonRef, people: People) -> list[PersonRef]:
@@ -152,8 +196,14 @@ def _chunks(span: Span) -> list[tuple[Span, bool]]:
 def _listed(chunk: Span, sentence: Span) -> bool:
     """'Mum Dawn, Millie and her brother Ben were at home': the list shares one verb."""
     rest = sentence.doc[chunk.end:sentence.end].text
-    return bool(re.match(r"^[\s,]*([A-Za-z' ]{0,40}?(,|and)\s*)*[A-Za-z' ]{0,40}?\b(were|was) (all |both |also )?"
-                         r"(at home|home|present|there|in)\b", rest))
+    return bool(re.match(_LIST + r"(were|was) (all |both |also )?(at home|home|present|there|in)\b", rest))
+
+
+def _listed_away(chunk: Span, sentence: Span, absence: re.Pattern) -> bool:
+    """'Brooke and Tyler were at school': the list shares being away."""
+    rest = sentence.doc[chunk.end:sentence.end].text
+    listed = re.match(_LIST + r"(?=were )", rest)  # a list shares "were", not "his sister was"
+    return listed is not None and absence.match(rest, listed.end()) is not None
 
 
 def _came_along(token, chunk_text: str) -> bool:

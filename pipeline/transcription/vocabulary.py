@@ -28,17 +28,23 @@ def parse_names(names: str | None) -> list[str]:
     return [name.strip() for name in (names or "").split(",") if name.strip()]
 
 
+def glossary_terms(*, use_glossary: bool, extra_glossary: Path | None) -> list[str]:
+    """The social-care glossary and the authority's own terms, each once, in order."""
+    terms: list[str] = []
+    if use_glossary:
+        terms += read_terms(_GLOSSARY)
+        if extra_glossary:
+            terms += read_terms(extra_glossary)
+    return list(dict.fromkeys(terms))
+
+
 def build_hotwords(names: list[str], *, use_glossary: bool, extra_glossary: Path | None) -> str | None:
     """A short, punctuated sentence of hot words.
 
     Measured on tiny.en: a bare comma list of terms makes Whisper drop punctuation
     (which sentence splitting needs), and the same text as ``initial_prompt`` makes it
     invent closing phrases ("Thank you very much."), so this goes in as hot words."""
-    terms: list[str] = []
-    if use_glossary:
-        terms += read_terms(_GLOSSARY)
-        if extra_glossary:
-            terms += read_terms(extra_glossary)
+    terms = glossary_terms(use_glossary=use_glossary, extra_glossary=extra_glossary)
     parts = []
     if names:
         parts.append("People: " + ", ".join(dict.fromkeys(names)) + ".")

@@ -6,45 +6,14 @@
 //   (the value the edit started from, mine, theirs); fields only one side changed
 //   merge by themselves, fields both changed go to the worker to choose.
 //
-// Fields are flat keys: "section:<key>", "visit:<field>", "factor:<code>".
+// Fields are flat keys (fields.js): "section:<key>", "visit:<field>", "when:day",
+// "child:<key>:<field>", "factor:<code>:<child key>".
 
 import { apiFetch, ApiError, NetworkError } from './api.js'
+import { editsBody, fieldsOf, valueIn } from './fields.js'
 
-const VISIT_FIELDS = ['child_seen', 'child_seen_alone', 'bedroom_seen']
+
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000]
-
-// A ReviewState as flat field -> value (suggested codes start undecided).
-export function fieldsOf (review, suggestedCodes) {
-  const fields = {}
-  for (const s of review.sections) fields[`section:${s.key}`] = s.text
-  for (const f of VISIT_FIELDS) fields[`visit:${f}`] = review.visit[f] ?? null
-  for (const code of suggestedCodes) fields[`factor:${code}`] = 'undecided'
-  for (const d of review.factors) fields[`factor:${d.code}`] = d.decision
-  return fields
-}
-
-// Value of a field in a flat map; a code that is absent has not been added.
-export function valueIn (fields, key) {
-  if (key in fields) return fields[key]
-  return key.startsWith('factor:') ? 'rejected' : undefined
-}
-
-// Flat changes -> the DraftEdits body of PATCH /api/drafts/{id}.
-export function editsBody (changes) {
-  const body = { sections: {}, factors: [] }
-  for (const [key, value] of Object.entries(changes)) {
-    const [kind, name] = splitKey(key)
-    if (kind === 'section') body.sections[name] = value
-    else if (kind === 'visit') (body.visit ||= {})[name] = value
-    else if (kind === 'factor') body.factors.push({ code: name, decision: value })
-  }
-  return body
-}
-
-export function splitKey (key) {
-  const i = key.indexOf(':')
-  return [key.slice(0, i), key.slice(i + 1)]
-}
 
 export class Autosave extends EventTarget {
   constructor ({ draftId, view, delayMs = 800, storage = window.localStorage }) {
@@ -54,8 +23,7 @@ export class Autosave extends EventTarget {
     this.storageKey = `casenote.draft.${draftId}.unsaved`
     this.storage = storage
     this.delayMs = delayMs
-    this.suggested = view.note.factor_suggestions.map((f) => f.code)
-    this.server = fieldsOf(view.review, this.suggested) // the last version the server told us about
+    this.server = fieldsOf(view.review) // the last version the server told us about
     this.version = view.version
     this.pending = { baseVersion: view.version, changes: {}, base: {} }
     this.conflicts = null
@@ -171,7 +139,7 @@ export class Autosave extends EventTarget {
       // e.g. the draft was confirmed meanwhile: keep the edits here, say why.
       return this.setState('error', { message: problem.detail || 'the draft was changed elsewhere; reload the page' })
     }
-    const theirs = fieldsOf(current, this.suggested)
+    const theirs = fieldsOf(current)
     const p = this.pending
     const items = []
     for (const [key, mine] of Object.entries(p.changes)) {

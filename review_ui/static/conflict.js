@@ -2,24 +2,49 @@
 // version and theirs side by side, and a choice. Nothing is overwritten until
 // they choose; their version stays in this browser meanwhile.
 
-import { splitKey } from './autosave.js'
+import { splitKey, splitName } from './fields.js'
 
-const VISIT_WORDS = { true: 'Yes', false: 'No', null: 'Not recorded' }
+const YES_NO = { true: 'Yes', false: 'No', null: 'Not recorded' }
 const DECISION_WORDS = { accepted: 'Accepted', rejected: 'Not included', undecided: 'Not decided' }
+const TITLES = {
+  'visit:contact_type': 'Type of visit',
+  'visit:announced': 'Was the visit announced?',
+  'visit:people': 'People present',
+  'when:day': 'Date of the visit',
+  'when:time': 'Time of the visit'
+}
+const CHILD_FIELD_WORDS = {
+  name: 'name', age: 'age', case_reference: 'case reference', child_seen: 'seen',
+  child_seen_alone: 'seen alone', bedroom_seen: 'bedroom seen', removed: 'on this visit'
+}
+
+function childName (key) {
+  return document.querySelector(`#child-${CSS.escape(key)} [data-child-name]`)?.textContent.trim() || key
+}
 
 function describe (key, value) {
-  const [kind] = splitKey(key)
-  if (kind === 'visit') return VISIT_WORDS[String(value ?? null)]
+  const [kind, name] = splitKey(key)
+  if (key === 'visit:announced') return YES_NO[String(value ?? null)]
+  if (kind === 'child') {
+    const field = splitName(name)[1]
+    if (field === 'removed') return value ? 'Taken off the visit' : 'On the visit'
+    if (field.endsWith('seen') || field.endsWith('alone')) return YES_NO[String(value ?? null)]
+  }
   if (kind === 'factor') return DECISION_WORDS[value] || value
-  return value || '(empty)'
+  return value === null || value === undefined || value === '' ? '(empty)' : String(value)
 }
 
 function titleOf (key) {
   const [kind, name] = splitKey(key)
+  if (TITLES[key]) return TITLES[key]
   if (kind === 'section') return document.querySelector(`label[for="text-${CSS.escape(name)}"]`)?.textContent.trim() || name
-  if (kind === 'visit') return document.querySelector(`#visit-${CSS.escape(name)}-hint`)?.closest('fieldset').querySelector('legend').textContent.trim() || name
-  const factor = document.querySelector(`.cn-factor[data-code="${CSS.escape(name)}"] h3`)
-  return `Factor ${factor ? factor.textContent.trim() : name}`
+  if (kind === 'child') {
+    const [child, field] = splitName(name)
+    return `${childName(child)}: ${CHILD_FIELD_WORDS[field] || field}`
+  }
+  const [code, child] = splitName(name)
+  const several = document.querySelectorAll('.cn-child:not([hidden])').length > 1
+  return `Factor ${code}${several ? ` for ${childName(child)}` : ''}`
 }
 
 function version (heading, text) {

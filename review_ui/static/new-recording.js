@@ -42,7 +42,7 @@ function showErrors (errors) {
   const summary = document.getElementById('upload-errors')
   const list = document.getElementById('upload-error-list')
   list.replaceChildren()
-  for (const id of ['case-reference', 'audio']) {
+  for (const id of ['case-reference', 'child-references', 'audio']) {
     document.getElementById(`${id}-error`).hidden = true
     document.getElementById(`${id}-group`).classList.remove('govuk-form-group--error')
   }
@@ -139,7 +139,9 @@ form.addEventListener('submit', async (event) => {
       link: document.getElementById('review-link')
     })
   } catch (err) {
-    const field = err.status === 413 || err.status === 415 || (err.status === 422 && /audio|file|silen/i.test(err.message)) ? 'audio' : 'case-reference'
+    const field = err.status === 413 || err.status === 415 || (err.status === 422 && /audio|file|silen/i.test(err.message))
+      ? 'audio'
+      : /child_references/.test(err.message) ? 'child-references' : 'case-reference'
     const texts = err.status ? problemMessages(err) : ['The upload did not reach the server. Check your connection and try again; nothing was lost.']
     showErrors(texts.map((text) => ({ field, text })))
   } finally {

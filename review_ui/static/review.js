@@ -1,9 +1,11 @@
 // The review screen: wires the form to autosave, the audio player, the factor
 // panel, conflicts and the keyboard.
 
-import { Autosave, splitKey } from './autosave.js'
+import { Autosave } from './autosave.js'
 import { AudioSync } from './audio-sync.js'
+import { Children } from './children.js'
 import { Factors } from './factors.js'
+import { dayFrom, splitKey, splitName, timeFrom } from './fields.js'
 import { showConflicts } from './conflict.js'
 
 const root = document.getElementById('review')
@@ -57,6 +59,31 @@ const RADIO = { yes: true, no: false, unknown: null }
 for (const radio of document.querySelectorAll('input[data-visit-field]')) {
   radio.addEventListener('change', () => autosave.edit(`visit:${radio.dataset.visitField}`, RADIO[radio.value]))
 }
+const contactType = document.getElementById('visit-contact_type')
+contactType.addEventListener('input', () => autosave.edit('visit:contact_type', contactType.value.trim() || null))
+const people = document.getElementById('visit-people')
+people.addEventListener('input', () => autosave.edit('visit:people', people.value.trim()))
+
+// The visit's date (three boxes) and time: saved once they make a date or a time.
+const dateBoxes = ['day', 'month', 'year'].map((part) => document.getElementById(`visit-date-${part}`))
+const timeBox = document.getElementById('visit-time')
+function showWhenError (text) {
+  const error = document.getElementById('visit-date-error')
+  error.querySelector('.cn-error-text').textContent = text
+  error.hidden = !text
+  document.getElementById('visit-when').classList.toggle('govuk-form-group--error', Boolean(text))
+}
+function onWhen () {
+  const day = dayFrom(...dateBoxes.map((box) => box.value.trim()))
+  const time = timeFrom(timeBox.value)
+  const problems = []
+  if (day === null) problems.push('Enter the date of the visit as a real date, like 11 3 2025')
+  if (time === null) problems.push('Enter the time as hours and minutes, like 16:00, or leave it empty')
+  showWhenError(problems.join('. '))
+  if (day !== null) autosave.edit('when:day', day)
+  if (time !== null) autosave.edit('when:time', time)
+}
+for (const box of [...dateBoxes, timeBox]) box.addEventListener('input', onWhen)
 
 // Put a field's value on screen (restored edits, another version, a conflict choice).
 function showField (key, value) {
@@ -65,10 +92,24 @@ function showField (key, value) {
     const textarea = document.getElementById(`text-${name}`)
     if (textarea && textarea.value !== value) { textarea.value = value; grow(textarea) }
   } else if (kind === 'visit') {
-    const radio = document.getElementById(`visit-${name}-${value === true ? 'yes' : value === false ? 'no' : 'unknown'}`)
-    if (radio) radio.checked = true
+    if (name === 'contact_type') { if (contactType.value.trim() !== (value || '')) contactType.value = value || '' }
+    else if (name === 'people') { if (people.value.trim() !== value) people.value = value }
+    else {
+      const radio = document.getElementById(`visit-${name}-${value === true ? 'yes' : value === false ? 'no' : 'unknown'}`)
+      if (radio) radio.checked = true
+    }
+  } else if (kind === 'when') {
+    if (name === 'day') {
+      const [year, month, day] = value ? value.split('-') : ['', '', '']
+      const shown = dayFrom(...dateBoxes.map((box) => box.value.trim()))
+      if (shown !== value) [dateBoxes[0].value, dateBoxes[1].value, dateBoxes[2].value] = [String(Number(day) || ''), String(Number(month) || ''), year]
+    } else if (timeFrom(timeBox.value) !== value) timeBox.value = value
+  } else if (kind === 'child') {
+    const [child, field] = splitName(name)
+    children.show(child, field, value)
   } else if (kind === 'factor') {
-    factors.show(name, value)
+    const [code, child] = splitName(name)
+    factors.show(code, child, value)
   }
 }
 
@@ -88,7 +129,22 @@ function showEvidence (sentenceId, start) {
   if (sync && start !== undefined && start !== null && start !== '') sync.playFrom(parseFloat(start))
 }
 
-const factors = new Factors(document.getElementById('factors'), { autosave, onEvidence: showEvidence, announce })
+let factors = null // made below: the children's changes reach it once it is there
+const children = new Children(document.getElementById('children'), {
+  autosave,
+  announce,
+  onChange: (onVisit) => {
+    if (!factors) return
+    const keys = new Set(onVisit.map((c) => c.key))
+    for (const key of Object.keys(children.names)) factors.setChildOnVisit(key, keys.has(key))
+    factors.relabel(onVisit)
+  }
+})
+factors = new Factors(document.getElementById('factors'), {
+  autosave, onEvidence: showEvidence, announce, childName: (key) => children.name(key)
+})
+factors.addEventListener('change', () => children.showFactors((key) => factors.onRecordOf(key)))
+children.showFactors((key) => factors.onRecordOf(key))
 
 autosave.addEventListener('saved', ({ detail }) => {
   factors.showProblems(detail.census_problems || [])
@@ -98,8 +154,8 @@ autosave.addEventListener('remote', ({ detail }) => {
   for (const [key, value] of Object.entries(detail.fields)) if (!detail.skip.has(key)) showField(key, value)
   // Codes added here earlier but removed in the other version.
   for (const li of document.querySelectorAll('#added-list li')) {
-    const key = `factor:${li.dataset.code}`
-    if (!(key in detail.fields) && !detail.skip.has(key)) factors.show(li.dataset.code, 'rejected')
+    const key = `factor:${li.dataset.code}:${li.dataset.child}`
+    if (!(key in detail.fields) && !detail.skip.has(key)) factors.show(li.dataset.code, li.dataset.child, 'rejected')
   }
 })
 autosave.addEventListener('conflict', ({ detail }) => {
@@ -124,7 +180,8 @@ document.addEventListener('keydown', (event) => {
     else if (event.key === 'ArrowUp') { event.preventDefault(); moveSection(-1) }
     else if (event.code === 'KeyF') {
       event.preventDefault()
-      const first = factors.items().find((li) => li.dataset.decision === 'undecided') || factors.items()[0]
+      const shown = factors.items().filter((li) => !li.hidden)
+      const first = shown.find((li) => li.dataset.decision === 'undecided') || shown[0]
       ;(first || document.getElementById('factors')).focus()
     }
     return

@@ -98,8 +98,8 @@ def sample_note() -> DraftNote:
     )
 
 
-def seed_recording(app, owner: User, audio: Path, *, with_draft: bool = True,
-                   note: DraftNote | None = None) -> dict[str, int]:
+def seed_recording(app, owner: User, audio: Path, *, with_draft: bool = True, note: DraftNote | None = None,
+                   case_reference: str = "CASE-1", child_references: dict[str, str] | None = None) -> dict[str, int]:
     """A stored (encrypted) recording with a finished job and its draft, made through
     the service's own functions. Returns the ids."""
     ctx = app.state.ctx
@@ -108,7 +108,8 @@ def seed_recording(app, owner: User, audio: Path, *, with_draft: bool = True,
     name = writer.commit()
     with ctx.session_factory() as db:
         owner = db.get(User, owner.id)
-        recording = Recording(owner_id=owner.id, team=owner.team, case_reference="CASE-1", names=[],
+        recording = Recording(owner_id=owner.id, team=owner.team, case_reference=case_reference, names=[],
+                              child_references=child_references or {},
                               original_filename=audio.name, content_type="audio/flac", audio_format="flac",
                               size_bytes=writer.size, audio_sha256=writer.sha256.hexdigest(), audio_file=name,
                               duration_s=11.0, recorded_at=utcnow(), created_at=utcnow())

@@ -118,7 +118,9 @@ def test_confirm_refuses_with_reasons_then_signs_an_immutable_note(server):
     assert note.factors[0].evidence and note.visit.bedroom_seen is None
     assert note.worker == note.confirmed_by == "ada" and note.case_reference == "CASE-1"
     assert confirmed.headers["Location"] == f"/api/notes/{note.id}"
-    assert client.get(f"/api/notes/{note.id}").json() == confirmed.json()
+    # The answer is the (only) child's note, with every note of the visit in 'notes'.
+    assert [n["id"] for n in confirmed.json()["notes"]] == [note.id]
+    assert client.get(f"/api/notes/{note.id}").json() == {k: v for k, v in confirmed.json().items() if k != "notes"}
 
     # The draft is now read-only, and the note cannot be confirmed twice.
     view, etag = _draft(client, draft_id)

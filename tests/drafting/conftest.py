@@ -62,3 +62,11 @@ def dictated_transcript(dictated_wav, settings):
     from pipeline.transcription.transcribe import transcribe_file
 
     return transcribe_file(dictated_wav, settings, names=["Kayden"])
+
+
+@pytest.fixture(scope="session")
+def nlp_doc(settings):
+    """Parse a text as the drafting stage does (the real model)."""
+    from pipeline.drafting.nlp_model import load_pipeline
+
+    return load_pipeline(settings.spacy_model).parse_note

@@ -185,7 +185,7 @@ def test_every_note_keeps_census_rules_per_child_and_names_only_its_children(dra
     from tests.drafting.conftest import DEVSET
 
     placed = 0
-    for folder in ("dev", "heldout", "family", "family-heldout"):
+    for folder in ("dev", "heldout", "family", "family-seen", "phenomena", "phenomena-heldout"):
         for gold in load_gold(DEVSET / folder):
             note = draft_text(gold.text)
             names = {c.name for c in note.visit.children}

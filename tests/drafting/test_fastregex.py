@@ -20,7 +20,8 @@ from tests.drafting.conftest import DEVSET
 
 @pytest.fixture(scope="module")
 def note_texts():
-    return [note.text for folder in ("dev", "heldout", "family", "family-heldout") for note in load_gold(DEVSET / folder)]
+    folders = ("dev", "heldout", "family", "family-seen", "phenomena", "phenomena-heldout")
+    return [note.text for folder in folders for note in load_gold(DEVSET / folder)]
 
 
 def _word_start(text: str, at: int) -> bool:

@@ -159,3 +159,40 @@ def test_a_very_long_note_is_drafted_whole(draft_text):
     placed = sorted((s for sec in note.sections for s in sec.sentences), key=lambda s: s.start_char)
     assert len(placed) >= len(notes) * 10
     assert "".join(s.text for s in placed).replace(" ", "") == long_text.replace(" ", "")
+
+
+def _section_of(note, start: str) -> str:
+    return next(s.key for s in note.sections for x in s.sentences if x.text.startswith(start))
+
+
+def test_a_single_label_with_its_answer_is_that_sentences_only(draft_text):
+    """'Present: mum Leanne, ...' in a note with no other heading labels one sentence;
+    with several headings the worker's structure decides."""
+    note = draft_text("Statutory visit to Mia, 10, and Tyler, 6. Present: mum Leanne, stepdad Craig and both "
+                      "children. Mia told me that Craig threw a plate at mum last week. "
+                      "Leanne said the arguments are normal. I will refer Leanne to the domestic abuse service.")
+    assert _section_of(note, "Present:") == "present"
+    assert _section_of(note, "Mia told me") == "child_voice"
+    assert _section_of(note, "Leanne said") == "parent_views"
+    assert _section_of(note, "I will refer") == "actions"
+
+
+def test_fields_dictated_as_a_form_are_who_was_present_and_seen(draft_text):
+    note = draft_text("Home visit, Monday 17 March, 10.30 am, child protection, unannounced. "
+                      "Children, Harley, 12, Brooke, 9. Seen, Harley yes, Brooke yes. "
+                      "Seen alone, Harley yes, Brooke no. Bedrooms seen, Harley no, Brooke yes.")
+    assert [_section_of(note, s) for s in ("Children,", "Seen,", "Seen alone", "Bedrooms")] == \
+        ["purpose", "present", "present", "present"]
+    assert note.visit.contact_type == "child protection visit"
+
+
+def test_whose_words_in_harder_sentences(draft_text):
+    note = draft_text("Visit to Kayla, 14, Jayden, 8, and Summer, 6. Kayla said Ricky smokes weed in the kitchen "
+                      "every night. She said she has to get Jayden and Summer their tea most nights. "
+                      "The older two both said they feel safe at home. "
+                      "I did not see the bedrooms because mum said the workmen were upstairs. "
+                      "Mum answered the door after a long time and appeared drowsy.")
+    assert _section_of(note, "She said") == "child_voice"  # Kayla goes on speaking
+    assert _section_of(note, "The older two") == "child_voice"
+    assert _section_of(note, "I did not see") == "present"  # the worker's own sentence
+    assert _section_of(note, "Mum answered") != "parent_views"  # answering the door reports no words

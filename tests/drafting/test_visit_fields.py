@@ -10,7 +10,8 @@ import pytest
     ("Home visit. Kayden, 7, was seen alone in his bedroom.", True, True, True),
     ("Home visit. Kayden, 7, was not seen alone because he was upset, and I did not see his bedroom.",
      True, False, False),
-    ("Home visit. I did not see her bedroom. Mia, 4, was seen with mum in the lounge.", True, None, False),
+    # seen with a parent is not seen alone (tests/devset/README.md: "with mum" = false)
+    ("Home visit. I did not see her bedroom. Mia, 4, was seen with mum in the lounge.", True, False, False),
     ("Home visit to mum. Kayden was at school so he was not seen today.", False, None, None),
     ("Home visit to mum to talk about the housing application.", None, None, None),
     ("I spoke to Ruby, 14, on her own in the kitchen; she did not want me to go up to her bedroom.",
@@ -61,3 +62,27 @@ def test_professional_at_the_visit_but_not_one_on_the_phone(draft_text):
     assert ("PC Evans", "professional") in people
     assert (None, "professional") in people  # the key worker
     assert ("Yonas", "child") in people
+
+
+@pytest.mark.parametrize("text,contact", [
+    ("Home visit on Monday 12 May at 3.30 pm to see Lily (7) and Jack (5) at home with their mum Gemma, "
+     "as part of the child in need plan.", "child in need visit"),
+    ("Worker visited the family on 12 March to see Charlie, 11, and Freya, 9, as part of their child protection "
+     "plan.", "child protection visit"),
+    ("Home visit, Monday 17 March, 10.30 am, child protection, unannounced.", "child protection visit"),
+    ("Joint visit with a police officer on Sunday at 7 pm. A return home interview will be offered to Demi, 14.",
+     None),  # a plan for later is not this visit's type
+])
+def test_contact_type_said_in_other_ways(draft_text, text, contact):
+    assert draft_text(text).visit.contact_type == contact
+
+
+def test_who_was_present_in_harder_sentences(draft_text):
+    note = draft_text("Joint visit with a police officer on Sunday at 7 pm to Demi, 14. "
+                      "Ruby, Demi and their mum Hayley were present, and dad Jason has been bailed to his "
+                      "brother's address. Also present, mum's partner Jamie and his mum, the children's nan Carol. "
+                      "I saw Demi's bedroom and the room Ruby shares with her uncle Brad when he stays over.")
+    present = {(p.name, p.role) for p in note.visit.people_present}
+    assert (None, "professional") in present  # the officer the visit was made with
+    assert not any(name in ("Jason", "Brad") for name, _ in present)  # bailed elsewhere; named in a room's words
+    assert ("Carol", "grandparent") in present and (None, "mother") not in present

@@ -111,7 +111,7 @@ def test_json_validates_against_the_published_schema_for_every_preset(note, sett
         "CN-204871", "2025-03-12T14:00:00Z", "STVC", False)
     mosaic = json.loads(export(note, "json", settings, preset="mosaic").content)
     assert mosaic["Status"] == "Finished" and mosaic["Body"].startswith("Purpose of visit\n")
-    assert mosaic["CINFactors"] == ["1B", "16A"] and mosaic["document_version"] == "1.0"
+    assert mosaic["CINFactors"] == ["1B", "16A"] and mosaic["document_version"] == "1.1"
     # A document that breaks the schema is caught by it (the check can fail).
     lcs["SeenAlone"] = "maybe"
     with pytest.raises(jsonschema.ValidationError):
@@ -123,9 +123,9 @@ def test_csv_is_one_parsable_row_per_note(settings):
     table = export_notes_csv(notes, ExportOptions(preset="lcs"), settings).decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(table, newline="")))
     assert len(rows) == 2
-    assert list(rows[0]) == ["PersonID", "EventDate", "EventTime", "NoteType", "Announced", "Seen", "SeenAlone", "BedroomSeen",
-                             "PeoplePresent", "Worker", "ConfirmedDate", "CINFactors", "ExternalNoteRef",
-                             "ContentHash", "NoteText"]
+    assert list(rows[0]) == ["PersonID", "PersonName", "EventDate", "EventTime", "NoteType", "Announced", "Seen",
+                             "SeenAlone", "BedroomSeen", "PeoplePresent", "Worker", "ConfirmedDate", "CINFactors",
+                             "ExternalNoteRef", "GroupNoteRef", "FamilyID", "ContentHash", "NoteText"]
     first, second = rows
     assert (first["EventDate"], first["EventTime"], first["Seen"], first["SeenAlone"]) == ("12/03/2025", "14:00", "Y", "N")
     assert first["Announced"] == "N"  # an unannounced visit
@@ -133,7 +133,8 @@ def test_csv_is_one_parsable_row_per_note(settings):
     assert "Empty cans were in the recycling bag by the door." in first["NoteText"]  # multi-line cell survives
     assert (second["EventDate"], second["CINFactors"], second["ExternalNoteRef"]) == ("", "21", "18")
     single = export(make_note(17), "csv", settings).content.decode("utf-8")
-    assert single.splitlines()[0].startswith("note_id,case_reference,visit_date,visit_time,visit_type,announced,child_seen")
+    assert single.splitlines()[0].startswith(
+        "note_id,case_reference,child_name,child_age,visit_date,visit_time,visit_type,announced,child_seen")
 
 
 def _assessments_schema(tmp_path):

@@ -1,5 +1,6 @@
 """Accuracy, timestamps and character spans on real recorded speech (../shared/audio),
-with the default settings (bundled tiny.en, int8, beam 5, VAD, glossary hot words).
+with the default settings (bundled base, int8, beam 5, VAD, coverage guard, no hot words,
+near-miss correction to the glossary).
 
 Thresholds are set from the worst word error rate measured under three CPU instruction
 sets (oneDNN unrestricted = AVX-512 VNNI on the Zen 5 development machine, capped at AVX2
@@ -44,7 +45,7 @@ def test_jfk(transcribe):
     transcript = transcribe(AUDIO / "jfk.flac")
     assert wer(references()["jfk.flac"], transcript.text) <= JFK_MAX_WER
     assert transcript.language == "en"
-    assert transcript.model == "tiny.en (bundled)"
+    assert transcript.model == "base (bundled)"
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +67,33 @@ def test_ljspeech(ljspeech):
     assert wer(reference, transcript.text) <= LJSPEECH_MAX_WER
 
 
-def test_words_are_timed_into_the_clip_they_were_said_in(ljspeech):
+# How much worse clip-by-clip scoring may be than the whole: words timed more than 0.4 s
+# into a neighbouring clip. tiny.en: none. base times a clip's first short word ("in",
+# "has") early, into the pause before it: measured +0.012 (VNNI / AVX2 / SSE4.1: see README).
+DRIFT_ALLOWED = {"tiny.en": 0.005, "base": 0.02}
+
+
+@pytest.fixture(scope="module")
+def ljspeech_tiny(tmp_path_factory, transcribe, ljspeech):
+    _, names, spans = ljspeech
+    samples, _ = join_clips([read_audio(AUDIO / name) for name in names])
+    path = write_wav(samples, tmp_path_factory.mktemp("ljspeech-tiny") / "ljspeech-joined.wav")
+    # With the prompt, as this test's allowance was measured for tiny.en (issue 11).
+    return transcribe(path, asr_model="tiny.en", asr_vocabulary_prompt=True), names, spans
+
+
+@pytest.mark.parametrize("model", ["base", "tiny.en"])
+def test_words_are_timed_into_the_clip_they_were_said_in(request, model):
     """Split the transcript's words by their timestamps into the 32 clips: scored clip by
     clip, the error rate is no worse than for the whole, so no word drifted into a
     neighbouring clip."""
-    transcript, names, spans = ljspeech
+    transcript, names, spans = request.getfixturevalue("ljspeech" if model == "base" else "ljspeech_tiny")
     words = [w for s in transcript.segments for w in s.words if w.start_char is not None]
     per_clip = [" ".join(w.text for w in words if start - 0.4 <= (w.start + w.end) / 2 < end + 0.4)
                 for start, end in spans]
     refs = [references()[name] for name in names]
     assert all(per_clip), "a clip got no words"
-    assert wer(refs, per_clip) <= wer(" ".join(refs), transcript.text) + 0.005
+    assert wer(refs, per_clip) <= wer(" ".join(refs), transcript.text) + DRIFT_ALLOWED[model]
 
 
 def check_timestamps(transcript: Transcript) -> None:
@@ -147,7 +164,9 @@ def test_transcript_records_how_it_was_made(transcribe):
     assert (options.device, options.compute_type, options.beam_size) == ("cpu", "int8", 5)
     assert options.vad_filter and options.word_timestamps and not options.condition_on_previous_text
     assert options.hallucination_silence_threshold == 2.0
-    assert "Kayden Price" in options.hotwords and "section 47" in options.hotwords
+    assert options.hotwords is None and options.coverage_guard  # no prompt: it made Whisper skip speech
+    assert options.corrected_terms[0] == "Kayden Price" and "section 47" in options.corrected_terms
+    assert 0 < transcript.timings.coverage_s < transcript.timings.transcribe_s
     assert transcript.timings.transcribe_s > 0 and transcript.timings.total_s >= transcript.timings.transcribe_s
     assert transcript.duration_s == pytest.approx(11.0, abs=0.01)
 

@@ -171,14 +171,16 @@ def test_no_speech(tmp_path):
 
 def test_model_name_that_would_download(tmp_path):
     assert_fails(transcribe_cli(AUDIO / "jfk.flac", "--model", "small.en", cwd=tmp_path),
-                 "model 'small.en' is not a local folder: casenote never downloads models; pass the path of "
-                 "a CTranslate2 Whisper model folder with --model or CASENOTE_ASR_MODEL")
+                 "model 'small.en' is neither a bundled model (base, tiny.en) nor a local folder: casenote never "
+                 "downloads models; pass the path of a CTranslate2 Whisper model folder with --model or "
+                 "CASENOTE_ASR_MODEL")
 
 
 def test_model_name_from_the_environment(tmp_path):
     assert_fails(transcribe_cli(AUDIO / "jfk.flac", cwd=tmp_path, CASENOTE_ASR_MODEL="Systran/faster-whisper-base"),
-                 "model 'Systran/faster-whisper-base' is not a local folder: casenote never downloads models; "
-                 "pass the path of a CTranslate2 Whisper model folder with --model or CASENOTE_ASR_MODEL")
+                 "model 'Systran/faster-whisper-base' is neither a bundled model (base, tiny.en) nor a local "
+                 "folder: casenote never downloads models; pass the path of a CTranslate2 Whisper model folder "
+                 "with --model or CASENOTE_ASR_MODEL")
 
 
 def test_model_folder_without_a_tokenizer(tmp_path):

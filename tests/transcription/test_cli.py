@@ -58,7 +58,7 @@ def test_json_output_is_the_transcript_model(tmp_path):
     assert result.returncode == 0, result.stderr
     transcript = Transcript.model_validate_json(result.stdout)
     assert wer(references()["jfk.flac"], transcript.text) == 0.0
-    assert transcript.options.hotwords.startswith("Social care visit note. People: Kayden Price, Leanne.")
+    assert transcript.options.corrected_terms[:3] == ["Kayden Price", "Leanne", "section 47"]
     assert transcript.segments and all(s.words for s in transcript.segments)
 
 

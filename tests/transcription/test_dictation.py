@@ -22,6 +22,14 @@ from pipeline.transcription.quality_flags import FlagThresholds, segment_flags
 from pipeline.transcription.vocabulary import build_hotwords, prompt_scaffolding
 from tests.transcription.conftest import normalise, run_cli, wer
 
+# Exact texts are tiny.en's with the hot-words prompt, as checked under the three
+# instruction sets: since issue 12 the default model is base and the prompt is off, and
+# the exact words on espeak-ng differ (base: "Yes, here I read."; tiny.en without the
+# prompt: "Yes, comer, he agreed."). The default is checked by WER and invariants
+# (test_accuracy.py, test_coverage.py, test_dictations.py).
+TINY = {"asr_model": "tiny.en", "asr_vocabulary_prompt": True}
+TINY_ENV = {"CASENOTE_ASR_MODEL": "tiny.en", "CASENOTE_ASR_VOCABULARY_PROMPT": "true"}
+
 DICTATION = ("I visited the family at home, full stop. The house was clean, full stop. New paragraph. "
              "Did the mother agree to the plan, question mark. New line. She said yes, full stop.")
 
@@ -32,13 +40,13 @@ def dictation(speak):
 
 
 def test_commands_become_punctuation_and_breaks(dictation, transcribe):
-    transcript = transcribe(dictation)
+    transcript = transcribe(dictation, **TINY)
     assert transcript.text == ("I visited the family at home. The house was clean.\n\n"
                                "Did the mother agree to the plan?\nShe said yes.")
 
 
 def test_command_words_are_kept_with_timings_but_not_in_the_text(dictation, transcribe):
-    transcript = transcribe(dictation)
+    transcript = transcribe(dictation, **TINY)
     commands = [w for s in transcript.segments for w in s.words if w.start_char is None]
     spoken = " ".join(w.text for w in commands).lower()
     for command in ("full stop", "new paragraph", "question mark", "new line"):
@@ -47,7 +55,7 @@ def test_command_words_are_kept_with_timings_but_not_in_the_text(dictation, tran
 
 
 def test_no_commands_keeps_the_words(dictation, tmp_path):
-    result = run_cli("transcribe", str(dictation), "--no-commands", cwd=tmp_path)
+    result = run_cli("transcribe", str(dictation), "--no-commands", cwd=tmp_path, **TINY_ENV)
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "\n" not in text.strip() and "?" not in text
@@ -65,11 +73,11 @@ def test_no_commands_keeps_the_words(dictation, tmp_path):
      "Did he go to school today?\n\nI will phone the school tomorrow."),
 ])
 def test_short_dictations(speak, transcribe, spoken, laid_out):
-    assert transcribe(speak(spoken, f"short-{len(spoken)}")).text == laid_out
+    assert transcribe(speak(spoken, f"short-{len(spoken)}"), **TINY).text == laid_out
 
 
 def test_comma_kept_as_a_word_with_commands_off(speak, transcribe):
-    assert transcribe(speak("Yes, comma, he agreed, full stop.", "comma"),
+    assert transcribe(speak("Yes, comma, he agreed, full stop.", "comma"), **TINY,
                       dictation_commands=False).text == "Yes, comma, he agreed, full stop."
 
 
@@ -86,11 +94,11 @@ def test_comma_kept_as_a_word_with_commands_off(speak, transcribe):
 ])
 def test_glossary_terms(speak, transcribe, spoken, expected_terms, missed_without_glossary):
     path = speak(spoken, f"glossary-{expected_terms[0].replace(' ', '-')}")
-    text = transcribe(path).text
+    text = transcribe(path, **TINY).text
     for term in expected_terms:
         assert term in text, text
     if missed_without_glossary:  # the same audio with the glossary off: it is the glossary at work
-        plain = transcribe(path, asr_use_glossary=False).text
+        plain = transcribe(path, **TINY, asr_use_glossary=False).text
         for term in missed_without_glossary:
             assert term not in plain, plain
 
@@ -98,9 +106,9 @@ def test_glossary_terms(speak, transcribe, spoken, expected_terms, missed_withou
 def test_names_passed_for_the_recording(speak, transcribe, tmp_path):
     path = speak("Kayden Price lives with his mother Leanne, full stop. "
                  "Kayden is on a child protection plan, full stop.", "names")
-    without = transcribe(path).text
+    without = transcribe(path, **TINY).text
     assert "Kayden" not in without  # tiny.en alone writes "Caden"
-    result = run_cli("transcribe", str(path), "--names", "Kayden Price, Leanne", cwd=tmp_path)
+    result = run_cli("transcribe", str(path), "--names", "Kayden Price, Leanne", cwd=tmp_path, **TINY_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Kayden Price lives with ")
     assert "Leanne." in result.stdout
@@ -136,7 +144,7 @@ def test_echo_of_the_vocabulary_prompt_is_flagged_and_kept():
 def test_prompt_heard_back_is_never_silent(speak, transcribe, sentence):
     """End to end: wherever the recogniser writes the prompt's own words that were not said,
     they stay in the text and their segment carries the prompt_echo flag."""
-    transcript = transcribe(speak(sentence, f"echo-{len(sentence)}", voice="en-us"))
+    transcript = transcribe(speak(sentence, f"echo-{len(sentence)}", voice="en-us"), **TINY)
     assert normalise(sentence) in normalise(transcript.text) or wer(sentence, transcript.text) <= 0.25
     for segment in transcript.segments:
         if "social care visit note" in normalise(segment.text):

@@ -10,8 +10,9 @@ import ctranslate2
 import pytest
 
 from pipeline.transcription import asr_model
-from pipeline.transcription.asr_model import BUNDLED_MODEL_NAME, ModelSpec, bundled_model_path, load_model, loaded_spec, resolve_model
 from models.errors import ModelNotFound, ModelSetupError
+from pipeline.transcription.asr_model import ModelSpec, load_model, loaded_spec, resolve_model
+from pipeline.transcription.bundled_models import tiny_en_path
 from tests.conftest import AUDIO
 from tests.transcription.conftest import references, wer
 
@@ -22,7 +23,7 @@ no_gpu = pytest.mark.skipif(ctranslate2.get_cuda_device_count() > 0, reason="thi
 def test_auto_is_int8_on_the_cpu_here():
     spec = resolve_model("", device="auto", compute_type="auto", cpu_threads=2)
     assert (spec.device, spec.compute_type, spec.cpu_threads) == ("cpu", "int8", 2)
-    assert spec.name == BUNDLED_MODEL_NAME and (spec.path / "model.bin").is_file()
+    assert spec.name == "base (bundled)" and (spec.path / "model.bin").is_file()
     assert not spec.device_chosen_automatically
 
 
@@ -53,7 +54,7 @@ def test_cuda_that_cannot_run_falls_back_to_the_cpu(monkeypatch, transcribe):
 
 @no_gpu
 def test_fallback_is_remembered_for_the_spec():
-    spec = ModelSpec(path=bundled_model_path(), name=BUNDLED_MODEL_NAME, device="cuda", compute_type="float16",
+    spec = ModelSpec(path=tiny_en_path(), name="tiny.en (bundled)", device="cuda", compute_type="float16",
                      cpu_threads=2, device_chosen_automatically=True)
     model, _ = load_model(spec)
     assert model.model.device == "cpu"
@@ -63,7 +64,7 @@ def test_fallback_is_remembered_for_the_spec():
 
 @no_gpu
 def test_cuda_asked_for_explicitly_is_not_silently_replaced():
-    spec = ModelSpec(path=bundled_model_path(), name=BUNDLED_MODEL_NAME, device="cuda", compute_type="float16",
+    spec = ModelSpec(path=tiny_en_path(), name="tiny.en (bundled)", device="cuda", compute_type="float16",
                      cpu_threads=2, device_chosen_automatically=False)
     with pytest.raises(ModelSetupError, match="the model could not be loaded on cuda: "):
         load_model(spec)
@@ -77,10 +78,10 @@ def test_model_is_loaded_once_per_process():
 
 
 def test_local_model_folder_is_accepted_by_path(tmp_path):
-    spec = resolve_model(str(bundled_model_path()), device="cpu", compute_type="auto", cpu_threads=2)
-    assert spec.path == bundled_model_path() and spec.name == bundled_model_path().name
-    with pytest.raises(ModelNotFound, match="is not a local folder"):
-        resolve_model("tiny.en", device="cpu", compute_type="auto", cpu_threads=2)
+    spec = resolve_model(str(tiny_en_path()), device="cpu", compute_type="auto", cpu_threads=2)
+    assert spec.path == tiny_en_path() and spec.name == tiny_en_path().name
+    with pytest.raises(ModelNotFound, match="is neither a bundled model"):
+        resolve_model("small.en", device="cpu", compute_type="auto", cpu_threads=2)
     (tmp_path / "tokenizer.json").write_text("{}")
     with pytest.raises(ModelNotFound, match="has no model.bin"):
         resolve_model(str(tmp_path), device="cpu", compute_type="auto", cpu_threads=2)

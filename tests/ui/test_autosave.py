@@ -122,7 +122,7 @@ def test_tabs_editing_different_fields_merge_without_asking(service, context, sh
 
     append(first, "other_information", " School says attendance is good.")
     wait_saved(first)
-    second.check("#visit-bedroom_seen-no")
+    second.check("#child-c1-bedroom_seen-no")  # the (only) child's record
     wait_saved(second)
     assert second.is_hidden("#conflict")
     # The other tab's text is shown, and both changes are on the server.

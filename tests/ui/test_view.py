@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from models.draft import DraftNote, Evidence, FactorSuggestion, Section, Sentence, Subject, VisitFields
-from models.record import Decision, FactorDecision
+from datetime import date, datetime, time, timezone
+
+from api.services.review import initial_state
+from models.draft import ChildVisit, DraftNote, Evidence, FactorSuggestion, Section, Sentence, Subject, VisitFields
+from models.draft import VisitWhen
+from models.record import Decision, DraftEdits, FactorDecision, ReviewChild
 from models.transcript import Flag, FlagKind, Segment, Timings, Transcript, TranscriptionOptions, Word
-from review_ui.view import (census_problems, code_options, confidence_words, factor_views, section_views,
-                            textarea_rows, visit_field_views)
+from review_ui.view import code_options, confidence_words, factor_views, section_views, textarea_rows, visit_field_views
+from review_ui.visit_view import child_views, people_text, removed_children, visit_details
 
 pytestmark = pytest.mark.unit
 
@@ -66,24 +70,70 @@ def test_worker_text_replaces_the_drafted_text_but_sentences_stay():
     assert sections[0].text == "Edited." and sections[0].sentences[0].start_s == 0.0
 
 
+def state_with(note: DraftNote, *decisions: FactorDecision):
+    from api.services.review import apply_edits
+
+    return apply_edits(initial_state(note), DraftEdits(factors=list(decisions)))[0]
+
+
 def test_evidence_points_at_its_sentence_and_audio_time():
-    suggested, added = factor_views(draft(), [FactorDecision(code="1B", decision=Decision.accepted),
-                                              FactorDecision(code="7A", decision=Decision.accepted,
-                                                             source="added")])
+    state = state_with(draft(), FactorDecision(code="1B", decision=Decision.accepted),
+                       FactorDecision(code="7A", decision=Decision.accepted))
+    suggested, added = factor_views(draft(), state)
     assert suggested[0].evidence[0].sentence_id == "s0-0" and suggested[0].evidence[0].start_s == 0.0
     # No audio time on the evidence itself: the sentence's is used.
     assert suggested[1].evidence[0].sentence_id == "s1-0" and suggested[1].evidence[0].start_s == 1.8
-    assert suggested[0].decision == Decision.accepted and suggested[1].decision == Decision.undecided
-    assert [(f.code, f.label) for f in added] == [("7A", "Young carer")]
+    assert suggested[0].decision == "accepted" and suggested[1].decision == "undecided"
+    assert [(f.code, f.label, f.child) for f in added] == [("7A", "Young carer", "c1")]
 
 
-def test_census_problems_follow_the_chosen_codes():
-    suggested, added = factor_views(draft(), [FactorDecision(code="1B", decision=Decision.accepted),
-                                              FactorDecision(code="21", decision=Decision.accepted,
-                                                             source="added")])
-    assert any("8869" in p for p in census_problems(suggested, added))
-    suggested, added = factor_views(draft(), [FactorDecision(code="1B", decision=Decision.rejected)])
-    assert census_problems(suggested, added) == []
+def family_draft() -> DraftNote:
+    note = draft()
+    note.visit = VisitFields(children=[ChildVisit(name="Mia", age=9, child_seen=True),
+                                       ChildVisit(name="Tyler", age=4, child_seen_alone=False)],
+                             when=VisitWhen(said="Tuesday at 4 pm", start_char=0, end_char=1, weekday="tuesday",
+                                            time=time(16, 0)),
+                             contact_type="statutory visit", announced=False)
+    note.factor_suggestions[0].children = ["Mia", "Tyler"]
+    note.factor_suggestions[1].children = ["Tyler"]
+    return note
+
+
+def test_a_suggestion_shows_each_childs_decision_and_the_children_their_records():
+    note = family_draft()
+    state = initial_state(note, references={"Mia": "CN-1"}, recorded_at=datetime(2025, 3, 12, 17, 0, tzinfo=timezone.utc))
+    state.factors[0].decision = Decision.accepted  # 1B for Mia
+    state.children.append(ReviewChild(key="w1", name="Oscar", removed=True))
+    suggested, added = factor_views(note, state)
+    assert [(f.code, f.decision, [(d.child_name, d.decision.value) for d in f.decisions]) for f in suggested] == [
+        ("1B", "undecided", [("Mia", "accepted"), ("Tyler", "undecided")]),
+        ("10A", "undecided", [("Tyler", "undecided")])]
+    children = child_views(state, note, "FAM-1", {"1B": "Alcohol misuse by parent/carer"})
+    mia, tyler = children
+    assert (mia.name, mia.age, mia.case_reference, tyler.case_reference) == ("Mia", "9", "CN-1", "")
+    assert [(f.key, f.value) for f in mia.fields] == [("child_seen", "yes"), ("child_seen_alone", "unknown"),
+                                                      ("bedroom_seen", "unknown")]
+    assert mia.fields[0].hint == "From the recording: check it" and mia.fields[1].hint == "Not said in the recording"
+    assert tyler.fields[1].question == "Was Tyler seen alone?"
+    assert tyler.reference_hint == "Needed: each child's note goes on their own record"
+    assert [(f.code, f.decision.value) for f in mia.factors] == [("1B", "accepted")]
+    assert [c.name for c in removed_children(state)] == ["Oscar"]
+    details = visit_details(state, note, "Wed 12 Mar 2025 at 5:00pm")
+    assert (details.day, details.month, details.year, details.time) == ("11", "3", "2025", "16:00")
+    assert "The recording says “Tuesday at 4 pm”" in details.date_hint
+    assert (details.contact_type, details.announced) == ("statutory visit", "no")
+
+
+def test_people_present_as_lines_and_a_child_alone_uses_the_recordings_reference():
+    from models.draft import Person
+
+    assert people_text([Person(name="Leanne Price", role="mother"), Person(role="nan"), Person(name="Jo")]) == \
+        "Leanne Price (mother)\n(nan)\nJo"
+    state = initial_state(draft())
+    [child] = child_views(state, draft(), "CASE-9", {})
+    assert child.name == "the child" and not child.named
+    assert child.reference_hint == "Leave empty to use CASE-9, the case reference of the recording"
+    assert visit_details(state, draft(), "x").day == ""  # no recording time given: nothing made up
 
 
 def test_code_list_offers_every_current_code_and_no_retired_one():
@@ -133,3 +183,22 @@ def test_draft_rows_say_where_each_recording_has_got_to():
     assert rows[2].href == "/drafts/3" and rows[2].undecided == 2
     assert rows[3].href == "/notes/9" and rows[3].delivery == "lcs: sent; mosaic: failed"
     assert rows[4].delivery == "Not sent (no case system connected)" and rows[0].delivery is None
+
+
+def test_the_drafts_list_shows_the_visit_date_and_each_childs_note():
+    from api.schemas import RecordingOut
+    from review_ui.status import draft_rows
+
+    now = datetime(2026, 11, 3, 14, 5, tzinfo=timezone.utc)
+    family = RecordingOut(id=6, case_reference="FAM-1", worker="kim", recorded_at=now, created_at=now,
+                          original_filename="a.wav", media_type="audio/wav", size_bytes=1, duration_s=1.0,
+                          audio_available=True, audio_url=None, job=None, draft_id=6, undecided=0, note_id=11,
+                          note_ids=[11, 12], children=["Mia", "Tyler"], visit_day=date(2026, 11, 2),
+                          visit_time=time(16, 30))
+    waiting = family.model_copy(update={"id": 7, "draft_id": None, "note_id": None, "note_ids": [], "children": [],
+                                        "visit_day": None, "visit_time": None})
+    rows = draft_rows([family, waiting], lambda moment: "Tue 3 Nov 2026 at 2:05pm",
+                      {11: {"lcs": "delivered"}, 12: {"lcs": "failed"}})
+    assert rows[0].visit_label == "Mon 2 Nov 2026 at 4:30pm" and rows[0].children == "Mia, Tyler"
+    assert rows[0].delivery == "Mia – lcs: sent. Tyler – lcs: failed"
+    assert rows[1].visit_label == "Not known yet (recorded Tue 3 Nov 2026 at 2:05pm)"

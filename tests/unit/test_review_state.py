@@ -3,14 +3,14 @@ what stands in the way of signing, and the state a fresh draft starts from."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 
 import pytest
 
 from api.services.review import apply_edits, chosen_codes, confirm_problems, initial_state, undecided_codes
 from models.draft import DraftNote, FactorSuggestion, Section, Subject, VisitFields
 from models.errors import InvalidEdit
-from models.record import ConfirmedSection, Decision, DraftEdits, FactorDecision, ReviewState
+from models.record import ConfirmedSection, Decision, DraftEdits, FactorDecision, ReviewChild, ReviewState
 
 pytestmark = pytest.mark.unit
 
@@ -32,10 +32,13 @@ def state() -> ReviewState:
 
 
 def test_a_fresh_draft_starts_with_every_suggestion_undecided_once(state):
-    assert [(f.code, f.decision, f.source) for f in state.factors] == [
-        ("1B", Decision.undecided, "suggested"), ("3C", Decision.undecided, "suggested")]
+    # A draft that names no child is about one unnamed child, who has the visit's fields.
+    assert [(c.key, c.name, c.named, c.child_seen, c.bedroom_seen) for c in state.children] == [
+        ("c1", "the child", False, True, False)]
+    assert [(f.code, f.decision, f.source, f.child) for f in state.factors] == [
+        ("1B", Decision.undecided, "suggested", "c1"), ("3C", Decision.undecided, "suggested", "c1")]
     assert [(s.key, s.text) for s in state.sections] == [("purpose", "Statutory visit."), ("analysis", "")]
-    assert state.visit.child_seen is True and state.visit_date is None
+    assert state.visit.child_seen is True and state.visit_day is None and state.visit_date is None
 
 
 def test_an_edit_changes_only_what_it_names_and_says_what_changed(state):
@@ -45,7 +48,8 @@ def test_an_edit_changes_only_what_it_names_and_says_what_changed(state):
     assert changes.sections == ["analysis"]  # the unchanged purpose text is not a change
     assert changes.visit == ["bedroom_seen"] and changes.visit_date is True
     assert new.visit.bedroom_seen is None and new.visit.child_seen is True  # an explicit null: not recorded
-    assert new.visit_date == VISIT_DATE
+    assert new.children[0].bedroom_seen is None  # a visit-level answer is the (only) child's
+    assert (new.visit_day, new.visit_time) == (date(2025, 3, 12), time(14, 0))  # London in March is UTC
     assert [s.text for s in new.sections] == ["Statutory visit.", "Risk is low."]
     assert state.sections[1].text == "" and state.visit.bedroom_seen is False  # the old state is untouched
 
@@ -60,11 +64,11 @@ def test_decisions_on_suggestions_and_codes_added_by_hand(state):
                                 FactorDecision(code="3C", decision=Decision.rejected),
                                 FactorDecision(code="7A", decision=Decision.accepted)])
     new, changes = apply_edits(state, edits)
-    assert changes.decisions == [("1B", "accepted", "suggested"), ("3C", "rejected", "suggested"),
-                                 ("7A", "accepted", "added")]
+    assert changes.decisions == [("1B", "accepted", "suggested", "c1"), ("3C", "rejected", "suggested", "c1"),
+                                 ("7A", "accepted", "added", "c1")]
     assert chosen_codes(new) == ["1B", "7A"] and undecided_codes(new) == []
     taken_back, changes = apply_edits(new, DraftEdits(factors=[FactorDecision(code="7A", decision=Decision.rejected)]))
-    assert changes.decisions == [("7A", "removed", "added")]
+    assert changes.decisions == [("7A", "removed", "added", "c1")]
     assert [f.code for f in taken_back.factors] == ["1B", "3C"]  # a code added by hand and taken back is gone
     rejected_first, changes = apply_edits(state, DraftEdits(
         factors=[FactorDecision(code="16A", decision=Decision.rejected)]))
@@ -105,5 +109,6 @@ def test_what_stands_in_the_way_of_signing(state):
 
 
 def test_a_required_section_the_state_lacks_counts_as_empty():
-    state = ReviewState(sections=[ConfirmedSection(key="purpose", title="Purpose", text="x")], visit=VisitFields())
+    state = ReviewState(sections=[ConfirmedSection(key="purpose", title="Purpose", text="x")], visit=VisitFields(),
+                        children=[ReviewChild(key="c1", name="Kayden")])
     assert confirm_problems(state, ["purpose", "actions"]) == ["required section empty: actions"]

@@ -156,7 +156,7 @@ def sign_off(client: httpx.Client, draft_id: int) -> list[dict]:
     confirmed = client.post(f"/api/drafts/{draft_id}/confirm")
     assert confirmed.status_code == 201, confirmed.text
     body = confirmed.json()
-    return body if isinstance(body, list) else [body]
+    return body.get("notes") or [body]  # a family visit signs one note per child
 
 
 def wait_until(predicate, timeout_s: float, what: str, interval_s: float = 0.2):

@@ -21,6 +21,16 @@ branch_labels = None
 depends_on = None
 
 
+# The encrypted columns as of this revision (a later revision's columns do not exist yet here).
+COLUMNS = (
+    ("recordings", "names", "recordings.names"),
+    ("drafts", "note_json", "drafts.note_json"),
+    ("drafts", "state_json", "drafts.state_json"),
+    ("draft_versions", "state_json", "draft_versions.state_json"),
+    ("confirmed_notes", "content_json", "confirmed_notes.content_json"),
+)
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
@@ -28,7 +38,7 @@ def upgrade() -> None:
     else:
         with op.batch_alter_table("recordings") as batch:
             batch.alter_column("names", type_=sa.Text, existing_type=sa.JSON, existing_nullable=False)
-    reencrypt_all(bind, bind.dialect.text_cipher)
+    reencrypt_all(bind, bind.dialect.text_cipher, COLUMNS)
 
 
 def downgrade() -> None:

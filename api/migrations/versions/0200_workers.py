@@ -11,7 +11,7 @@ their order; ``tests/workers/test_engine_schema.py`` fails while the installed p
 the migrations disagree.
 
 Revision ID: 0200_workers
-Revises: 0120_text_at_rest
+Revises: 0130_family_visits
 Create Date: 2025-12-01
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0200_workers"
-down_revision = "0120_text_at_rest"
+down_revision = "0130_family_visits"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,85 @@
+"""What the clause of a seen / seen alone / bedroom phrase says beyond its words: whether it
+is negated, and whether the child was seen with an adult.
+
+Negation is read on the parse, for every way dictation says it: a negated verb ("I was not
+shown either bedroom", "did not want to be seen alone"), a negative subject ("Neither Lily
+nor Jack was seen alone", "None of the children was seen alone", "no-one was seen alone",
+"nobody"), "nor" ("nor was either bedroom seen") and a refusing verb above ("refused to be
+seen alone"). Without a parse, the words of the phrase's part of the sentence stand in."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from pipeline.drafting.people import People
+
+NEGATIVE_WORDS = {"neither", "none", "nobody", "noone", "nor"}
+_NEGATIVE_WORDS_UNPARSED = NEGATIVE_WORDS | {"not", "n't", "never"}
+_REFUSING = {"refused", "refuses", "refusing", "declined", "declines", "unable", "reluctant"}
+_CLAUSE_STOPS = {",", ";", "but", "and", "so", "because", "as", "while", "whilst", "although"}
+_ADULT_KINDS = {"parent_carer", "household_member", "adult"}
+
+
+def negated(verb: Token, span: Span, *, parsed: bool) -> bool:
+    """Is the seeing verb of a visit phrase negated?"""
+    if not parsed:
+        return any(w in _NEGATIVE_WORDS_UNPARSED or w == "no" and _one_after(t) for t, w in _clause_before(verb, span))
+    current = verb
+    for _ in range(4):
+        for child in current.children:
+            if child.dep_ == "neg":
+                return True
+            if child.dep_ in ("nsubj", "nsubjpass") and _negative_subject(child):
+                return True
+        shares_aux = current.dep_ == "conj" and current.tag_ == "VBN" and \
+            not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in current.children)
+        if current.dep_ != "xcomp" and not shares_aux or current.head.i == current.i:
+            break
+        current = current.head  # "did not want to be seen alone", "was not seen or spoken to alone"
+        if current.lower_ in _REFUSING:
+            return True
+    return any(w == "nor" for _, w in _clause_before(verb, span))
+
+
+def _negative_subject(subject: Token) -> bool:
+    words = subject.doc[subject.left_edge.i:subject.i + 1]
+    return any(t.lower_ in NEGATIVE_WORDS or t.lower_ == "no" and _one_after(t) for t in words)
+
+
+def _one_after(token: Token) -> bool:
+    """'no one', 'no-one'."""
+    doc = token.doc
+    nxt = [doc[j].lower_ for j in range(token.i + 1, min(len(doc), token.i + 3))]
+    return nxt[:1] == ["one"] or nxt == ["-", "one"]
+
+
+def _clause_before(verb: Token, span: Span) -> list[tuple[Token, str]]:
+    """The words from the start of the verb's part of the sentence up to the verb."""
+    found = []
+    for i in range(verb.i - 1, span.start - 1, -1):
+        token = span.doc[i]
+        if token.lower_ in _CLAUSE_STOPS:
+            break
+        found.append((token, token.lower_))
+    return found
+
+
+def seen_with_adult(arguments: list[Token], verb: Token, people: People) -> list[Token]:
+    """The arguments seen together with an adult ('Tyler was seen with his dad', 'I saw
+    Chloe on her own and Ellie with mum'): not seen alone."""
+    found = []
+    for argument in arguments + [c for a in arguments for c in a.conjuncts if c not in arguments]:
+        for holder in (argument, verb):
+            if any(_adult(g, people) for p in holder.children if p.dep_ == "prep" and p.lower_ == "with"
+                   for g in p.children if g.dep_ == "pobj"):
+                found.append(argument)
+                break
+    return found
+
+
+def _adult(token: Token, people: People) -> bool:
+    for word in [token] + list(token.conjuncts):
+        ref = people.ref(word)
+        if ref is not None and (ref.kind in _ADULT_KINDS and not ref.is_child):
+            return True
+    return False

@@ -1,0 +1,257 @@
+"""Which children a seen / seen alone / bedroom phrase of one sentence is about: the
+subject of a passive ("Tyler was not seen alone"), the object when the worker is the
+subject ("I saw Jayden and Amelia alone"), the subject above an infinitive ("Ella did not
+want to talk to me on her own"), a child named apart before the words for alone ("Ruby on
+her own"), the owner of a room or who shares or sleeps in it, else the children named in
+that part of the sentence."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from pipeline.drafting.children import GROUP_WORDS, Children
+from pipeline.drafting.people import People
+
+_VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
+          "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been"}
+ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots"}
+_WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
+_CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
+_ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
+_SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
+          "staying"}
+
+
+class PhraseAbout:
+    """Whom the phrases of one sentence are about."""
+
+    def __init__(self, span: Span, people: People, children: Children) -> None:
+        self.span, self.people, self.children = span, people, children
+
+    @staticmethod
+    def verb_of(match: Span) -> Token | None:
+        """The verb of seeing nearest the end ("I saw the bedrooms and spoke to Lily alone": spoke)."""
+        return next((t for t in reversed(match) if t.lower_ in _VERBS), None)
+
+    def about(self, match: Span) -> list[int]:
+        verb = self.verb_of(match)
+        arguments = self.people_arguments(verb) if self.people.parsed and verb is not None else None
+        if arguments is not None:
+            apart = self._named_before_alone(match, arguments)
+            return self.children_of(apart or arguments)
+        return self.in_chunk(match)
+
+    def people_arguments(self, verb: Token) -> list[Token] | None:
+        """The verb's arguments that can be children: not "Jayden's" in "I did not see
+        Jayden's or Summer's either" (something of theirs), not a room."""
+        arguments = self.arguments(verb)
+        if arguments is None:
+            return None
+        return [a for a in arguments if not _possessor(a) and a.lower_ not in ROOMS]
+
+    def _named_before_alone(self, match: Span, arguments: list[Token]) -> list[Token]:
+        """'Both children were seen, Ruby on her own in her bedroom and Alfie with his mum':
+        a child named just before the words for alone, apart from the verb's arguments, is
+        the one seen alone."""
+        alone = next((t for t in match if t.lower_ in _ALONE_WORDS), None)
+        if alone is None:
+            return []
+        j = alone.i - 1
+        while j > match.start and match.doc[j].lower_ in ("on", "his", "her", "their", "by"):
+            j -= 1
+        named = match.doc[j]
+        if named.i not in self.people.name_of:
+            return []
+        joined = {a.i for a in arguments} | {c.i for a in arguments for c in a.conjuncts}
+        return [] if named.i in joined else [named]
+
+    def arguments(self, verb: Token) -> list[Token] | None:
+        """The people a verb of seeing or speaking is about; None when the parse gives none."""
+        # a misparse can hang the subject on the auxiliary ("Kayden and Lacey were each spoken to")
+        heads = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        found = [c for h in heads for c in h.children if c.dep_ == "nsubjpass"]
+        subject = next((c for h in heads for c in h.children if c.dep_ == "nsubj"), None)
+        if not found and self._someone_else_sees(verb, subject):
+            return []  # "dad ... has not seen them for a year": not the worker's seeing
+        if not found and subject is not None and not self._is_worker(subject):
+            found = [subject]
+        if not found:
+            found = self._objects(verb)
+        current = verb
+        for _ in range(3):  # "Ella did not want to talk to me on her own": Ella; "... so was not seen"
+            if found or current.dep_ not in ("xcomp", "acomp", "conj", "advcl") or current.head.i == current.i:
+                break
+            current = current.head
+            found = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass") and not self._is_worker(c)]
+        return found or None
+
+    def _objects(self, verb: Token) -> list[Token]:
+        found = []
+        for child in verb.children:
+            if child.dep_ in ("dobj", "dative"):
+                if child.lower_ in ("chat", "time", "look", "word"):  # "had a chat with Jayden"
+                    found += [g for p in child.children if p.dep_ == "prep" and p.lower_ in ("with", "at")
+                              for g in p.children if g.dep_ == "pobj"]
+                elif not self._is_worker(child):
+                    found.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("to", "with"):
+                found += [g for g in child.children if g.dep_ == "pobj" and not self._is_worker(g)]
+        return found
+
+    def _someone_else_sees(self, verb: Token, subject: Token | None) -> bool:
+        """An adult other than the worker is the one seeing (the subject, or a conjoined
+        verb's subject)."""
+        current = verb
+        while subject is None and current.dep_ == "conj" and current.head.i != current.i:
+            current = current.head
+            subject = next((c for c in current.children if c.dep_ == "nsubj"), None)
+        if subject is None or self._is_worker(subject):
+            return False
+        ref = self.people.ref(subject)
+        return ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child
+
+    def _is_worker(self, token: Token) -> bool:
+        if token.lower_ in _WORKER_WORDS:
+            return True
+        ref = self.people.ref(token)
+        return ref is not None and ref.kind in ("worker", "professional")
+
+    def children_of(self, tokens: list[Token]) -> list[int]:
+        found: list[int] = []
+        for token in tokens:
+            # conjuncts, and a word the parser hung on them as a compound ("Skye and the baby sleep")
+            words = [token] + list(token.conjuncts)
+            words += [c for w in words for c in w.children if c.dep_ == "compound"]
+            for t in words:
+                antecedent = _relative_antecedent(t)
+                if antecedent is not None:
+                    meant = self.children_of([antecedent])  # "Mia and the baby, neither of whom was"
+                elif self.children.in_group(t) or t.i in self.people.name_of:
+                    meant = self.children.meant_by(t)
+                elif any(c.lower_ in GROUP_WORDS for c in t.children) and t.lower_ not in ("them", "they"):
+                    meant = self.children.group_before(t)  # "neither child", "each of them"
+                elif t.lower_ in GROUP_WORDS:
+                    meant = self.children.group_before(t)
+                else:
+                    meant = self.children.meant_by(t)
+                found += [i for i in meant if i not in found]
+        return found
+
+    def room_owners(self, match: Span) -> list[int]:
+        """Whose room: its owner ('his room', "Lacey's room or Mason's"), who shares or sleeps
+        in it ('the bedroom they share', 'sleep in nan's bedroom'), else the children the
+        sentence says were in it."""
+        rooms = self._rooms_of(match)
+        owners: list[int] = []
+        if rooms and self.people.parsed:
+            for room in rooms:
+                owners += self._owners_of(room)
+            for t in self.span.doc[rooms[-1].i + 1:self.span.end]:
+                if t.lower_ in ("'s", "’s") and t.i > 0:
+                    owners += self.children.meant_by(t.nbor(-1))  # "Lacey's room or Mason's"
+                if t.lower_ in (",", ";", "but", "which", "where"):
+                    break
+        elif rooms:
+            owners = self.in_chunk(match, owners=True)
+        owners = list(dict.fromkeys(owners))
+        if owners:
+            return owners
+        about = self.about(match)
+        if about:
+            return about
+        everyone = self.children.everyone
+        plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
+        return everyone if plural or len(everyone) == 1 else []
+
+    def _rooms_of(self, match: Span) -> list[Token]:
+        """The rooms a phrase speaks of: the one its verb is about ("the twins' bedroom was
+        seen but Reece's room..." is the twins'), with the rooms said together with it
+        ("Macy's bedroom and the room Kyle shares")."""
+        in_match = [t for t in match if t.lower_ in ROOMS]
+        verb = self.verb_of(match)
+        chosen = in_match[:1]
+        if self.people.parsed and verb is not None:
+            arguments = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj", "nsubj", "attr")]
+            arguments += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+            if verb.dep_ in ("acl", "relcl"):
+                arguments.append(verb.head)  # "either bedroom seen", "bedroom, which the worker was shown"
+            found = [a for a in arguments if a.lower_ in ROOMS]
+            chosen = found[:1] or chosen
+        if chosen and self.people.parsed:
+            chosen += [c for c in chosen[0].conjuncts if c.lower_ in ROOMS]
+        if chosen:  # "Macy's bedroom and the room Kyle shares", however the parse joins them
+            doc, first = match.doc, chosen[0]
+            after = [t for t in doc[first.i + 1:min(self.span.end, first.i + 5)]]
+            if after and after[0].lower_ == "and":
+                chosen += [t for t in after[1:] if t.lower_ in ROOMS and t not in chosen][:1]
+        return chosen
+
+    def _owners_of(self, room: Token) -> list[int]:
+        owners: list[int] = []
+        for child in room.children:
+            if child.dep_ == "poss":
+                owners += self.children_of([child])
+            elif child.dep_ == "relcl":
+                sharers = [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
+                sharers += [g for p in child.children if p.dep_ == "prep" and p.lower_ == "with"
+                            for g in p.children if g.dep_ == "pobj"]
+                owners += self.children_of(sharers)
+        if not owners and room.dep_ == "pobj" and room.head.lower_ in ("in", "on"):
+            verb = room.head
+            for _ in range(4):  # "The children sleep on a mattress in nan's bedroom"
+                verb = verb.head
+                if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                    break
+            if verb.lower_ in _SLEEP:
+                owners += self.children_of([c for c in verb.children if c.dep_ == "nsubj"])
+        if not owners and room.dep_ == "dobj" and room.head.lower_ in _SLEEP:  # "The children share a room"
+            owners += self.children_of([c for c in room.head.children if c.dep_ == "nsubj"])
+        doc = room.doc
+        if not owners and room.i + 1 < len(doc) and doc[room.i + 1].i in self.people.name_of:
+            owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
+        return owners
+
+    def in_chunk(self, match: Span, *, owners: bool = False) -> list[int]:
+        """The children named in the part of the sentence the phrase is in; the only child of
+        the visit when none is named there."""
+        start, end = match.start, match.end
+        while start > self.span.start and self.span.doc[start - 1].lower_ not in _CHUNK_BREAKS:
+            start -= 1
+        while end < self.span.end and self.span.doc[end].lower_ not in _CHUNK_BREAKS:
+            end += 1
+        # "I did not see Jayden's or Summer's": not them (unless the room is what is asked about)
+        found = [i for at, kids in self.children.mentions(self.span.doc[start:end])
+                 if owners or not _possessor(self.span.doc[at]) for i in kids]
+        if found:
+            return list(dict.fromkeys(found))
+        everyone = self.children.everyone
+        return everyone if len(everyone) == 1 else []
+
+    def subject_of_was(self, match: Span) -> list[int]:
+        verb = match[0]
+        if self.people.parsed:
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subjects and verb.dep_ in ("aux", "auxpass"):  # "were staying with"
+                subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                return self.children_of(subjects)
+        return self.in_chunk(match)
+
+
+
+def _possessor(token: Token) -> bool:
+    return any(c.dep_ == "case" for c in token.children) or \
+        token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in ("'s", "’s")
+
+
+def _relative_antecedent(token: Token) -> Token | None:
+    """'Mia and the baby, neither of whom was seen alone': 'neither of whom' means Mia and the baby."""
+    if token.lower_ not in GROUP_WORDS or token.head.dep_ != "relcl":
+        return None
+    relative = any(g.lower_ in ("whom", "which") for p in token.children if p.dep_ == "prep" for g in p.children)
+    return token.head.head if relative else None
+
+
+def _several(room: Token) -> bool:
+    doc = room.doc
+    return room.i > 0 and doc[room.i - 1].lower_ in ("neither", "either", "both", "each", "all")
