@@ -7,7 +7,9 @@ close to it are replaced by the term: "Caden" -> "Kayden", "Cams" -> "CAMHS",
 the review screen can show it and nothing changes silently. Glossary terms are only
 put in where Whisper was unsure of the words, because several of them sound like
 common words ("mash", "lad"); a name the worker gave for this recording is put in
-where Whisper was not sure of it either."""
+where Whisper was not sure of it either, or where Whisper wrote a name of its own that
+sounds the same and is spelled nearly the same ("Kaden" for the Kayden the worker named:
+one child must not become two children in the draft)."""
 
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ class CorrectionRules:
     # Only where Whisper was less sure than this of every word replaced.
     max_probability_glossary: float = 0.75
     max_probability_name: float = 0.9
+    # However sure Whisper was: a capitalised word that sounds like a given name and is
+    # spelled this close is that name spelled another way ("Kaden" -> Kayden: 91), not a
+    # common word at a sentence's start ("Well" ~ Will: 75).
+    min_ratio_confident_name: float = 85.0
     min_letters: int = 3  # shorter words ("me", "he") are left alone
 
 
@@ -116,9 +122,12 @@ def _best_match(words: list[TimedWord], i: int, terms: list[Term], keep: set[int
             continue
         unsure = max(w.probability for w in window)
         sound = jellyfish.metaphone(key)
+        capitalised = heard[:1].isupper()
         for term in terms:
             if unsure >= (rules.max_probability_name if term.is_name else rules.max_probability_glossary):
-                continue
+                if not (term.is_name and size == 1 and capitalised and sound == term.sound
+                        and fuzz.ratio(key, term.key) >= rules.min_ratio_confident_name):
+                    continue
             if _DIGITS.findall(key) != _DIGITS.findall(term.key):  # "section" is not "section 47"
                 continue
             if abs(len(key) - len(term.key)) > 1 + len(term.key) // 6:  # "far" is not a short "Farah"

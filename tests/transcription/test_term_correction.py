@@ -45,6 +45,17 @@ def test_words_whisper_was_sure_of_are_left_alone():
     assert texts(corrected((" Caden", 0.95)))[0] == (" Caden", None)
 
 
+def test_a_given_name_spelled_another_way_is_the_name_however_sure_whisper_was():
+    """Whisper base wrote "Kayden" in one sentence and "Kaden" in the next, both sure: the
+    draft then held two children. A capitalised word that sounds like a name the worker
+    gave and is spelled nearly the same is that name."""
+    assert texts(corrected((" Kaden", 0.97), (" was", 0.99)))[0] == (" Kayden", "Kaden")
+    # Not a common word that sounds like a given name, however it is written.
+    will = make_terms(["Will"], [])
+    piece = Piece(start=0.0, end=1.0, words=[TimedWord(text=" Well,", start=0.0, end=0.4, probability=0.98)])
+    assert correct_terms([piece], will)[0].words[0].heard is None
+
+
 def test_right_terms_and_their_parts_are_never_changed():
     # "lead" sounds like LADO, but here it is part of a glossary term heard right.
     words = corrected((" designated", 0.9), (" safeguarding", 0.6), (" lead,", 0.38))
