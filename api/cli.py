@@ -1,5 +1,5 @@
-"""``casenote users ...`` and ``casenote export``: the service's commands that work on its
-database directly (registered, with every other command, in ``casenote.cli``, which
+"""``casenote users ...``, ``casenote export`` and ``casenote deliveries retry``: the
+service's commands that work on its database directly (registered, with every other command, in ``casenote.cli``, which
 turns the errors raised here into one line on stderr and exit code 2)."""
 
 from __future__ import annotations
@@ -30,22 +30,33 @@ BINARY_FORMATS = {"docx", "pdf"}
 def open_database(settings: Settings | None = None) -> Iterator[Session]:
     """A session on the service's database, made or upgraded by the migrations first;
     the engine is closed after it."""
-    from sqlalchemy.exc import OperationalError
-
-    from api.db.migrate import upgrade
-
-    ctx = _context(settings or get_settings())
+    ctx = migrated_context(settings or get_settings())
     try:
-        try:
-            upgrade(ctx.engine)
-        except OperationalError as exc:
-            where = ctx.engine.url.render_as_string(hide_password=True)
-            raise ConfigurationError(f"cannot open the database {where}: "
-                                     f"{str(exc.orig).strip().splitlines()[0]}") from None
         with ctx.session_factory() as db:
             yield db
     finally:
         ctx.engine.dispose()
+
+
+def migrated_context(settings: Settings) -> ServiceContext:
+    """The service's context on a database made or upgraded by the migrations; a
+    database that cannot be reached is one line, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from api.db.migrate import upgrade
+
+    ctx = _context(settings)
+    try:
+        upgrade(ctx.engine)
+    except OperationalError as exc:
+        ctx.engine.dispose()
+        where = ctx.engine.url.render_as_string(hide_password=True)
+        raise ConfigurationError(f"cannot open the database {where}: "
+                                 f"{str(exc.orig).strip().splitlines()[0]}") from None
+    except BaseException:
+        ctx.engine.dispose()
+        raise
+    return ctx
 
 
 def _context(settings: Settings) -> ServiceContext:
@@ -251,6 +262,29 @@ def export(
         except OSError as exc:
             raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
         typer.echo(f"wrote {out} ({len(content)} bytes)", err=True)
+
+
+def deliveries_retry(
+    connector: Annotated[str, typer.Option("--connector", help="The connector whose deliveries start again")],
+) -> None:
+    """A fresh round of attempts now for every failed or waiting delivery of a connector
+    (after a case system's outage, or once a wrong credential is fixed)."""
+    from api.db.audit import record_event
+    from api.delivery.config import connector_named
+    from api.delivery.outbox import retry_connector
+    from models.errors import ConnectorGone
+
+    settings = get_settings()
+    if connector_named(connector, settings) is None:
+        raise ConnectorGone(f"connector {connector!r} is not configured (CASENOTE_DELIVERY_CONNECTORS)")
+    with open_database(settings) as db:
+        rows = retry_connector(db, connector)
+        for row in rows:
+            record_event(db, None, "delivery_retry", "note", row.note_id, delivery_id=row.id, connector=connector,
+                         bulk=True, via="cli", os_user=getpass.getuser())
+        db.commit()
+    typer.echo(f"{len(rows)} deliver{'y' if len(rows) == 1 else 'ies'} to {connector} will be tried again now",
+               err=True)
 
 
 def _date(value: str | None, option: str) -> date | None:

@@ -57,6 +57,7 @@ class JobOut(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     draft_id: int | None = None
+    worker: str | None = Field(None, description="The process (host:pid) that runs it, or ran it last")
 
 
 class RecordingAccepted(BaseModel):

@@ -54,7 +54,9 @@ before (``KEPT_CODES``); ``details`` are the extra facts a client may need
     │   ├── ModelNotFound
     │   ├── ModelSetupError
     │   ├── KeyFileError
-    │   └── ConnectorConfigError
+    │   ├── KeysNotGiven
+    │   ├── ConnectorConfigError
+    │   └── NeedsPostgreSQL
     ├── ExportError                 a confirmed note cannot be exported as asked
     │   ├── UnknownFormat
     │   ├── UnknownPreset
@@ -359,8 +361,17 @@ class KeyFileError(ConfigurationError):
     """A configured key, or a key file, that cannot be used (wrong length, not base64)."""
 
 
+class KeysNotGiven(ConfigurationError):
+    """On PostgreSQL several processes on several machines share the data: every one of
+    them must be given the same keys, never make its own key file."""
+
+
 class ConnectorConfigError(ConfigurationError):
     """The delivery connectors (``CASENOTE_DELIVERY_CONNECTORS``) cannot be read or are not valid."""
+
+
+class NeedsPostgreSQL(ConfigurationError):
+    """A way of running casenote (separate worker processes) that only PostgreSQL supports."""
 
 
 # --- exports, dictation, storage ---------------------------------------------------------

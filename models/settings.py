@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     asr_device: str = Field("auto", description="auto, cpu or cuda")
     asr_compute_type: str = Field("auto", description="auto = int8 on CPU, float16 on CUDA")
     asr_cpu_threads: int = Field(0, ge=0, description="0 = all available cores")
+    asr_parallel: int = Field(
+        1, ge=1, description="Recordings one process transcribes at once (`casenote worker --concurrency` sets it); "
+        "each uses asr_cpu_threads threads")
     asr_beam_size: int = Field(5, ge=1)
     asr_vad_filter: bool = True
     asr_hallucination_silence_threshold: float = 2.0
@@ -127,6 +130,15 @@ class Settings(BaseSettings):
         "is a pause, not review")
     report_max_days: int = Field(400, ge=7, description="Longest period one report covers")
 
+    # --- workers (PostgreSQL: jobs on the engine, any number of processes) ------------
+    worker_heartbeat_s: float = Field(5.0, gt=0, description="How often a worker tells the database it is alive")
+    worker_stalled_after_s: float = Field(
+        20.0, gt=0, description="A worker silent this long is presumed dead; its jobs go back to the queue")
+    worker_poll_s: float = Field(2.0, gt=0, description="A worker also looks for due jobs this often")
+    delivery_concurrency: int = Field(4, ge=1, description="Deliveries a worker process attempts at once")
+    worker_seen_within_s: float = Field(
+        60.0, gt=0, description="/readyz reports no worker when none has been seen within this many seconds")
+
     @property
     def cpu_threads(self) -> int:
         return self.asr_cpu_threads or available_cores()
@@ -134,6 +146,11 @@ class Settings(BaseSettings):
     @property
     def recordings_dir(self) -> Path:
         return self.capture_dir or self.data_dir / "recordings"
+
+    @property
+    def on_postgresql(self) -> bool:
+        """PostgreSQL: jobs run on the job engine, by any number of worker processes."""
+        return self.database_url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
 
     @property
     def sqlalchemy_url(self) -> str:

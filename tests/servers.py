@@ -36,8 +36,8 @@ class CasenoteServer:
     same port and data folder (restart tests)."""
 
     def __init__(self, env: dict[str, str], log: Path, *, port: int | None = None, cwd: Path | None = None,
-                 stop_timeout_s: float = 20.0) -> None:
-        self.env, self.log, self.cwd, self.stop_timeout_s = env, log, cwd, stop_timeout_s
+                 stop_timeout_s: float = 20.0, args: tuple[str, ...] = ()) -> None:
+        self.env, self.log, self.cwd, self.stop_timeout_s, self.args = env, log, cwd, stop_timeout_s, args
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
 
@@ -51,7 +51,8 @@ class CasenoteServer:
     def start(self, timeout_s: float = 60.0) -> "CasenoteServer":
         """Start it and wait until ``/healthz`` answers 200."""
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([*CASENOTE, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            self.process = subprocess.Popen([*CASENOTE, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                                             *self.args],
                                             env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout_s

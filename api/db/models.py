@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from api.db.types import EncryptedJSON, EncryptedText, UTCDateTime, utcnow
@@ -111,6 +112,10 @@ class Job(Base):
     stage: Mapped[str | None] = mapped_column(String(16))  # transcribing, drafting
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Who runs it now: a fresh token per run; every write of a run names its token, so a
+    # run that lost the job (its worker was presumed dead) can no longer change it.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    worker: Mapped[str | None] = mapped_column(String(128))  # host:pid of the process that ran it last
     error_code: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -232,8 +237,34 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an attempt is in progress
+    claim_token: Mapped[str | None] = mapped_column(String(32))  # the attempt in progress; only it records a failure
     last_error: Mapped[str | None] = mapped_column(Text)  # short reason; never note text
     receipt: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    round_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # this round of attempts (None: created_at)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AudioObject(Base):
+    """A recording's encrypted audio kept in the database (PostgreSQL deployments, where
+    every process on every machine must reach it). Same format as an audio file: the
+    file id and sealed chunks, each authenticated with the file id, its index and
+    whether it is the last (``api/services/audio_store.py``)."""
+
+    __tablename__ = "audio_objects"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[bytes] = mapped_column(LargeBinary(16))
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)  # false while the upload streams in
+    chunks: Mapped[int] = mapped_column(Integer, default=0)
+    sealed_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AudioChunk(Base):
+    __tablename__ = "audio_chunks"
+
+    name: Mapped[str] = mapped_column(ForeignKey("audio_objects.name", ondelete="CASCADE"), primary_key=True)
+    chunk_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)  # nonce | ciphertext | tag

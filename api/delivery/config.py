@@ -24,21 +24,39 @@ from models.settings import Settings
 logger = logging.getLogger(__name__)
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
+# An attempt's claim outlives its deadline by this much: the time to load and render the
+# note before sending and to record the outcome after. Another worker may take the
+# delivery up only after the claim has run out, never while its holder can still finish.
+CLAIM_MARGIN_S = 10.0
 
 
 class RetryPolicy(BaseModel):
+    """When to try a delivery again. The defaults ride out a case system's maintenance
+    window of hours: waits double from 2 s up to 15 minutes, and a note is marked failed
+    (for a person to retry) only after three days of failed attempts, or at once for an
+    error retrying cannot fix (e.g. 401). ``max_attempts`` caps the attempts instead."""
+
     model_config = ConfigDict(extra="forbid")
 
-    max_attempts: int = Field(8, ge=1, description="Attempts before the delivery is marked failed")
+    max_attempts: int | None = Field(None, ge=1, description="Attempts before the delivery is marked failed; "
+                                     "none = keep trying for retry_for_s")
+    retry_for_s: float = Field(3 * 24 * 3600.0, gt=0, description="How long a round of attempts keeps trying")
     backoff_initial_s: float = Field(2.0, gt=0, description="Wait after the first failure; doubles each time")
-    backoff_max_s: float = Field(300.0, gt=0, description="Longest wait between attempts")
+    backoff_max_s: float = Field(900.0, gt=0, description="Longest wait between attempts")
 
     def delay_after(self, failures: int, retry_after_s: float | None = None) -> float:
         """Exponential backoff; a server's Retry-After is honoured up to the maximum."""
-        delay = min(self.backoff_max_s, self.backoff_initial_s * 2 ** max(0, failures - 1))
+        delay = min(self.backoff_max_s, self.backoff_initial_s * 2 ** min(max(0, failures - 1), 60))
         if retry_after_s is not None:
             delay = max(delay, min(retry_after_s, self.backoff_max_s))
         return delay
+
+    def gives_up(self, attempts: int, round_age_s: float, next_delay_s: float) -> bool:
+        """After ``attempts`` failed attempts in a round begun ``round_age_s`` ago, with the
+        next one due in ``next_delay_s``: is this round over?"""
+        if self.max_attempts is not None:
+            return attempts >= self.max_attempts
+        return round_age_s + next_delay_s > self.retry_for_s
 
 
 class DropFolderConnector(RetryPolicy):
@@ -47,6 +65,12 @@ class DropFolderConnector(RetryPolicy):
     path: Path = Field(description="Folder the case system imports from (must exist)")
     formats: list[str] = Field(["json", "pdf"], min_length=1, description="One file per format per note")
     preset: str | None = None
+    timeout_s: float = Field(20.0, gt=0, description="How long writing a note's files may take before another "
+                             "attempt may start (the manifest's lock makes an overlapping one harmless)")
+
+    @property
+    def claim_s(self) -> float:
+        return self.timeout_s + CLAIM_MARGIN_S
 
     @field_validator("formats")
     @classmethod
@@ -70,7 +94,8 @@ class HttpConnector(RetryPolicy):
     preset: str | None = None
     auth_header: str = Field("Authorization", description="Header that carries the credential")
     auth_value_env: str = Field("", description="Environment variable holding the header's value")
-    timeout_s: float = Field(10.0, gt=0)
+    timeout_s: float = Field(10.0, gt=0, description="Deadline of a whole attempt: connect, send, and the "
+                             "full reply (a receiver that trickles its reply cannot stretch it)")
     headers: dict[str, str] = Field({}, description="Extra fixed headers")
 
     @model_validator(mode="after")
@@ -78,6 +103,10 @@ class HttpConnector(RetryPolicy):
         if self.auth_value_env and not os.environ.get(self.auth_value_env):
             raise ValueError(f"environment variable {self.auth_value_env} (auth_value_env) is not set")
         return self
+
+    @property
+    def claim_s(self) -> float:
+        return self.timeout_s + CLAIM_MARGIN_S
 
     def auth_value(self) -> str:
         return os.environ.get(self.auth_value_env, "") if self.auth_value_env else ""

@@ -2,10 +2,15 @@
 
 Every attempt for a note carries the same ``Idempotency-Key``, so a receiver that
 honours it stores the note once however many times a lost reply makes us retry.
-One attempt per call; the worker schedules retries with exponential backoff."""
+One attempt per call; the worker schedules retries with exponential backoff.
+
+``timeout_s`` is the deadline of the whole attempt, not of each read: the request runs
+as a task cancelled when the deadline passes (its connection is closed), so a receiver
+trickling its reply a byte at a time cannot hold an attempt past it."""
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 from datetime import datetime, timezone
@@ -73,10 +78,9 @@ def deliver(note: ConfirmedNote, connector: HttpConnector, settings: Settings) -
     except ExportError as exc:
         return AttemptOutcome(delivered=False, retryable=False, detail=str(exc))
     try:
-        with httpx.Client(timeout=connector.timeout_s, follow_redirects=False) as client:
-            response = client.post(connector.url, **request)
-    except httpx.TimeoutException:
-        return AttemptOutcome(delivered=False, detail=f"no reply within {connector.timeout_s:g} s")
+        response = asyncio.run(_post_within(connector, request))
+    except (TimeoutError, httpx.TimeoutException):
+        return AttemptOutcome(delivered=False, detail=f"no complete reply within {connector.timeout_s:g} s")
     except httpx.HTTPError as exc:
         return AttemptOutcome(delivered=False, detail=f"cannot reach the endpoint: {exc.__class__.__name__}")
     # The reply body is not logged or kept: a receiver may echo the note back.
@@ -91,3 +95,10 @@ def deliver(note: ConfirmedNote, connector: HttpConnector, settings: Settings) -
         retry_after_s=retry_after_seconds(response.headers.get("Retry-After")),
         receipt=receipt,
     )
+
+
+async def _post_within(connector: HttpConnector, request: dict) -> httpx.Response:
+    """The POST and its whole reply, or TimeoutError at the connector's deadline."""
+    async with asyncio.timeout(connector.timeout_s):
+        async with httpx.AsyncClient(timeout=connector.timeout_s, follow_redirects=False) as client:
+            return await client.post(connector.url, **request)

@@ -2,8 +2,9 @@
 
 Rows are added in the same transaction as the confirmation (``enqueue_deliveries``),
 so a note is never confirmed without its deliveries being recorded, and a crash or
-an unreachable case system loses nothing: the worker picks the rows up again. Whoever
-commits new or retried rows wakes the workers (``ServiceContext.wake_background``)."""
+an unreachable case system loses nothing: the worker picks the rows up again. On
+PostgreSQL each row's engine job is queued in that same transaction; on SQLite whoever
+commits new or retried rows wakes the in-process workers (``ServiceContext.wake_background``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.db.models import ConfirmedNoteRow, Delivery
 from api.db.types import utcnow
 from api.delivery.config import load_connectors
+from api.engine.schedule import schedule_delivery
 from models.record import ConfirmedNote
 from models.settings import Settings
 
@@ -37,8 +39,10 @@ def enqueue_deliveries(session: Session, note: ConfirmedNoteRow | int, settings:
         note_id = note
     now = utcnow()
     rows = [Delivery(note_id=note_id, connector=c.name, status=PENDING, attempts=0, next_attempt_at=now,
-                     receipt={}, created_at=now, updated_at=now) for c in connectors]
+                     receipt={}, created_at=now, round_started_at=now, updated_at=now) for c in connectors]
     session.add_all(rows)
+    for connector in connectors:
+        schedule_delivery(session, note_id, connector.name)
     return rows
 
 
@@ -56,7 +60,8 @@ class DeliveryStatus(BaseModel):
     connector: str
     kind: str | None = Field(description="drop_folder or http; null if the connector is no longer configured")
     status: Literal["pending", "delivered", "failed"]
-    attempts: int
+    attempts: int = Field(description="Attempts made: finished, or cut off (their claim ran out)")
+    attempt_in_progress: bool = Field(False, description="An attempt is being made right now")
     max_attempts: int | None
     last_error: str | None
     next_attempt_at: datetime | None = Field(description="When the next try is due (pending only)")
@@ -67,9 +72,13 @@ class DeliveryStatus(BaseModel):
 
 def delivery_status(row: Delivery, settings: Settings) -> DeliveryStatus:
     connector = next((c for c in load_connectors(settings) if c.name == row.connector), None)
+    # An attempt is counted when it is claimed (so one cut off by a kill counts); while
+    # its claim holds it is shown as in progress rather than as made.
+    in_progress = row.claim_token is not None and row.locked_until is not None and row.locked_until > utcnow()
     return DeliveryStatus(
         id=row.id, note_id=row.note_id, connector=row.connector,
-        kind=connector.kind if connector else None, status=row.status, attempts=row.attempts,
+        kind=connector.kind if connector else None, status=row.status,
+        attempts=row.attempts - (1 if in_progress else 0), attempt_in_progress=in_progress,
         max_attempts=connector.max_attempts if connector else None, last_error=row.last_error,
         next_attempt_at=row.next_attempt_at if row.status == PENDING else None,
         delivered_at=row.delivered_at, updated_at=row.updated_at,
@@ -94,6 +103,38 @@ def delivery_summary(session: Session, note_ids: list[int]) -> dict[int, dict[st
 
 
 def retry_delivery(session: Session, row: Delivery) -> None:
-    """A person asks for another round of attempts (after fixing what made it fail)."""
+    """A person asks for another round of attempts now (after fixing what made it fail,
+    or to skip the wait after a case system's maintenance). An attempt in progress keeps
+    its claim (and finishes, or runs out) and the new round starts after it; a failure
+    it records later is dropped, because the round it belonged to is over."""
     now = utcnow()
-    row.status, row.attempts, row.next_attempt_at, row.locked_until, row.updated_at = PENDING, 0, now, None, now
+    row.status, row.attempts, row.updated_at, row.round_started_at = PENDING, 0, now, now
+    row.next_attempt_at = now
+    if row.locked_until is not None and row.locked_until <= now:
+        row.locked_until = None
+    row.claim_token = None
+    schedule_delivery(session, row.note_id, row.connector, row.locked_until)
+
+
+def retryable_deliveries(session: Session, connector: str, owner_rule=None) -> list[Delivery]:
+    """The rows of ``connector`` a bulk retry starts again: failed, or waiting for their
+    next attempt; not delivered, and not attempted right now. ``owner_rule`` limits them
+    to the notes a person may act on (a WHERE clause over ``confirmed_notes``)."""
+    now = utcnow()
+    query = (select(Delivery).join(ConfirmedNoteRow, ConfirmedNoteRow.id == Delivery.note_id)
+             .where(Delivery.connector == connector, Delivery.status.in_((FAILED, PENDING)),
+                    or_(Delivery.locked_until.is_(None), Delivery.locked_until < now))
+             .order_by(Delivery.id).with_for_update(of=Delivery))
+    if owner_rule is not None:
+        query = query.where(owner_rule)
+    return list(session.scalars(query))
+
+
+def retry_connector(session: Session, connector: str, owner_rule=None) -> list[Delivery]:
+    """Bulk retry after a case system's outage or a fixed credential: a fresh round of
+    attempts now for every failed or waiting delivery of ``connector`` (limited by
+    ``owner_rule``), in the caller's transaction. The rows retried."""
+    rows = retryable_deliveries(session, connector, owner_rule)
+    for row in rows:
+        retry_delivery(session, row)
+    return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from api.db.migrate import is_casenote_object
 from api.db.models import Base
 
 config = context.config
@@ -25,8 +26,13 @@ def run_migrations_online() -> None:
             # (The driver is in autocommit mode, so this PRAGMA runs outside any transaction.)
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         try:
-            context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=sqlite)
+            context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=sqlite,
+                              include_name=is_casenote_object)
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    # Processes starting together on several machines: one migrates, the
+                    # others wait here, then find the schema at its head.
+                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(1668180343)")
                 context.run_migrations()
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -1,19 +1,22 @@
-"""Delivery status of a confirmed note per connector, and the retry action."""
+"""Delivery status of a confirmed note per connector, the retry action, and the bulk
+retry of a connector (after a case system's outage or a fixed credential)."""
 
 from __future__ import annotations
 
 import logging
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.db.audit import record_event
-from api.db.models import Delivery
-from api.delivery.config import connector_named
-from api.delivery.outbox import DELIVERED, FAILED, DeliveryStatus, deliveries_for, delivery_status, retry_delivery
+from api.db.models import ConfirmedNoteRow, Delivery
+from api.delivery.config import NAME_PATTERN, connector_named
+from api.delivery.outbox import (DELIVERED, FAILED, DeliveryStatus, deliveries_for, delivery_status, retry_connector,
+                                 retry_delivery)
 from api.deps import CaseWorker, ContextDep, CurrentUser, SessionDep, SettingsDep
 from api.services.notes import find_note
-from api.services.scope import may_edit
+from api.services.scope import editable_by, may_edit
 from models.errors import AlreadyDelivered, ConnectorGone, NotEditable, NotFound
 
 logger = logging.getLogger(__name__)
@@ -52,3 +55,31 @@ def retry_note_delivery(note_id: int, delivery_id: int, db: SessionDep, user: Ca
     logger.info("delivery %s of note %s to %s: retry asked (was %s)", row.id, note_id, row.connector,
                 "failed" if was == FAILED else was)
     return delivery_status(row, ctx.settings)
+
+
+class BulkRetry(BaseModel):
+    connector: str = Field(pattern=NAME_PATTERN, description="The connector whose deliveries start again")
+
+
+class BulkRetried(BaseModel):
+    connector: str
+    retried: int = Field(description="Failed or waiting deliveries given a fresh round of attempts now")
+    delivery_ids: list[int]
+
+
+@router.post("/api/deliveries/retry")
+def retry_connector_deliveries(body: BulkRetry, db: SessionDep, user: CaseWorker, ctx: ContextDep) -> BulkRetried:
+    """Every failed or waiting delivery of one connector, of the notes you may act on
+    (your own; a manager's team's), tried again now. Deliveries being attempted right
+    now are left to finish. Admins look only (403); operators retry all of a
+    connector's with ``casenote deliveries retry --connector NAME``."""
+    if connector_named(body.connector, ctx.settings) is None:
+        raise ConnectorGone(f"connector {body.connector} is not configured")
+    rows = retry_connector(db, body.connector, editable_by(user, ConfirmedNoteRow.owner_id, ConfirmedNoteRow.team))
+    for row in rows:
+        record_event(db, user, "delivery_retry", "note", row.note_id, delivery_id=row.id, connector=row.connector,
+                     bulk=True)
+    db.commit()
+    ctx.wake_background()
+    logger.info("bulk retry of %d delivery(ies) to %s", len(rows), body.connector)
+    return BulkRetried(connector=body.connector, retried=len(rows), delivery_ids=[r.id for r in rows])

@@ -1,10 +1,12 @@
 """Audio at rest: AES-256-GCM in fixed-size chunks, so a byte range (the player
 seeking) decrypts only the chunks it covers.
 
-File layout: ``MAGIC`` (8 bytes), a random 16-byte file id, then chunks of
-``nonce (12) | ciphertext | tag (16)``. Each chunk is authenticated together with
-the file id, its index and whether it is the last one, so chunks cannot be swapped
-between files, reordered or cut off without decryption failing."""
+Each recording has a random 16-byte file id and chunks of ``nonce (12) | ciphertext |
+tag (16)``. Each chunk is authenticated together with the file id, its index and
+whether it is the last one, so chunks cannot be swapped between recordings, reordered
+or cut off without decryption failing. Where the sealed chunks are kept (files, or
+the database when every process on every machine must reach them) is the business of
+``api/services/audio_backends.py``."""
 
 from __future__ import annotations
 
@@ -17,80 +19,71 @@ import secrets
 import struct
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Engine
 
-from models.durable_files import fsync_folder
+from api.services.audio_backends import (CHUNK, FILE_ID, NONCE, TAG, DatabaseChunks, FileChunks, SealedChunks,
+                                         SealedObject)
 from models.errors import AudioIntegrityError
+from models.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-MAGIC = b"CNAUDIO1"
-CHUNK = 64 * 1024
-NONCE = 12
-TAG = 16
-HEADER = len(MAGIC) + 16
-SEALED_CHUNK = NONCE + CHUNK + TAG
 
 
 def _aad(file_id: bytes, index: int, last: bool) -> bytes:
     return file_id + struct.pack(">Q?", index, last)
 
 
-def plain_size(sealed_size: int) -> int:
-    body = sealed_size - HEADER
-    full, rest = divmod(body, SEALED_CHUNK)
+def plain_size(described: SealedObject) -> int:
+    full, rest = divmod(described.sealed_size, NONCE + CHUNK + TAG)
     return full * CHUNK + max(0, rest - NONCE - TAG)
 
 
 class AudioStore:
-    """Encrypted audio files under ``data_dir/audio``."""
+    """Encrypted audio by name, kept by ``chunks`` (files or database rows)."""
 
-    def __init__(self, root: Path, key: bytes) -> None:
-        self.root = root
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    def __init__(self, chunks: SealedChunks, key: bytes) -> None:
+        self.chunks = chunks
         self._aes = AESGCM(key)
-
-    def path(self, name: str) -> Path:
-        return self.root / name
 
     def writer(self) -> "SealedWriter":
         return SealedWriter(self)
 
     def delete(self, name: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path(name).unlink()
-        fsync_folder(self.root)
+        self.chunks.delete(name)
 
     def size(self, name: str) -> int:
-        return plain_size(self.path(name).stat().st_size)
+        return plain_size(self.chunks.describe(name))
+
+    def stored_names(self) -> set[str]:
+        """Every object kept (finished or not), by name."""
+        return self.chunks.names()
+
+    def at_rest(self, name: str) -> bytes:
+        """What is stored for ``name``, as it is stored (sealed)."""
+        return self.chunks.at_rest(name)
+
+    def remove_abandoned(self, before: datetime) -> int:
+        return self.chunks.remove_abandoned(before)
 
     def read_range(self, name: str, start: int, end: int) -> Iterator[bytes]:
         """Plain bytes ``start``..``end`` inclusive, decrypting only the chunks they touch."""
-        path = self.path(name)
-        sealed_size = path.stat().st_size
-        chunks = (sealed_size - HEADER + SEALED_CHUNK - 1) // SEALED_CHUNK
-        with open(path, "rb") as handle:
-            file_id = self._read_header(handle)
-            first, last = start // CHUNK, end // CHUNK
-            handle.seek(HEADER + first * SEALED_CHUNK)
-            for index in range(first, last + 1):
-                plain = self._open_chunk(handle.read(SEALED_CHUNK), file_id, index, index == chunks - 1)
-                lo = start - index * CHUNK if index == first else 0
-                hi = end - index * CHUNK + 1 if index == last else len(plain)
-                yield plain[lo:hi]
+        described = self.chunks.describe(name)
+        first, last = start // CHUNK, end // CHUNK
+        sealed_chunks = self.chunks.read_chunks(name, first, last)
+        for index, sealed in zip(range(first, last + 1), sealed_chunks):
+            plain = self._open_chunk(sealed, described.file_id, index, index == described.chunks - 1)
+            lo = start - index * CHUNK if index == first else 0
+            hi = end - index * CHUNK + 1 if index == last else len(plain)
+            yield plain[lo:hi]
 
     def read_all(self, name: str) -> Iterator[bytes]:
         size = self.size(name)
         if size:
             yield from self.read_range(name, 0, size - 1)
-
-    def _read_header(self, handle) -> bytes:
-        header = handle.read(HEADER)
-        if len(header) != HEADER or not header.startswith(MAGIC):
-            raise AudioIntegrityError("not a casenote audio file")
-        return header[len(MAGIC):]
 
     def _open_chunk(self, sealed: bytes, file_id: bytes, index: int, last: bool) -> bytes:
         if len(sealed) < NONCE + TAG:
@@ -127,16 +120,17 @@ class AudioStore:
 
 
 class _PlainReader(io.RawIOBase):
-    """Random access to the plain bytes of a sealed file (one decrypted chunk cached)."""
+    """Random access to the plain bytes of a stored recording: the sealed chunks are read
+    a window at a time (files or rows alike) and one decrypted chunk is cached."""
+
+    WINDOW = 16  # sealed chunks read at once (1 MiB of audio)
 
     def __init__(self, store: AudioStore, name: str) -> None:
-        self._store = store
-        self._handle = open(store.path(name), "rb")
-        sealed_size = os.fstat(self._handle.fileno()).st_size
-        self._file_id = store._read_header(self._handle)
-        self._chunks = (sealed_size - HEADER + SEALED_CHUNK - 1) // SEALED_CHUNK
-        self._size = plain_size(sealed_size)
+        self._store, self._name = store, name
+        self._described = store.chunks.describe(name)
+        self._size = plain_size(self._described)
         self._pos = 0
+        self._window: tuple[int, list[bytes]] = (0, [])
         self._cached: tuple[int, bytes] | None = None
 
     def readable(self) -> bool:
@@ -165,30 +159,30 @@ class _PlainReader(io.RawIOBase):
 
     def _chunk(self, index: int) -> bytes:
         if self._cached is None or self._cached[0] != index:
-            self._handle.seek(HEADER + index * SEALED_CHUNK)
-            plain = self._store._open_chunk(self._handle.read(SEALED_CHUNK), self._file_id, index,
-                                            index == self._chunks - 1)
-            self._cached = (index, plain)
+            self._cached = (index, self._store._open_chunk(self._sealed(index), self._described.file_id, index,
+                                                           index == self._described.chunks - 1))
         return self._cached[1]
 
-    def close(self) -> None:
-        self._handle.close()
-        super().close()
+    def _sealed(self, index: int) -> bytes:
+        first, sealed = self._window
+        if not first <= index < first + len(sealed):
+            last = min(self._described.chunks - 1, index + self.WINDOW - 1)
+            first, sealed = index, list(self._store.chunks.read_chunks(self._name, index, last))
+            self._window = (first, sealed)
+        return sealed[index - first]
 
 
 class SealedWriter:
-    """Encrypts a stream as it arrives; ``commit`` fsyncs and gives the file its name."""
+    """Encrypts a stream as it arrives; ``commit`` makes it durable under its name."""
 
     def __init__(self, store: AudioStore) -> None:
         self.store = store
         self.name = secrets.token_hex(16) + ".cna"
-        self._file_id = secrets.token_bytes(16)
-        self._tmp = store.root / f".{self.name}.part"
-        self._handle = open(self._tmp, "xb")
-        os.chmod(self._tmp, 0o600)
-        self._handle.write(MAGIC + self._file_id)
+        self._file_id = secrets.token_bytes(FILE_ID)
+        self._sink = store.chunks.begin(self.name, self._file_id)
         self._buffer = bytearray()
         self._index = 0
+        self._open = True
         self.size = 0
         self.sha256 = hashlib.sha256()
         self.head = b""  # the first bytes, for recognising the format
@@ -206,23 +200,25 @@ class SealedWriter:
 
     def _seal(self, plain: bytes, last: bool) -> None:
         nonce = secrets.token_bytes(NONCE)
-        self._handle.write(nonce + self.store._aes.encrypt(nonce, plain, _aad(self._file_id, self._index, last)))
+        self._sink.add(nonce + self.store._aes.encrypt(nonce, plain, _aad(self._file_id, self._index, last)))
         self._index += 1
 
     def commit(self) -> str:
         self._seal(bytes(self._buffer), last=True)
         self._buffer.clear()
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
-        final = self.store.path(self.name)
-        os.replace(self._tmp, final)
-        fsync_folder(self.store.root)
+        self._sink.commit()
+        self._open = False
         return self.name
 
     def abort(self) -> None:
-        if not self._handle.closed:
-            self._handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            self._tmp.unlink()
+        if self._open:
+            self._open = False
+            self._sink.abort()
 
+
+def make_audio_store(settings: Settings, engine: Engine, key: bytes) -> AudioStore:
+    """In the database on PostgreSQL (every process on every machine reaches it, whatever
+    its data folder); files under ``data_dir/audio`` on SQLite (one machine)."""
+    if settings.on_postgresql:
+        return AudioStore(DatabaseChunks(engine), key)
+    return AudioStore(FileChunks(settings.data_dir / "audio"), key)

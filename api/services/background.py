@@ -1,4 +1,5 @@
-"""The service's two background threads: the job worker and the audio-retention sweep."""
+"""The service's two background threads on SQLite (one machine): the job worker and the
+audio-retention sweep. (On PostgreSQL both are the job engine's: ``api/engine``.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from api.db.audit import record_event
-from api.db.models import ConfirmedNoteRow, Draft, Recording
+from api.db.models import ConfirmedNoteRow, Draft, Job, Recording
 from api.db.types import utcnow
 from api.services.context import ServiceContext
 from api.services.jobs import claim_next_job, run_job
@@ -17,6 +18,7 @@ from api.services.jobs import claim_next_job, run_job
 logger = logging.getLogger(__name__)
 
 POLL_S = 2.0  # the worker also looks for queued jobs this often (another process may add some)
+ABANDONED_AFTER = timedelta(days=1)  # stored audio no recording names, older than this, is an upload cut off
 
 
 class JobWorker(threading.Thread):
@@ -48,7 +50,9 @@ class JobWorker(threading.Thread):
                 self._wake.clear()
                 continue
             try:
-                run_job(self.ctx, job_id, self._stopping)
+                with self.ctx.session_factory() as db:
+                    token = db.scalar(select(Job.claim_token).where(Job.id == job_id))
+                run_job(self.ctx, job_id, token, self._stopping)
             except Exception as exc:
                 # The worker outlives any one job; a job left 'running' is requeued at the next start.
                 logger.error("job %d could not be run: %s", job_id, type(exc).__name__)
@@ -92,4 +96,5 @@ def sweep_expired_audio(ctx: ServiceContext, now: datetime | None = None) -> int
         db.commit()
     if expired:
         logger.info("deleted the audio of %d recording(s) past retention", len(expired))
+    ctx.audio.remove_abandoned((now or utcnow()) - ABANDONED_AFTER)
     return len(expired)

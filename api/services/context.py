@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.engine import make_engine, make_read_session_factory, make_session_factory
-from api.services.audio_store import AudioStore
-from api.services.keys import audio_key, secret_key
+from api.services.audio_store import AudioStore, make_audio_store
+from api.services.keys import audio_key, require_given_keys, secret_key
 from models.settings import Settings
 
 
@@ -44,10 +44,11 @@ class ServiceContext:
 
 
 def build_context(settings: Settings) -> ServiceContext:
+    require_given_keys(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = make_engine(settings)
     return ServiceContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                           read_session_factory=make_read_session_factory(engine),
-                          audio=AudioStore(settings.data_dir / "audio", audio_key(settings)),
+                          audio=make_audio_store(settings, engine, audio_key(settings)),
                           secret=secret_key(settings),
                           upload_checks=threading.BoundedSemaphore(settings.max_concurrent_upload_checks))

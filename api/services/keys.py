@@ -1,6 +1,9 @@
-"""Secrets the service needs: the session-signing key and the audio encryption key.
-Each comes from settings, or from a key file in ``data_dir`` made on first run
-with 0600 permissions."""
+"""Secrets the service needs: the session-signing key and the audio encryption key (the
+text key is ``api/db/text_cipher.py``'s).
+Each comes from settings, or (SQLite, one machine) from a key file in ``data_dir`` made
+on first run with 0600 permissions. On PostgreSQL every process, on any machine, must
+read and write the same data, so the keys must be given (``require_given_keys``): a
+process that made its own key file would encrypt audio no other process can read."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
-from models.errors import KeyFileError
+from models.errors import KeyFileError, KeysNotGiven
 from models.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,19 @@ def _load_or_create(path: Path, nbytes: int) -> bytes:
         os.fsync(handle.fileno())
     logger.warning("created a new key file %s (keep it: without it the data cannot be read)", path)
     return key
+
+
+def require_given_keys(settings: Settings) -> None:
+    """On PostgreSQL: refuse to start without the keys in the settings, in one line."""
+    if not settings.on_postgresql:
+        return
+    missing = [name for name, value in (("CASENOTE_AUDIO_KEY", settings.audio_key),
+                                        ("CASENOTE_SECRET_KEY", settings.secret_key),
+                                        ("CASENOTE_TEXT_KEY", settings.text_key)) if not value]
+    if missing:
+        raise KeysNotGiven(f"with PostgreSQL every casenote process must be given the same keys: set "
+                           f"{', '.join(missing)} (the same values on every machine; key files in a data "
+                           "folder are not shared)")
 
 
 def audio_key(settings: Settings) -> bytes:

@@ -23,6 +23,7 @@ class Check(BaseModel):
     name: str
     ok: bool
     detail: str
+    required: bool = True  # False: reported ("degraded") without making the service unready
 
 
 def readiness(ctx: ServiceContext) -> list[Check]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.db.audit import record_event
 from api.db.models import ConfirmedNoteRow, Draft, Job, Recording, User
 from api.db.types import utcnow
+from api.engine.schedule import schedule_transcription
 from api.schemas import JobOut, RecordingAccepted, RecordingOut
 from api.services.audio_check import AudioInfo
 from api.services.children import parse_child_references, same_child, undecided_pairs
@@ -76,6 +77,7 @@ def create_recording(db: Session, user: User, upload: ReceivedUpload, info: Audi
     job = Job(recording_id=recording.id, status="queued", progress=0.0, attempts=0)
     db.add(job)
     db.flush()
+    schedule_transcription(db, job.id)  # on PostgreSQL: the engine's job, committed with this row
     record_event(db, user, "upload", "recording", recording.id, job_id=job.id, bytes=upload.size,
                  format=info.format_name, duration_s=info.duration_s)
     return recording, job
@@ -142,7 +144,7 @@ def job_out(job: Job, draft_id: int | None) -> JobOut:
     return JobOut(id=job.id, recording_id=job.recording_id, status=job.status, stage=job.stage,
                   progress=round(job.progress, 3), attempts=job.attempts, error_code=job.error_code,
                   error=job.error, created_at=job.created_at, started_at=job.started_at,
-                  finished_at=job.finished_at, draft_id=draft_id)
+                  finished_at=job.finished_at, draft_id=draft_id, worker=job.worker)
 
 
 def list_recordings(db: Session, user: User, *, limit: int, offset: int) -> list[RecordingOut]:

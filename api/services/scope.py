@@ -36,6 +36,13 @@ def _sees(user: User, owner, team, *, either, everything):
     return mine
 
 
+def editable_by(user: User, owner_column, team_column) -> ColumnElement[bool]:
+    """``may_edit`` as a WHERE clause over a table's owner and team columns."""
+    if user.role == "manager" and user.team:
+        return or_(owner_column == user.id, team_column == user.team)
+    return owner_column == user.id
+
+
 def may_edit(user: User, owner_id: int, team: str | None) -> bool:
     """The worker who made the recording, or the manager of their team, edits and signs."""
     if user.id == owner_id:

@@ -34,10 +34,11 @@ class ModelSpec:
     compute_type: str
     cpu_threads: int
     device_chosen_automatically: bool = False  # "auto" picked CUDA: CPU is the fallback
+    parallel: int = 1  # recordings the loaded model transcribes at once (CTranslate2 workers)
 
 
 def resolve_model(model: str, *, device: str, compute_type: str, cpu_threads: int,
-                  cache_dir: Path | None = None) -> ModelSpec:
+                  cache_dir: Path | None = None, parallel: int = 1) -> ModelSpec:
     """Turn the configured model (a bundled model's name, empty for the default, or a
     local directory) into a loadable spec.
 
@@ -62,7 +63,7 @@ def resolve_model(model: str, *, device: str, compute_type: str, cpu_threads: in
     device, automatic = _choose_device(device)
     compute_type = _choose_compute_type(device, compute_type)
     return ModelSpec(path=path, name=name, device=device, compute_type=compute_type,
-                     cpu_threads=cpu_threads, device_chosen_automatically=automatic)
+                     cpu_threads=cpu_threads, device_chosen_automatically=automatic, parallel=parallel)
 
 
 def _choose_device(device: str) -> tuple[str, bool]:
@@ -132,6 +133,7 @@ def _load(spec: ModelSpec) -> WhisperModel:
             device=spec.device,
             compute_type=spec.compute_type,
             cpu_threads=spec.cpu_threads,
+            num_workers=spec.parallel,  # else concurrent calls queue for the model's one worker
             local_files_only=True,
         )
     except ValueError as exc:  # ctranslate2's word for a bad device or compute type

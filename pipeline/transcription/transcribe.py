@@ -39,7 +39,8 @@ _CUT_FRAME_S = 0.1
 
 def model_spec(settings: Settings) -> ModelSpec:
     return resolve_model(settings.asr_model, device=settings.asr_device, compute_type=settings.asr_compute_type,
-                         cpu_threads=settings.cpu_threads, cache_dir=settings.asr_model_cache_dir)
+                         cpu_threads=settings.cpu_threads, cache_dir=settings.asr_model_cache_dir,
+                         parallel=settings.asr_parallel)
 
 
 def transcription_options(settings: Settings, names: list[str] | None = None,

@@ -7,7 +7,7 @@ import pytest
 
 from models.settings import Settings
 from tests.api.helpers import live_server
-from tests.api.pg import PostgresCluster
+from tests.api.pg import GIVEN_KEYS, PostgresCluster
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,8 @@ def postgres():
 
 
 def make_settings(data_dir: Path, database_url: str = "", **overrides) -> Settings:
-    return Settings(data_dir=data_dir, database_url=database_url, asr_cpu_threads=0, **overrides)
+    keys = GIVEN_KEYS if database_url else {}
+    return Settings(data_dir=data_dir, database_url=database_url, asr_cpu_threads=0, **{**keys, **overrides})
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -12,6 +12,15 @@ from pathlib import Path
 
 from tests.servers import free_port
 
+# Every process on PostgreSQL is given its keys (casenote refuses to make key files there).
+GIVEN_KEYS = {"audio_key": "Y2FzZW5vdGUtdGVzdC1hdWRpby1rZXktMzItYnl0ZXM=",
+              "secret_key": "casenote-test-secret-key-for-postgresql",
+              "text_key": "t1:Y2FzZW5vdGUtdGVzdC10ZXh0LWtleS0tMzItYnl0ZXM="}
+
+
+def given_keys_env() -> dict[str, str]:
+    return {f"CASENOTE_{name.upper()}": value for name, value in GIVEN_KEYS.items()}
+
 
 def _pg_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
@@ -41,10 +50,17 @@ class PostgresCluster:
     def start(self) -> "PostgresCluster":
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", self.user,
                   "--no-sync", "-E", "UTF8")
+        self.start_server()
+        return self
+
+    def start_server(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -F"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
                   str(self.root / "log"), "-w", "start")
-        return self
+
+    def stop_server(self) -> None:
+        """The database goes away (as a crash would: no clean shutdown); ``start_server`` brings it back."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"

@@ -17,6 +17,7 @@ from api.db.models import ApiToken, Delivery, User
 from api.db.types import utcnow
 from models.errors import Conflict
 from tests.api.helpers import PASSWORD, Client, add_user, seed_recording
+from tests.api.pg import given_keys_env
 from tests.conftest import AUDIO
 from tests.servers import CASENOTE, service_env
 
@@ -207,8 +208,8 @@ def test_common_passwords_are_refused(server):
 def test_cli_disables_enables_lists_revokes_and_passwd_ends_access(tmp_path, server):
     url, app = server
     settings = app.state.ctx.settings
-    if settings.database_url:
-        env = {**service_env(settings.data_dir), "CASENOTE_DATABASE_URL": settings.database_url}
+    if settings.database_url:  # the keys every process on PostgreSQL is given
+        env = {**service_env(settings.data_dir), "CASENOTE_DATABASE_URL": settings.database_url, **given_keys_env()}
     else:
         env = service_env(settings.data_dir)
     add_user(app, "ada", "worker", "north")

@@ -53,12 +53,12 @@ def test_audio_is_deleted_after_retention_and_the_note_stays(server):
         "factors": [{"code": "1B", "decision": "accepted"}, {"code": "3C", "decision": "rejected"}]})
     assert saved.status_code == 200
     note = client.post(f"/api/drafts/{ids['draft_id']}/confirm").json()
-    files_before = set(p.name for p in ctx.audio.root.iterdir())
+    files_before = ctx.audio.stored_names()
 
     assert sweep_expired_audio(ctx) == 0  # confirmed today: kept for audio_retention_days
     later = utcnow() + timedelta(days=ctx.settings.audio_retention_days, minutes=1)
     assert sweep_expired_audio(ctx, now=later) == 1
-    assert len(files_before - set(p.name for p in ctx.audio.root.iterdir())) == 1
+    assert len(files_before - ctx.audio.stored_names()) == 1
 
     gone = client.get(f"/api/recordings/{ids['recording_id']}/audio")
     assert gone.status_code == 410 and gone.headers["content-type"] == "application/problem+json"

@@ -31,7 +31,7 @@ def upload(client: httpx.Client, key: str | None, data: bytes | None = None, cas
 
 
 def stored_files(app) -> set[str]:
-    return {p.name for p in app.state.ctx.audio.root.iterdir()}
+    return app.state.ctx.audio.stored_names()
 
 
 def rows_with_key(app, key: str) -> list[tuple[int, int]]:

@@ -70,7 +70,7 @@ def test_upload_form_limits_and_case_reference_characters(server):
     long = client.post("/api/recordings", data={"case_reference": "CIN-1", "names": "y" * 100_000}, files=audio)
     assert long.status_code == 413 and "CASENOTE_MAX_FORM_FIELD_BYTES" in long.json()["detail"]
     assert client.get("/api/recordings").json() == []  # nothing stored
-    assert list((app.state.ctx.settings.data_dir / "audio").iterdir()) == []  # no audio left behind
+    assert app.state.ctx.audio.stored_names() == set()  # no audio left behind (files, or database rows)
 
     # Every check slot taken (here: held by the test) -> 503 with Retry-After, nothing stored.
     slots = app.state.ctx.upload_checks

@@ -16,7 +16,7 @@ from api.db.migrate import upgrade
 from api.db.models import Job, Recording
 from api.db.types import utcnow
 from api.services.context import build_context
-from api.services.jobs import run_job
+from api.services.jobs import claim_next_job, run_job
 from api.services.users import create_user
 from tests.api.conftest import make_settings
 from tests.conftest import AUDIO
@@ -44,11 +44,12 @@ def run(ctx, path, duration_s: float) -> Job:
                               duration_s=duration_s, recorded_at=utcnow())
         db.add(recording)
         db.flush()
-        job = Job(recording_id=recording.id, status="running", progress=0.0, attempts=1)
-        db.add(job)
+        db.add(Job(recording_id=recording.id, status="queued", progress=0.0))
         db.commit()
-        job_id = job.id
-    run_job(ctx, job_id, threading.Event())
+    with ctx.session_factory() as db:  # claimed as the in-process worker claims it: a run holds its token
+        job_id = claim_next_job(db)
+        token = db.get(Job, job_id).claim_token
+    run_job(ctx, job_id, token, threading.Event())
     with ctx.session_factory() as db:
         return db.get(Job, job_id)
 

@@ -14,7 +14,8 @@ from api.db.migrate import alembic_config, current_revision, head_revision, upgr
 from api.services.context import build_context
 
 PREVIOUS_HEAD = "0100_deliveries"  # what the data below was stored with
-LAST_BEFORE_HEAD = "0120_text_at_rest"  # the previous head: one note per child comes after it
+LAST_BEFORE_HEAD = "0130_family_visits"  # the previous head: workers on the job engine come after it
+BEFORE_FAMILY_VISITS = "0120_text_at_rest"  # the head before one note per child
 
 
 def test_one_head_that_follows_the_last_migration():
@@ -71,7 +72,7 @@ def test_upgrade_to_one_note_per_child_keeps_signed_notes_and_their_deliveries(c
     """Data as the previous head stored it (text encrypted), upgraded: the signed note and
     its delivery are kept byte for byte, a draft may now sign one note per child (the same
     child twice is refused), and the notes are still append-only."""
-    upgrade(ctx.engine, LAST_BEFORE_HEAD)
+    upgrade(ctx.engine, BEFORE_FAMILY_VISITS)
     cipher = ctx.engine.dialect.text_cipher
     signed = cipher.encrypt('{"case_reference":"CASE-1"}', "confirmed_notes.content_json")
     now = {"t": "2025-11-20 10:00:00+00:00"}

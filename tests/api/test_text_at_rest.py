@@ -116,13 +116,23 @@ def test_the_text_key_rotates_and_every_text_follows_it(server):
     before = {(t, c): _raw(app, t, c) for t, cs in ENCRYPTED.items() for c in cs}
     app.state.ctx.engine.dispose()  # as a stopped service would
 
-    rotation = rotate_text_key(settings)
-    assert rotation.key_id == "2" and rotation.retired == ["1"]
-    assert [key_id for key_id, _ in read_key_file(settings.data_dir / TEXT_KEY_FILE)] == ["2"]
+    if settings.on_postgresql:
+        # Every process on PostgreSQL is given the key (no key files there): the operator
+        # puts a new key first in CASENOTE_TEXT_KEY, rotates, then keeps only the new one.
+        old_id = settings.text_key.split(":", 1)[0]
+        new_key_entry = "2:MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI="
+        rotation = rotate_text_key(settings.model_copy(update={"text_key": f"{new_key_entry},{settings.text_key}"}))
+        assert rotation.key_id == "2" and rotation.retired == [old_id]
+        assert rotation.source == "CASENOTE_TEXT_KEY" and not (settings.data_dir / TEXT_KEY_FILE).exists()
+        settings = settings.model_copy(update={"text_key": new_key_entry})
+    else:
+        rotation = rotate_text_key(settings)
+        assert rotation.key_id == "2" and rotation.retired == ["1"]
+        assert [key_id for key_id, _ in read_key_file(settings.data_dir / TEXT_KEY_FILE)] == ["2"]
     for (table, column), old in before.items():
         new = _raw(app, table, column)
         assert all(v.startswith("enc1:2:") for v in new) and set(new).isdisjoint(old), (table, column)
-    # A service started with the new key file reads everything; signed notes still refuse UPDATE.
+    # A service started with the new key alone reads everything; signed notes still refuse UPDATE.
     fresh = build_context(settings)
     try:
         from api.db.models import ConfirmedNoteRow

@@ -57,12 +57,12 @@ def assert_problem(response, status: int, *needles: str) -> None:
 def still_serving(client: Client, app) -> None:
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/recordings").status_code == 200
-    leftovers = [p.name for p in app.state.ctx.audio.root.iterdir() if p.name.endswith(".part")]
+    leftovers = [n for n in app.state.ctx.audio.stored_names() if n.endswith(".part")]
     assert leftovers == []
 
 
 def stored_files(app) -> int:
-    return len(list(app.state.ctx.audio.root.iterdir()))
+    return len(app.state.ctx.audio.stored_names())
 
 
 def test_empty_truncated_and_wrong_type_are_refused(service):

@@ -3,8 +3,10 @@
 It stores each note once per ``Idempotency-Key`` (a repeat with a stored key gets
 200 and is not stored again) and, per key, misbehaves as planned on the first
 attempts: 500/503 replies, a reply slower than the client waits ("hang"), a note
-stored whose reply comes too late ("slow-ok": the client thinks it failed), or a
-connection closed without any reply ("reset")."""
+stored whose reply comes too late ("slow-ok": the client thinks it failed), a
+connection closed without any reply ("reset"), a refusal ("401", or "slow-401" after
+``hang_s``), or a reply trickled one byte every ``trickle_s`` ("trickle": each read
+gets a byte in time, the whole reply takes far longer than any client waits)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class CaseSystem:
-    def __init__(self, token: str, hang_s: float = 3.0) -> None:
+    def __init__(self, token: str, hang_s: float = 3.0, trickle_s: float = 1.0) -> None:
         self.token = token
         self.hang_s = hang_s
+        self.trickle_s = trickle_s
+        self.trickles_cut: list[float] = []  # seconds each trickled reply ran before the client hung up
         self.plans: dict[int, list[str]] = {}  # note id -> behaviour of attempt 1, 2, ...
         self.default_plan: list[str] = []
         self.down = False  # every request answered 503 while True
@@ -88,6 +92,12 @@ class CaseSystem:
                 if behaviour == "hang":
                     time.sleep(system.hang_s)
                     return self._reply(500, {"error": "too late"})
+                if behaviour in ("401", "slow-401"):
+                    if behaviour == "slow-401":
+                        time.sleep(system.hang_s)
+                    return self._reply(401, {"error": "unauthorised"})
+                if behaviour == "trickle":
+                    return self._trickle()
                 if behaviour == "reset":
                     self.close_connection = True
                     self.connection.shutdown(2)
@@ -96,6 +106,23 @@ class CaseSystem:
                 if behaviour == "slow-ok":
                     time.sleep(system.hang_s)  # stored, but the reply comes after the client gave up
                 return self._reply(201, {"status": "stored", "key": key})
+
+            def _trickle(self) -> None:
+                started = time.monotonic()
+                data = json.dumps({"status": "stored eventually"}).encode()
+                try:
+                    self.send_response(201)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.flush()
+                    for byte in data:
+                        time.sleep(system.trickle_s)
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                except OSError:
+                    with system.lock:
+                        system.trickles_cut.append(time.monotonic() - started)
 
             def _store(self, key: str, body: bytes) -> None:
                 content_type = self.headers.get("Content-Type", "")

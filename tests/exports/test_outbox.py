@@ -17,6 +17,7 @@ from api.delivery.worker import DeliveryWorker
 from casenote.service import create_app
 from models.errors import ConnectorConfigError
 from models.settings import Settings
+from tests.api.pg import GIVEN_KEYS
 from tests.exports.service import confirm, seed, wait_for
 
 pytestmark = pytest.mark.timeout(120)
@@ -44,7 +45,8 @@ def test_outbox_rows_commit_with_the_confirmation_and_are_worked_off(tmp_path, d
     connectors = [{"kind": "drop_folder", "name": "share", "path": str(folder), "formats": ["json"]},
                   {"kind": "http", "name": "lcs", "url": "http://127.0.0.1:9/unused"}]
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url, _env_file=None,
-                        delivery_connectors=json.dumps(connectors), delivery_worker=False)
+                        delivery_connectors=json.dumps(connectors), delivery_worker=False,
+                        **(GIVEN_KEYS if database_url else {}))
     token, drafts = seed(settings, 2)
     with TestClient(create_app(settings, background=False)) as client:
         client.headers["Authorization"] = f"Bearer {token}"
