@@ -55,14 +55,18 @@ def service(tmp_path_factory, ui_deps):
     svc.stop()
 
 
-@pytest.fixture(scope="session")
-def dictation_wav(tmp_path_factory) -> Path:
+def spoken(path: Path, text: str) -> Path:
+    """``text`` dictated by espeak-ng (US English, 140 words a minute) into the WAV ``path``."""
     if not shutil.which("espeak-ng"):
         pytest.fail("espeak-ng is not installed: run `make system-deps`")
-    path = tmp_path_factory.mktemp("audio") / "visit-note.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-g", "4", "-w", str(path), DICTATION],
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-g", "4", "-w", str(path), text],
                    check=True, timeout=60)
     return path
+
+
+@pytest.fixture(scope="session")
+def dictation_wav(tmp_path_factory) -> Path:
+    return spoken(tmp_path_factory.mktemp("audio") / "visit-note.wav", DICTATION)
 
 
 @pytest.fixture(scope="session")

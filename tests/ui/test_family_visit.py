@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from tests.exports.case_system import CaseSystem
 from tests.servers import CASENOTE, CasenoteServer, service_env
-from tests.ui.conftest import PASSWORD, USER, ApiClient, sign_in, wait_saved
+from tests.ui.conftest import PASSWORD, USER, ApiClient, sign_in, spoken, wait_saved
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +38,7 @@ ANSWERS = {"Mia": ("yes", "yes", "yes"), "Tyler": ("yes", "no", "no")}
 
 @pytest.fixture(scope="module")
 def family_wav(tmp_path_factory) -> Path:
-    if not shutil.which("espeak-ng"):
-        pytest.fail("espeak-ng is not installed: run `make system-deps`")
-    path = tmp_path_factory.mktemp("family-audio") / "family-visit.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-g", "4", "-w", str(path), DICTATION],
-                   check=True, timeout=60)
-    return path
+    return spoken(tmp_path_factory.mktemp("family-audio") / "family-visit.wav", DICTATION)
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,12 @@ right is an action counted."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import ApiClient, sign_in, wait_saved
+from tests.ui.conftest import ApiClient, sign_in, spoken, wait_saved
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +41,7 @@ MOST_ACTIONS = 12
 
 @pytest.fixture(scope="module")
 def try_wav(tmp_path_factory) -> Path:
-    if not shutil.which("espeak-ng"):
-        pytest.fail("espeak-ng is not installed: run `make system-deps`")
-    wav = tmp_path_factory.mktemp("try-audio") / "two-children.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-g", "4", "-w", str(wav), DICTATION],
-                   check=True, timeout=60)
-    return wav
+    return spoken(tmp_path_factory.mktemp("try-audio") / "two-children.wav", DICTATION)
 
 
 @pytest.fixture
