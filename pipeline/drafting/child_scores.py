@@ -38,6 +38,23 @@ def child_key(name: str) -> str:
     return low[4:] if low.startswith("the ") else low
 
 
+def gold_keys(found: list[str], wanted: set[str]) -> dict[str, str]:
+    """Each found child's key as the gold's: the same name, or the same first name where
+    one side has the surname too ("Daniel" for "Daniel Okonkwo") and no other child of
+    the note has that first name on either side."""
+    def first(key: str) -> str:
+        return key.split()[0] if key else key
+    keys = {}
+    for key in found:
+        if key in wanted:
+            keys[key] = key
+            continue
+        alike = [w for w in wanted if first(w) == first(key)]
+        same_first = [k for k in found if first(k) == first(key)]
+        keys[key] = alike[0] if len(alike) == 1 and len(same_first) == 1 else key
+    return keys
+
+
 class ChildTally:
     """Counts over the notes that have per-child gold."""
 
@@ -55,8 +72,9 @@ class ChildTally:
             return []
         misses: list[tuple[str, str]] = []
         self.notes += 1
-        predicted = {child_key(c.name): c for c in draft.visit.children}
         wanted = {child_key(c.name) for c in gold.children}
+        as_gold = gold_keys([child_key(c.name) for c in draft.visit.children], wanted)
+        predicted = {as_gold[child_key(c.name)]: c for c in draft.visit.children}
         self.predicted += len(predicted)
         for key in sorted(set(predicted) - wanted):
             misses.append(("extra child", predicted[key].name))
@@ -77,7 +95,8 @@ class ChildTally:
                 if found is not None and got != want:
                     misses.append(("child field", f"{child.name} {name} {got!r} (gold {want!r})"))
         gold_pairs = {(child_key(c.name), code) for c in gold.children for code in c.factors}
-        got_pairs = {(child_key(name), s.code) for s in draft.factor_suggestions for name in s.children}
+        got_pairs = {(as_gold.get(child_key(name), child_key(name)), s.code)
+                     for s in draft.factor_suggestions for name in s.children}
         self.tp += len(gold_pairs & got_pairs)
         self.fp += len(got_pairs - gold_pairs)
         self.fn += len(gold_pairs - got_pairs)

@@ -146,3 +146,12 @@ def test_blank_fallback_is_degraded_but_useful():
     family = evaluate(DEVSET / "family", Settings(spacy_model="no_such_spacy_model_for_tests"))
     assert family.children.field_accuracy >= 0.94 and family.children.code_f1 >= 0.86, \
         format_report(family, misses=False)
+
+
+def test_a_child_said_with_and_without_a_surname_is_one_child():
+    from pipeline.drafting.child_scores import gold_keys
+    assert gold_keys(["daniel", "grace okonkwo"], {"daniel okonkwo", "grace okonkwo"}) == \
+        {"daniel": "daniel okonkwo", "grace okonkwo": "grace okonkwo"}
+    # Not when the first name does not settle which child it is.
+    assert gold_keys(["jay"], {"jay smith", "jay brown"}) == {"jay": "jay"}
+    assert gold_keys(["jay", "jay brown"], {"jay smith", "jay brown"})["jay"] == "jay"
