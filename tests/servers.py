@@ -85,3 +85,15 @@ class CasenoteServer:
             except subprocess.TimeoutExpired:
                 self.kill()
         return self.process.returncode
+
+
+def wait_until(predicate, timeout_s: float, what: str = "condition", interval_s: float = 0.2):
+    """``predicate()``'s first true value, polled every ``interval_s``; fails the test
+    after ``timeout_s`` naming ``what`` it waited for."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval_s)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")

@@ -19,7 +19,7 @@ from models.draft import DraftNote, Evidence, FactorSuggestion, Person, Section,
 from models.settings import Settings
 from tests.conftest import REPO
 from tests.exports.conftest import SECTIONS
-from tests.servers import CasenoteServer, service_env
+from tests.servers import CasenoteServer, service_env, wait_until
 
 
 def draft_note(index: int) -> DraftNote:
@@ -84,11 +84,3 @@ class Service(CasenoteServer):
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=timeout)
 
 
-def wait_for(predicate, timeout_s: float, interval_s: float = 0.2, what: str = "condition"):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval_s)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")

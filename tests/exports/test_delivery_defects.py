@@ -27,8 +27,8 @@ from models.settings import Settings
 from tests.conftest import REPO
 from tests.exports.case_system import CaseSystem
 from tests.exports.conftest import make_note
-from tests.exports.service import Service, confirm, seed, wait_for
-from tests.servers import CASENOTE
+from tests.exports.service import Service, confirm, seed
+from tests.servers import CASENOTE, wait_until
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -53,7 +53,7 @@ def test_an_attempt_ends_at_its_deadline_however_slowly_the_reply_trickles(setti
         assert (outcome.delivered, outcome.retryable) == (False, True)
         assert outcome.detail == "no complete reply within 2 s"
         assert took < 3.0, f"the attempt took {took:.1f} s"
-        wait_for(lambda: receiver.trickles_cut, 10, what="the receiver to see the connection closed")
+        wait_until(lambda: receiver.trickles_cut, 10, what="the receiver to see the connection closed")
         assert receiver.trickles_cut[0] < 4.0  # closed by us at the deadline, not after the reply
         assert connector.claim_s > connector.timeout_s  # no claim runs out while its attempt can still run
 
@@ -174,12 +174,12 @@ def test_bulk_retry_of_a_connector_by_api_and_by_command(tmp_path):
                     return [mine.get(f"/api/notes/{n}/deliveries").json()[0]["status"] for n in notes[:3]] + \
                         [bo.get(f"/api/notes/{notes[3]}/deliveries").json()[0]["status"]]
 
-                wait_for(lambda: statuses() == ["failed"] * 4, 30, what="every delivery refused")
+                wait_until(lambda: statuses() == ["failed"] * 4, 30, what="every delivery refused")
                 receiver.default_plan = []  # fixed
                 retried = mine.post("/api/deliveries/retry", json={"connector": "lcs"})
                 assert retried.status_code == 200, retried.text
                 assert retried.json()["retried"] == 3  # my notes, not bo's
-                wait_for(lambda: statuses() == ["delivered"] * 3 + ["failed"], 30, what="my notes delivered")
+                wait_until(lambda: statuses() == ["delivered"] * 3 + ["failed"], 30, what="my notes delivered")
                 unknown = mine.post("/api/deliveries/retry", json={"connector": "nope"})
                 assert unknown.status_code == 409 and unknown.headers["content-type"] == "application/problem+json"
 
@@ -187,7 +187,7 @@ def test_bulk_retry_of_a_connector_by_api_and_by_command(tmp_path):
                                       cwd=REPO, capture_output=True, text=True, timeout=120)
                 assert done.returncode == 0, done.stderr
                 assert done.stderr == "1 delivery to lcs will be tried again now\n"
-                wait_for(lambda: statuses() == ["delivered"] * 4, 30, what="bo's note delivered")
+                wait_until(lambda: statuses() == ["delivered"] * 4, 30, what="bo's note delivered")
                 admin = subprocess.run([*CASENOTE, "users", "add", "root", "--role", "admin", "--token"],
                                        input="another long enough password\n", env=service.env, cwd=REPO,
                                        capture_output=True, text=True, timeout=120)

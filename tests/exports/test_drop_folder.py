@@ -18,7 +18,8 @@ from api.delivery.config import DropFolderConnector
 from api.delivery.drop_folder import MANIFEST, deliver, read_manifest
 from models.settings import Settings
 from tests.exports.conftest import make_note
-from tests.exports.service import Service, confirm, seed, wait_for
+from tests.exports.service import Service, confirm, seed
+from tests.servers import wait_until
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -143,7 +144,7 @@ def test_concurrent_confirmations_through_the_service(tmp_path):
                 rows = [client.get(f"/api/notes/{n['id']}/deliveries").json()[0] for n in notes]
                 return all(r["status"] == "delivered" for r in rows)
 
-            wait_for(delivered, 60, what="drop-folder deliveries")
+            wait_until(delivered, 60, what="drop-folder deliveries")
     finally:
         service.stop()
         watcher.stop.set()

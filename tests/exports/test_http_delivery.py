@@ -11,7 +11,8 @@ import pytest
 
 from models.settings import Settings
 from tests.exports.case_system import CaseSystem
-from tests.exports.service import Service, confirm, seed, wait_for
+from tests.exports.service import Service, confirm, seed
+from tests.servers import wait_until
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -55,7 +56,7 @@ def test_each_note_is_received_exactly_once_after_retries(tmp_path):
                 ids = [n["id"] for n in notes]
                 assert ids == [1, 2, 3, 4, 5]
 
-                first = wait_for(lambda: settled(client, ids, "lcs-json"), 60, what="lcs-json attempts")
+                first = wait_until(lambda: settled(client, ids, "lcs-json"), 60, what="lcs-json attempts")
                 by_id = {r["note_id"]: r for r in first}
                 assert {n: by_id[n]["status"] for n in ids} == {1: "delivered", 2: "delivered", 3: "delivered",
                                                                4: "failed", 5: "delivered"}
@@ -68,12 +69,12 @@ def test_each_note_is_received_exactly_once_after_retries(tmp_path):
                 retried = client.post(f"/api/notes/4/deliveries/{failed['id']}/retry")
                 assert retried.status_code == 200, retried.text
                 assert retried.json()["status"] == "pending" and retried.json()["attempts"] == 0
-                wait_for(lambda: statuses(client, 4)["lcs-json"]["status"] == "delivered", 20, what="retry")
+                wait_until(lambda: statuses(client, 4)["lcs-json"]["status"] == "delivered", 20, what="retry")
                 again = client.post(f"/api/notes/4/deliveries/{failed['id']}/retry")
                 assert again.status_code == 409 and again.headers["content-type"] == "application/problem+json"
 
-                wait_for(lambda: settled(client, ids, "archive"), 30, what="archive deliveries")
-                wrong = wait_for(lambda: settled(client, ids, "wrong-token"), 30, what="wrong-token deliveries")
+                wait_until(lambda: settled(client, ids, "archive"), 30, what="archive deliveries")
+                wrong = wait_until(lambda: settled(client, ids, "wrong-token"), 30, what="wrong-token deliveries")
                 schema = client.get("/api/schemas/note.json", params={"preset": "lcs"}).json()
         finally:
             service.stop()

@@ -18,7 +18,8 @@ from casenote.service import create_app
 from models.errors import ConnectorConfigError
 from models.settings import Settings
 from tests.api.pg import GIVEN_KEYS
-from tests.exports.service import confirm, seed, wait_for
+from tests.exports.service import confirm, seed
+from tests.servers import wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -64,7 +65,7 @@ def test_outbox_rows_commit_with_the_confirmation_and_are_worked_off(tmp_path, d
         worker = DeliveryWorker(ctx.session_factory, settings, load_connectors(settings)[0])
         worker.start()
         try:
-            wait_for(lambda: client.get(f"/api/notes/{note['id']}/deliveries").json()[0]["status"] == "delivered",
+            wait_until(lambda: client.get(f"/api/notes/{note['id']}/deliveries").json()[0]["status"] == "delivered",
                      30, what="drop-folder delivery")
         finally:
             worker.stop()

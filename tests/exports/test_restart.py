@@ -11,7 +11,8 @@ import pytest
 from api.delivery.drop_folder import MANIFEST
 from models.settings import Settings
 from tests.exports.case_system import CaseSystem
-from tests.exports.service import Service, confirm, seed, wait_for
+from tests.exports.service import Service, confirm, seed
+from tests.servers import wait_until
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -36,7 +37,7 @@ def test_notes_confirmed_before_a_kill_are_delivered_after_restart(tmp_path):
                 notes = [confirm(client, d) for d in drafts]
                 # Confirmed and queued, not delivered: the case system answers 503, the share is missing.
                 for note in notes[:2]:
-                    wait_for(lambda: all(d["attempts"] >= 1 for d in
+                    wait_until(lambda: all(d["attempts"] >= 1 for d in
                                          client.get(f"/api/notes/{note['id']}/deliveries").json()),
                              30, what="first attempts")
                     rows = client.get(f"/api/notes/{note['id']}/deliveries").json()
@@ -44,7 +45,7 @@ def test_notes_confirmed_before_a_kill_are_delivered_after_restart(tmp_path):
                     assert {d["last_error"] for d in rows} == {"HTTP 503 Service Unavailable",
                                                                f"drop folder {drop} not found"}
             # Note 3 is stored by the case system, whose reply is slow: kill casenote mid-attempt.
-            wait_for(lambda: case_system.note_ids() == [3], 30, what="note 3 reaching the case system")
+            wait_until(lambda: case_system.note_ids() == [3], 30, what="note 3 reaching the case system")
         finally:
             first.kill()
         assert first.process.returncode == -9
@@ -60,7 +61,7 @@ def test_notes_confirmed_before_a_kill_are_delivered_after_restart(tmp_path):
                     rows = [d for n in notes for d in client.get(f"/api/notes/{n['id']}/deliveries").json()]
                     return rows if all(d["status"] == "delivered" for d in rows) else None
 
-                rows = wait_for(all_delivered, 60, what="deliveries after restart")
+                rows = wait_until(all_delivered, 60, what="deliveries after restart")
                 assert len(rows) == 6
         finally:
             second.stop()

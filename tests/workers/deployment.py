@@ -18,7 +18,7 @@ import soundfile as sf
 
 from tests.api.pg import given_keys_env
 from tests.conftest import AUDIO, REPO
-from tests.servers import CASENOTE, CasenoteServer
+from tests.servers import CASENOTE, CasenoteServer, wait_until
 
 PASSWORD = "a long enough password"
 
@@ -159,11 +159,3 @@ def sign_off(client: httpx.Client, draft_id: int) -> list[dict]:
     return body.get("notes") or [body]  # a family visit signs one note per child
 
 
-def wait_until(predicate, timeout_s: float, what: str, interval_s: float = 0.2):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval_s)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
