@@ -102,6 +102,8 @@ class Children:
             if word in BABY_WORDS:
                 if _NOT_BORN.search(sentence_of(self.doc[head]).text):
                     continue  # "mum is pregnant and the baby is due in May": not a child of this visit
+                if self._said_of_someone(start):
+                    continue  # "when Skye was a baby": what someone was, not another child
                 if len(named_babies) == 1:
                     self._unnamed_heads[head] = named_babies[0]  # "the baby" is the one named baby
                 elif not named_babies:
@@ -112,6 +114,12 @@ class Children:
             for head in generic:
                 self._unnamed_heads[head] = self._unnamed("young person" if "young" in self.people.t.lower[head - 1:head + 1]
                                                           else "child", generic[0])
+
+    def _said_of_someone(self, start: int) -> bool:
+        """'was a baby', 'were babies': a role word after a verb 'be' says what someone was."""
+        lower = self.people.t.lower
+        k = start - 1 if start >= 1 and lower[start - 1] in ("a", "an") else start
+        return k >= 1 and lower[k - 1] in ("was", "were", "is", "are", "been")
 
     def _ages_of_groups(self) -> None:
         """'the twins are 14', 'both boys are 9': an age said of a group goes to each child it

@@ -53,6 +53,8 @@ class Lexicon:
     pronouns: dict[str, str]
     worker_pronouns: set[str]
     titles: set[str]
+    mid_sentence_titles: set[str]
+    professional_titles: set[str]
     not_names: set[str]
     place_prepositions: set[str]
     organisation_words: set[str]
@@ -74,7 +76,9 @@ def lexicon() -> Lexicon:
             phrases[tuple(word.lower().replace("-", " - ").split())] = entry
     return Lexicon(phrases=phrases, longest=max(len(p) for p in phrases), first_words=frozenset(p[0] for p in phrases),
                    pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
-                   titles=set(data["titles"]), not_names=set(data["not_names"]) | set(data["places"]),
+                   titles=set(data["titles"]),
+                   mid_sentence_titles=set(data["mid_sentence_titles"]),
+                   professional_titles=set(data["professional_titles"]), not_names=set(data["not_names"]) | set(data["places"]),
                    place_prepositions=set(data["place_prepositions"]),
                    organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
                    institution_words=set(data["institution_words"]),
