@@ -61,6 +61,7 @@ class Lexicon:
     agency_words: set[str]
     institution_words: set[str]
     voice_labels: set[str]
+    presence_states: set[str]
     animal_words: set[str]
     travel_words: set[str]
     adult_age: int
@@ -82,7 +83,8 @@ def lexicon() -> Lexicon:
                    place_prepositions=set(data["place_prepositions"]),
                    organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
                    institution_words=set(data["institution_words"]),
-                   voice_labels=set(data["voice_labels"]), animal_words=set(data["animal_words"]),
+                   voice_labels=set(data["voice_labels"]),
+                   presence_states=set(data["presence_states"]), animal_words=set(data["animal_words"]),
                    travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pipeline.drafting.children import Children
 
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
+SEEN_BY_WORKER = "seen_by_worker"  # the speaker kind of what the worker saw of a person (template.py)
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
 POSITION_WEIGHT = {"first": 2.0, "last": 1.0}
 FIRST_SENTENCES = 2  # a "first" section's cues count fully in the note's opening sentences
@@ -51,6 +52,7 @@ CLAUSE_VERBS = VIEW_VERBS | {"answered", "replied"}  # report words only with a 
 _CHILDREN = PersonRef(role="child", kind="child", gender="plural")
 _PHONE = {"phone", "telephone", "call", "text", "email"}
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
+_REFUSALS = {"refused", "declined"}
 _SEEING_VERBS = {"talk", "speak", "see", "seen", "meet", "spoken", "chat"}
 _MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
@@ -195,9 +197,12 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
                   index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds) -> str:
     speaker = speaker_of(sentence.span, people, parsed=parsed)
+    seen = parsed and described_first(sentence.span, people) is not None
     scores: dict[str, float] = {}
     for section in sections:
         score = cue_score[section.key]
+        if seen and SEEN_BY_WORKER in section.speakers:
+            score += SPEAKER_WEIGHT
         if section.position == "first" and index > FIRST_SENTENCES:
             score *= LATE_FIRST_FACTOR  # "interview with police" late in a note is not its purpose
         if speaker is not None and kind_of(speaker) in section.speakers:
@@ -217,9 +222,12 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     ('When I asked her, Ruby said...' -> Ruby), or an agency that is the main subject."""
     if not parsed:
         return _speaker_by_words(span, people)
-    candidates: list[tuple[int, PersonRef]] = []
+    candidates: list[tuple[int, int, PersonRef]] = []
+    described = described_first(span, people)
     for token in span:
-        if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span):
+        if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span, people):
+            if described is not None and token.i > described.i:
+                continue  # "Mum was pacing ..., she said the neighbours ...": what the worker saw first
             if token.lower_ in CLAUSE_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
                 continue  # "she loves Bella", "Kerry answered the door": no words or view reported
             if _in_front_of_worker(token, people):
@@ -231,16 +239,23 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
             if ref is None and subject is not None and children_said(subject):
                 ref = _CHILDREN  # "The older two both said..."
             if ref is not None and ref.kind != "worker" and (ref.kind != "unknown" or ref.name):
-                candidates.append((_depth(token), _as_told(token, ref, people)))
+                said_by = subject.i if subject is not None and subject.lower_ not in people.lex.pronouns else None
+                candidates.append((_depth(token), said_by if said_by is not None else len(span.doc),
+                                   _as_told(token, ref, people)))
     if candidates:
-        return min(candidates, key=lambda c: c[0])[1]
+        chosen = min(candidates, key=lambda c: c[0])
+        named = min(candidates, key=lambda c: c[1])
+        if chosen[1] == len(span.doc) and named[1] < len(span.doc) and \
+                (named[2].gender is None or named[2].gender == chosen[2].gender):
+            chosen = named  # "Summer said Kai punches her, she said it hurts": she is Summer
+        return chosen[2]
     root = span.root
     subject = _subject(root)
     ref = people.ref(subject) if subject is not None else None
     if ref is not None and ref.kind == "worker":
         return None  # "I did not see the bedrooms because Gemma said...": the worker's own sentence
     by_words = _speaker_by_words(span, people, verbs=SAYING_VERBS - CLAUSE_VERBS)  # a misparse can lose the subject
-    if by_words is not None:
+    if by_words is not None and described is None:
         return by_words
     return ref if ref is not None and ref.kind == "professional" else None
 
@@ -301,20 +316,63 @@ def _as_told(verb: Token, speaker: PersonRef, people: People) -> PersonRef:
         if child.dep_ == "prep" and child.lower_ in ("on", "over", "by") and \
                 any(g.lower_ in _PHONE for g in child.children):
             return _SOMEONE_ELSE
+    words = [t.lower_ for t in verb.doc[verb.sent.start:verb.i]]
+    if any(words[k] in ("on", "over", "by") and (words[k + 1] in _PHONE or words[k + 1] == "the" and
+                                                 k + 2 < len(words) and words[k + 2] in _PHONE)
+           for k in range(len(words) - 1)):
+        return _SOMEONE_ELSE  # "Dad, Paul, on the phone after the visit, confirmed ..."
     return speaker
 
 
-def _in_main_clause(token: Token, span: Span) -> bool:
-    """Not inside an adverbial or relative clause ('...as mum asked us to leave')."""
+def _in_main_clause(token: Token, span: Span, people: People) -> bool:
+    """Not inside an adverbial or relative clause ('...as mum asked us to leave'), nor words
+    the worker passed on ('this worker told her what Skye had said')."""
     current = token
     for _ in range(12):
         reported = current.dep_ == "ccomp" and current.head.lower_ in REPORTING_VERBS  # "mum said Kayden told her"
+        if reported and _said_by_worker(current.head, people):
+            return False
         if current.dep_ not in _MAIN_CLAUSE_DEPS and not reported:
             return False
         if current.head.i == current.i or current.dep_ == "ROOT" or not (span.start <= current.head.i < span.end):
             return True
         current = current.head
     return True
+
+
+def _said_by_worker(verb: Token, people: People) -> bool:
+    subject = _subject(verb)
+    ref = people.ref(subject) if subject is not None else None
+    return ref is not None and ref.kind == "worker"
+
+
+def described_first(span: Span, people: People) -> Token | None:
+    """The sentence opens with what the worker saw of a person: how they were ('Jodie was
+    very drunk', 'Freddie was wheezy'), what they were doing ('Mum was pacing') or a refusal
+    ('Chloe refused to come out of her room'); words said after it ('..., she said ...')
+    do not make it their view. The first clause's verb, or None."""
+    subject = next((t for t in span if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    root = subject.head  # the sentence's first clause
+    ref = people.ref(subject)
+    if ref is None or ref.kind in ("worker", "professional") or subject.i > root.i:
+        return None
+    if root.lower_ in _REFUSALS:
+        return root
+    past_be = root.lower_ in ("was", "were") or any(c.dep_ == "aux" and c.lower_ in ("was", "were")
+                                                     for c in root.children)
+    if not past_be or root.lower_ in REPORTING_VERBS:
+        return None
+    if root.tag_ == "VBG" and not any(c.dep_ in ("dobj", "prep") for c in root.children):
+        return root  # "Mum was pacing, talking very fast", not "was doing homework in the lounge"
+    states = [c for c in root.children if c.dep_ == "acomp"]
+    if not states or any(c.lower_ in people.lex.presence_states or
+                         any(g.dep_ in ("ccomp", "xcomp", "prep") for g in c.children) for c in states):
+        return None  # "was asleep upstairs" says who was there; "was worried that" is a view
+    shared = any(c.dep_ == "conj" and c.lower_ in SAYING_VERBS and not any(g.dep_ == "nsubj" for g in c.children)
+                 for c in root.children)
+    return None if shared else root  # "was very drunk", not "were shocked and upset and said they .."
 
 
 def _subject(verb: Token) -> Token | None:
