@@ -57,6 +57,23 @@ class FamilyTies:
                     name.role, name.kind = "child", "child"
                     name.age = name.age if name.age is not None else age
 
+    def _twins_named_after(self) -> None:
+        """'The twins, Finley and Reuben, 4, were at nursery': twins share the age said once."""
+        lower = self.t.lower
+        for entry, start, end in self.roles.values():
+            if entry["kind"] != "child" or "twin" not in " ".join(lower[start:end]) or \
+                    end >= len(lower) or lower[end] != ",":
+                continue
+            listed, j = [], end + 1
+            while j < len(lower) and (j in self.name_of or lower[j] in ("and", ",")):
+                if j in self.name_of and self.name_of[j] not in listed:
+                    listed.append(self.name_of[j])
+                j += 1
+            ages = {self.names[key].age for key in listed} - {None}
+            if len(listed) == 2 and len(ages) == 1:
+                for key in listed:
+                    self.names[key].age = next(iter(ages))
+
     def _siblings_of_parents(self) -> None:
         """'Mum's brother, Lewis', 'Kerry was at home with the children, and her sister Dawn':
         a parent's brother or sister is an adult relative, not a child of the visit."""

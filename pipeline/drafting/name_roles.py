@@ -75,6 +75,7 @@ class NameRoles(FamilyTies):
             if name.role is None and name.age is None and (self._arranged_with(i) or self._with_partner(i)):
                 name.role, name.kind = "parent", "parent_carer"
         self._lists_named_by_group()
+        self._twins_named_after()
         self._children_from_outside()
         for i, key in sorted(self.name_of.items()):
             name = self.names[key]
