@@ -63,6 +63,8 @@ def _children_of_mention(mention: Mention, children: Children, sentences: list[N
     named = [i for i in children.mentioned_in(sentence, named_only=True) if not children.children[i].tentative]
     if len(about) > 1 and named:
         return named  # "Chloe is on their waiting list": 'their' is not every child
+    if len(about) == 1 and mention.span is not None:
+        return about + [i for i in _joined_with(about[0], mention.span, children) if i not in about]
     if about:
         return about
     if len(named) > 1 and mention.span is not None:
@@ -71,6 +73,18 @@ def _children_of_mention(mention: Mention, children: Children, sentences: list[N
         return named
     everyone = children.everyone
     return everyone if len(everyone) == 1 else []
+
+
+def _joined_with(child: int, span: Span, children: Children) -> list[int]:
+    """'Bella and the baby were being neglected': the children joined with the one a
+    factor is about as the subject of its clause."""
+    if not span.doc.has_annotation("DEP"):
+        return []
+    start, end = statement_part(span)
+    for token in span.doc[start:end]:
+        if token.dep_ in ("nsubj", "nsubjpass") and children.meant_by(token) == [child]:
+            return [i for c in token.conjuncts for i in children.meant_by(c)]
+    return []
 
 
 def _nearest(span, named: list[int], children: Children, sentence) -> int:

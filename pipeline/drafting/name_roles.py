@@ -254,7 +254,8 @@ class NameRoles(FamilyTies):
             j -= 1
         elif j >= 1 and self.t.lower[j] in ("called", "named"):
             j -= 1  # "a 24 year old man called Dean"
-        if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and \
+        owner = i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")  # "Nan, Mark's mum": Mark owns
+        if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and not owner and \
                 not (after_comma and self._apposition_of_name_before(j)):
             return j
         k = i + 1

@@ -71,6 +71,10 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     if not parsed:
         return _nearest_person(span, people)
     root = span.root
+    if root.dep_ == "amod":  # "two intoxicated adults", "her drunk boyfriend": the person the word describes
+        ref = people.ref(root.head)
+        if ref is not None and ref.kind not in _NOT_SUBJECTS:
+            return ref
     for token in [root] + [t for t in span if t.i != root.i]:
         for child in token.children:  # "mum's partner drinks", "Ryan drinks" misparsed as a compound
             ref = (people.role_at(child) or people.ref(child)) if child.dep_ == "compound" else None
