@@ -86,6 +86,14 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
                 ref = _person(child, people)
                 if ref is not None:
                     return ref
+    for token in _noun_chain(root):  # "fresh cuts on Ella's forearms": whose body they are on
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("on", "across", "to"):
+                for place in prep.children:
+                    owner = next((c for c in place.children if c.dep_ == "poss"), None) if place.dep_ == "pobj" else None
+                    ref = _person(owner, people) if owner is not None else None
+                    if ref is not None and ref.is_child:
+                        return ref
     if not root.tag_.startswith("VB"):
         for token in _noun_chain(root):  # "daily cannabis use by both adults": the agent, not the clause's subject
             agent = _prep_object(token, {"by"}, people)

@@ -35,3 +35,29 @@ def test_joint_work_is_not_a_joint(draft_text):
     note = draft_text("Joint child in need visit with the health visitor to see Alfie, who is 2. Mum Jade was "
                       "at home. The flat was clean and Alfie was playing happily.")
     assert not any(code.startswith("2") for code in by_code(note))
+
+
+def test_marks_on_a_childs_body_are_hers_and_no_factors_for_him(draft_text):
+    note = draft_text("Statutory visit to Ella, 14, and Louis, 11, at home with mum Sarah. The school nurse told me "
+                      "on Monday that she saw fresh cuts on Ella's forearms during PE. Louis's needs are being met "
+                      "and there are no factors for him.")
+    got = by_code(note)
+    assert got.get("15A") == ["Ella"] and "4B" not in got
+    assert got.get("21") == ["Louis"]
+
+
+def test_illness_words_and_a_young_carer_who_is_the_subject(draft_text):
+    note = draft_text("Home visit to Charlie, 10, Freddie, 7, and baby Isla at home with mum Gemma. Gemma said her "
+                      "fibromyalgia has been really bad all week. Gemma said Freddie's inhalers ran out two weeks "
+                      "ago. Charlie told this worker that she does most things when Mum's pain is bad, like getting "
+                      "Freddie ready, doing Isla's bottles and helping Mum in and out of the bath.")
+    got = by_code(note)
+    assert got.get("6B") == ["Charlie", "Freddie", "Isla"]
+    assert got.get("6A") == ["Freddie"]
+    assert got.get("7A") == ["Charlie"]
+
+
+def test_abuse_that_ended_years_ago_is_not_a_factor(draft_text):
+    note = draft_text("Visit to Chloe, 16, at home with mum Michelle. Michelle said the domestic abuse from Chloe's "
+                      "dad ended when they separated in 2019 and there have been no incidents since.")
+    assert not any(code.startswith("3") for code in by_code(note))
