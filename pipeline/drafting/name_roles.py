@@ -62,6 +62,8 @@ class NameRoles(FamilyTies):
                     name.role, name.kind, name.role_token = entry["role"], entry["kind"], role_i
                     if role_i < i:
                         self.named_by_role[role_i] = key
+                    elif name.age is None:  # "Kane, Jodie's son, who is 16": the age after the role
+                        name.age = self.age_after(self.roles[role_i][2])
                     name.gender = name.gender or (None if entry.get("plural") else entry.get("gender"))
             if name.role is None and self._listed_child(i):
                 name.role, name.kind = "child", "child"  # "the children Kayden, Lacey and Ruby"

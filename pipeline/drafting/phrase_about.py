@@ -245,8 +245,21 @@ class PhraseAbout:
                  if owners or not _possessor(self.span.doc[at]) for i in kids]
         if found:
             return list(dict.fromkeys(found))
+        opening = self._clipped_subject()
+        if opening:
+            return opening
         everyone = self.children.everyone
         return everyone if len(everyone) == 1 else []
+
+    def _clipped_subject(self) -> list[int]:
+        """'Maisie, 6, at school, not seen.': a clipped sentence that opens with one child and
+        names no other is about that child."""
+        mentions = self.children.mentions(self.span, named_only=True)
+        if len(mentions) != 1 or mentions[0][0] != self.span.start or len(mentions[0][1]) != 1:
+            return []
+        if _possessor(self.span.doc[mentions[0][0]]) or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in self.span):
+            return []  # a sentence with a verb of its own says whom it is about
+        return mentions[0][1]
 
     def subject_of_was(self, match: Span) -> list[int]:
         verb = match[0]

@@ -53,3 +53,9 @@ def test_a_ward_sister_is_a_professional_not_a_sibling(draft_text):
 def test_her_sister_of_a_child_stays_a_child(draft_text):
     note = draft_text("I saw Mia, 9, and her sister Lily, 6, at home with mum.")
     assert children(note) == [("Mia", 9), ("Lily", 6)]
+
+
+def test_an_age_said_after_a_role_apposition(draft_text):
+    note = draft_text("Visit to Bella, 2, at home with mum Jodie. Kane, Jodie's son, who is 16, came in at about "
+                      "eleven while I was still there.")
+    assert children(note) == [("Bella", 2), ("Kane", 16)]

@@ -25,3 +25,16 @@ def test_visit_date_forms(draft_text, text, parts):
     when = draft_text(text).visit.when
     assert when is not None
     assert {k: v for k, v in when.model_dump().items() if k in _PARTS and v is not None} == parts
+
+
+def test_an_unplanned_visit_is_unannounced(draft_text):
+    note = draft_text("Home visit Monday 24 March at 10.30 in the morning. Unplanned, this worker popped in as I was "
+                      "nearby and Kayleigh had missed the last two sessions. Tommy, 2, was playing.")
+    assert note.visit.announced is False
+
+
+def test_a_clipped_sentence_opening_with_a_child_is_about_that_child(draft_text):
+    note = draft_text("CP visit to Archie, 2, and Maisie, 6, at home with Mum. Archie seen with Mum. "
+                      "Maisie, 6, at school, not seen.")
+    seen = {c.name: c.child_seen for c in note.visit.children}
+    assert seen == {"Archie": True, "Maisie": False}
