@@ -66,5 +66,5 @@ def test_abuse_that_ended_years_ago_is_not_a_factor(draft_text):
 def test_what_a_child_told_of_himself_makes_him_the_carer(draft_text):
     note = draft_text("Visit to Alfie, 8, Poppy, 5, and baby Noah, 7 months, at home with mum Danielle. Alfie told "
                       "me that he gets up in the night to give Noah his bottle when Mum can't wake up, and that he "
-                      "gets Poppy dressed for school most mornings.")
+                      "gets Poppy dressed for school most mornings. I will refer Alfie to the young carers service.")
     assert by_code(note).get("7A") == ["Alfie"]
