@@ -40,6 +40,11 @@ def section_of(note, text: str) -> str:
     ("None of the children's bedrooms were seen, mum said the upstairs is being decorated.", "present"),
     # plans
     ("I have asked the duty team to see Tyler tomorrow.", "actions"),
+    # what a record says, the worker's wondering, the children safe, a room not shown
+    ("The police notification states that Tyler was in the flat during the incident.", "other_information"),
+    ("SW also wondered whether Mia might be exploited in future, but there is no evidence of this.", "analysis"),
+    ("Children safe tonight with Mum, Dean in custody.", "analysis"),
+    ("Tyler was asleep on the sofa, and the worker was not shown the room he sleeps in.", "present"),
 ])
 def test_round_four_sections(draft_text, sentence, expected):
     note = draft_text(INTRO + "The flat was tidy. " + sentence + " I will visit again next week.")
