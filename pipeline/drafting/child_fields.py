@@ -168,6 +168,8 @@ class _Sentence:
                 continue  # "Worker will see Tyler alone at school next week": not this visit
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
+            if rooms and self.people.parsed and self.who.some_other_room(match):
+                continue
             about = self.who.room_owners(match) if rooms else self.who.about(match)
             for child in about:
                 self._add(child, field, said, SAID)

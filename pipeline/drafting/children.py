@@ -25,6 +25,7 @@ from pipeline.drafting.doc_views import parser_sentences, sentence_of
 from pipeline.drafting.groups import GroupPhrase, group_at
 from pipeline.drafting.people import People, PersonRef
 
+_ROOM_WORDS = {"bedroom", "room", "cot", "bed"}  # a child's own place to sleep
 BABY_WORDS = {"baby", "newborn", "infant", "toddler"}
 GENERIC_CHILD_WORDS = {"child", "young person", "yp", "teenager", "son", "daughter", "boy", "girl"}
 GROUP_WORDS = {"both", "each", "all", "neither", "none", "either"}
@@ -201,7 +202,7 @@ class Children:
             return self.group_before(token)
         if low in people.lex.pronouns:
             found = self.of_ref(people.ref(token))
-            return found or self._nearest_child(token, people.lex.pronouns[low])
+            return found or self._nearest_child(token, people.lex.pronouns[low]) or self._child_alternative(token)
         return []
 
     def _bound_to_subject(self, token: Token, gender: str) -> list[int]:
@@ -340,6 +341,18 @@ class Children:
             if group is None and t.i in self.people.roles and not meant:
                 continue  # "with their dad": not a child
             return sorted(meant) if len(meant) >= 2 and (group is not None or t.i in self.people.roles) else []
+        return []
+
+    def _child_alternative(self, token: Token) -> list[int]:
+        """'Obviously her bedroom was not seen' after a sentence about her brother and mum: the
+        most likely child of those the pronoun may mean, when the person it most likely means
+        is not a child of the visit."""
+        if token.lower_ not in ("her", "his") or token.dep_ != "poss" or token.head.lower_ not in _ROOM_WORDS:
+            return []
+        for ref in self.people.alternatives(token):
+            found = self.of_ref(ref)
+            if found:
+                return found
         return []
 
     def _nearest_child(self, token: Token, gender: str) -> list[int]:

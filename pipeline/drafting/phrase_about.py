@@ -179,6 +179,14 @@ class PhraseAbout:
         plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
 
+    def some_other_room(self, match: Span) -> bool:
+        """'I saw them both on their own in a quiet room': a room the phrase does not make
+        anyone's ('a', 'another') is not where the child sleeps."""
+        rooms = self._rooms_of(match)
+        return bool(rooms) and all(r.lower_ in ("room", "rooms") and
+                                   any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in r.children)
+                                   for r in rooms)
+
     def _rooms_of(self, match: Span) -> list[Token]:
         """The rooms a phrase speaks of: the one its verb is about ("the twins' bedroom was
         seen but Reece's room..." is the twins'), with the rooms said together with it

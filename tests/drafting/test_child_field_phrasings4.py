@@ -38,6 +38,10 @@ def fields(note) -> dict[str, tuple]:
     # rooms
     ("Ava agreed to talk to me on her own, but not in her bedroom.", {"Ava": (T, T, F), "Leo": (N, N, N)}),
     ("Ava's bedroom was seen, Leo's was not, at his request.", {"Ava": (N, N, T), "Leo": (N, N, F)}),
+    ("I saw Ava and Leo at school. I saw them both on their own in a quiet room, so I did not see their bedrooms.",
+     {"Ava": (T, T, F), "Leo": (T, T, F)}),
+    ("I spoke to Ava on her own on the ward. Leo, 6, is at home with Mum and was not seen. "
+     "Obviously her bedroom was not seen.", {"Ava": (T, T, F), "Leo": (F, N, N)}),
     ("Ava and Leo were at home. Ava and Leo asleep, seen in their beds, not woken.",
      {"Ava": (T, N, T), "Leo": (T, N, T)}),
 ])
