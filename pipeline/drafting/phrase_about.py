@@ -183,9 +183,9 @@ class PhraseAbout:
         """'I saw them both on their own in a quiet room': a room the phrase does not make
         anyone's ('a', 'another') is not where the child sleeps."""
         rooms = self._rooms_of(match)
-        return bool(rooms) and all(r.lower_ in ("room", "rooms") and
+        return bool(rooms) and all(r.lower_ in ("room", "rooms") and r.dep_ == "pobj" and not self._owners_of(r) and
                                    any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in r.children)
-                                   for r in rooms)
+                                   for r in rooms)  # not "the children share a room, which I saw"
 
     def _rooms_of(self, match: Span) -> list[Token]:
         """The rooms a phrase speaks of: the one its verb is about ("the twins' bedroom was
