@@ -283,15 +283,21 @@ class NameRoles(FamilyTies):
 
     def _apposition_of_name_before(self, j: int) -> bool:
         """'Sarah, Mum, Paul, stepdad, Ella, 14': a role between commas after another name is
-        that name's ("Sarah, Mum,"), not the next one's."""
+        that name's ("Sarah, Mum,"), not the next one's; unless the list puts each role first
+        ("Mum, Sam, Dad, Dean": Sam took the role before him, so Dean takes Dad)."""
         start, text = self.roles[j][1], self.t.text
         if start >= 2 and self.t.lower[start - 1] in ("'s", "’s"):
             start -= 2  # "Kai, 10, Lee's son, Summer, 6": the owner's name starts the role
         if start < 2 or text[start - 1] != ",":
             return False
         if start - 2 in self.name_of:
-            return True
-        return start >= 4 and self.t.tokens[start - 2].like_num and text[start - 3] == "," and start - 4 in self.name_of
+            earlier = start - 2
+        elif start >= 4 and self.t.tokens[start - 2].like_num and text[start - 3] == "," and start - 4 in self.name_of:
+            earlier = start - 4
+        else:
+            return False
+        role_of_earlier = self.names[self.name_of[earlier]].role_token
+        return role_of_earlier is None or role_of_earlier > earlier
 
     def _visited(self, text: str) -> bool:
         """The person the visit was to: 'visit to Kayden', 'visited Amelia'."""

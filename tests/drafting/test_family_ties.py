@@ -59,3 +59,13 @@ def test_an_age_said_after_a_role_apposition(draft_text):
     note = draft_text("Visit to Bella, 2, at home with mum Jodie. Kane, Jodie's son, who is 16, came in at about "
                       "eleven while I was still there.")
     assert children(note) == [("Bella", 2), ("Kane", 16)]
+
+
+@pytest.mark.parametrize("text,roles", [
+    ("Present, Mum, Sam, Dad, Dean, Keira, 16, and the twins, Harry and Jack, 12.", {"Sam": "mother", "Dean": "father"}),
+    ("Sarah, Mum, Paul, stepdad, Ella, 14, and Louis, 11, were all at home.", {"Sarah": "mother", "Paul": "stepfather"}),
+])
+def test_lists_of_names_and_roles_either_way_round(draft_text, text, roles):
+    present = {p.name: p.role for p in draft_text("Child in need visit. " + text).visit.people_present
+               if p.name in roles}
+    assert present == roles
