@@ -130,3 +130,9 @@ class FamilyTies:
             child = self.names[self.name_of[j]]
             return child.age is not None and child.age < self.lex.adult_age
         return j in self.roles and self.roles[j][0]["kind"] == "child" and self.roles[j][0]["role"] == "child"
+
+    def _couple(self, i: int) -> bool:
+        """'Mr and Mrs Adeyemi': a couple of one surname named together, the children's parents."""
+        lower = self.t.lower
+        return i + 2 < len(lower) and lower[i + 1] == "and" and self.name_of.get(i + 2, "").lower().startswith("mrs ") \
+            or i >= 2 and lower[i - 1] == "and" and self.name_of.get(i - 2, "").lower().startswith("mr ")

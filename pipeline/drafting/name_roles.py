@@ -94,6 +94,9 @@ class NameRoles(FamilyTies):
                     name.gender = name.gender or parent[2]
                 elif self._at_home_with_children(i):
                     name.role, name.kind = "parent", "parent_carer"
+                elif name.title in ("mr", "mrs") and self._couple(i):  # "Present: Mr and Mrs Adeyemi, Esther, 14"
+                    name.role, name.gender = ("father", "m") if name.title == "mr" else ("mother", "f")
+                    name.kind = "parent_carer"
         self._siblings_of_parents()
         for name in self.names.values():
             if name.role == "sibling" and name.age is not None and name.age >= self.lex.adult_age:

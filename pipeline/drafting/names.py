@@ -115,6 +115,15 @@ class Names(NameRoles):
         i = 0
         while i < count:
             title = self._title_at(i)
+            if title and i + 3 < count and lower[i + 1] == "and" and self._title_at(i + 2) and \
+                    text[i + 3][:1].isupper() and lower[i + 3] not in self.lex.not_names:
+                for first in (i, i + 2):  # "Mr and Mrs Adeyemi": two people of one surname
+                    key = f"{text[first].rstrip('.')} {text[i + 3]}"
+                    self.name_of[first] = key
+                    self.names.setdefault(key, NameInfo(text=key, title=lower[first].rstrip(".")))
+                self.name_of[i + 3] = self.name_of[i + 2]
+                i += 4
+                continue
             if title and i + 1 < count and text[i + 1][:1].isupper():
                 key = f"{text[i].rstrip('.')} {text[i + 1]}"
                 for j in (i, i + 1):

@@ -68,3 +68,9 @@ def test_what_a_child_told_of_himself_makes_him_the_carer(draft_text):
                       "me that he gets up in the night to give Noah his bottle when Mum can't wake up, and that he "
                       "gets Poppy dressed for school most mornings. I will refer Alfie to the young carers service.")
     assert by_code(note).get("7A") == ["Alfie"]
+
+
+def test_an_illness_now_resolved_is_not_a_factor(draft_text):
+    note = draft_text("Visit to Esther, 14, at home with Mr and Mrs Adeyemi. Mr Adeyemi said his depression last "
+                      "year is now resolved and he no longer takes medication.")
+    assert not any(code.startswith("4") for code in by_code(note))

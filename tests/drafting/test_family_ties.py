@@ -69,3 +69,12 @@ def test_lists_of_names_and_roles_either_way_round(draft_text, text, roles):
     present = {p.name: p.role for p in draft_text("Child in need visit. " + text).visit.people_present
                if p.name in roles}
     assert present == roles
+
+
+def test_mr_and_mrs_are_the_parents_and_an_arrested_dad_was_not_there(draft_text):
+    note = draft_text("Section 47 visit. Present: Mr and Mrs Adeyemi, Esther, 14, and Daniel, 4. Gavin, Dad, had been "
+                      "arrested and taken to custody before I arrived.")
+    present = {p.name: p.role for p in note.visit.people_present}
+    assert present.get("Mr Adeyemi") == "father" and present.get("Mrs Adeyemi") == "mother"
+    assert "Gavin" not in present
+    assert children(note) == [("Esther", 14), ("Daniel", 4)]
