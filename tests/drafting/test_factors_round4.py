@@ -74,3 +74,12 @@ def test_an_illness_now_resolved_is_not_a_factor(draft_text):
     note = draft_text("Visit to Esther, 14, at home with Mr and Mrs Adeyemi. Mr Adeyemi said his depression last "
                       "year is now resolved and he no longer takes medication.")
     assert not any(code.startswith("4") for code in by_code(note))
+
+
+def test_a_relapse_alone_is_not_drug_use(draft_text):
+    alone = draft_text("Visit to Chloe, 16, at home with mum Michelle. Mum said she stopped her lithium a month ago. "
+                       "SW view, Mum is in relapse and the younger two cannot come home until Mum is better.")
+    assert not any(code.startswith("2") for code in by_code(alone))
+    with_drugs = draft_text("Visit to Chloe, 16, at home with mum Michelle. Michelle has relapsed and is smoking "
+                            "heroin again.")
+    assert by_code(with_drugs).get("2B") == ["Chloe"]
