@@ -83,3 +83,12 @@ def test_a_relapse_alone_is_not_drug_use(draft_text):
     with_drugs = draft_text("Visit to Chloe, 16, at home with mum Michelle. Michelle has relapsed and is smoking "
                             "heroin again.")
     assert by_code(with_drugs).get("2B") == ["Chloe"]
+
+
+def test_a_past_use_that_has_stopped_is_not_a_factor(draft_text):
+    stopped = draft_text("Visit to Kayden, 14, at school. Kayden told me he smoked cannabis last year but he has "
+                         "stopped now.")
+    assert not any(code.startswith("2") for code in by_code(stopped))
+    going_on = draft_text("Visit to Kayden, 14, at school. Kayden told me he smoked cannabis last night and he "
+                          "smokes it most days.")
+    assert by_code(going_on).get("2A") == ["Kayden"]
