@@ -40,6 +40,7 @@ def section_of(note, text: str) -> str:
     ("None of the children's bedrooms were seen, mum said the upstairs is being decorated.", "present"),
     # plans
     ("I have asked the duty team to see Tyler tomorrow.", "actions"),
+    ("This worker rang the duty social worker from the car, and Leanne agreed Dean will not babysit.", "actions"),
     # what a record says, the worker's wondering, the children safe, a room not shown
     ("The police notification states that Tyler was in the flat during the incident.", "other_information"),
     ("SW also wondered whether Mia might be exploited in future, but there is no evidence of this.", "analysis"),
