@@ -36,8 +36,10 @@ from tests.drafting.conftest import DEVSET
 #       date/time 1.000
 # measured (issue 14 round 4; the others unchanged or higher):
 #   family-seen3 (a third author; first run after round 3: 0.810 per-child fields, 0.747 per-child code F1,
-#       0.817 code precision, 0.885 sections, 0.833 date/time) code P 0.973 R 0.986 F1 0.979, family F1 0.986,
-#       sections 0.980, visit fields 0.938, per-child fields 0.979, per-child code F1 0.988, date/time 1.000
+#       0.817 code precision, 0.885 sections, 0.833 date/time) code P 0.986 R 0.986 F1 0.986, family F1 0.993,
+#       sections 0.982, visit fields 0.938, per-child fields 0.979, per-child code F1 0.992, date/time 1.000;
+#   held-out sections 0.968; family-seen sections 1.000; phenomena-heldout (never tuned on) code F1 1.000,
+#       sections 0.981, visit fields 0.972, per-child fields 0.989, per-child code F1 0.988
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
@@ -64,9 +66,9 @@ THRESHOLDS = {
     "phenomena3": {"code_f1": 0.97, "code_precision": 0.97, "code_recall": 0.97, "family_f1": 0.97,
                    "section_accuracy": 0.98, "visit_accuracy": 0.95,
                    "children.field_accuracy": 0.98, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
-    "family-seen3": {"code_f1": 0.96, "code_precision": 0.95, "code_recall": 0.96, "family_f1": 0.96,
+    "family-seen3": {"code_f1": 0.97, "code_precision": 0.96, "code_recall": 0.96, "family_f1": 0.97,
                      "section_accuracy": 0.96, "visit_accuracy": 0.92,
-                     "children.field_accuracy": 0.96, "children.code_f1": 0.96, "children.when_accuracy": 0.95},
+                     "children.field_accuracy": 0.96, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
 }
 MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
                  "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
