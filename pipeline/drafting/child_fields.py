@@ -134,7 +134,7 @@ class _Sentence:
         seen_not = self._each("child_seen", "not", False, skip=said)
         seen = self._each("child_seen", "seen", True, skip=seen_not + said)
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
-            for child in self.who.children_of(self._named_with_adult()):
+            for child in self.who.children_of(self._named_with_adult()) + self._listed_then_seen_with_adult():
                 self._add(child, "child_seen_alone", False, FOLLOWS)
                 self._add(child, "child_seen", True, FOLLOWS)
         self._elided()
@@ -168,6 +168,8 @@ class _Sentence:
                 continue  # "Worker will see Tyler alone at school next week": not this visit
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
+            if rooms and self.people.parsed and self.who.some_other_room(match):
+                continue
             about = self.who.room_owners(match) if rooms else self.who.about(match)
             for child in about:
                 self._add(child, field, said, SAID)
@@ -233,6 +235,22 @@ class _Sentence:
                 if adult:  # "Maisie stayed with Stacey": a bare name with no age beside a child's is an adult's
                     found.append(token)
         return found
+
+    def _listed_then_seen_with_adult(self) -> list[int]:
+        """'Archie, 2, and the baby, 3 weeks, seen with Mum', 'Both little ones seen with Mum':
+        a clipped sentence that names the children first, then 'seen with' an adult."""
+        doc, found = self.span.doc, []
+        for token in self.span[:-2]:
+            if token.lower_ != "seen" or doc[token.i + 1].lower_ != "with" or \
+                    any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children):
+                continue
+            nxt = doc[token.i + 2]
+            if nxt.lower_ in ("his", "her", "their") and token.i + 3 < self.span.end:
+                nxt = doc[token.i + 3]
+            ref = self.people.ref(nxt)
+            if ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child:
+                found += self.children.mentioned_in(doc[self.span.start:token.i], named_only=True)
+        return list(dict.fromkeys(found))
 
     def _add(self, child: int, field: str, value: bool, strength: int) -> None:
         self.found.append(_Said(child, field, value, strength, self.index))

@@ -25,6 +25,7 @@ from pipeline.drafting.doc_views import parser_sentences, sentence_of
 from pipeline.drafting.groups import GroupPhrase, group_at
 from pipeline.drafting.people import People, PersonRef
 
+_ROOM_WORDS = {"bedroom", "room", "cot", "bed"}  # a child's own place to sleep
 BABY_WORDS = {"baby", "newborn", "infant", "toddler"}
 GENERIC_CHILD_WORDS = {"child", "young person", "yp", "teenager", "son", "daughter", "boy", "girl"}
 GROUP_WORDS = {"both", "each", "all", "neither", "none", "either"}
@@ -102,6 +103,8 @@ class Children:
             if word in BABY_WORDS:
                 if _NOT_BORN.search(sentence_of(self.doc[head]).text):
                     continue  # "mum is pregnant and the baby is due in May": not a child of this visit
+                if self._said_of_someone(start):
+                    continue  # "when Skye was a baby": what someone was, not another child
                 if len(named_babies) == 1:
                     self._unnamed_heads[head] = named_babies[0]  # "the baby" is the one named baby
                 elif not named_babies:
@@ -112,6 +115,12 @@ class Children:
             for head in generic:
                 self._unnamed_heads[head] = self._unnamed("young person" if "young" in self.people.t.lower[head - 1:head + 1]
                                                           else "child", generic[0])
+
+    def _said_of_someone(self, start: int) -> bool:
+        """'was a baby', 'were babies': a role word after a verb 'be' says what someone was."""
+        lower = self.people.t.lower
+        k = start - 1 if start >= 1 and lower[start - 1] in ("a", "an") else start
+        return k >= 1 and lower[k - 1] in ("was", "were", "is", "are", "been")
 
     def _ages_of_groups(self) -> None:
         """'the twins are 14', 'both boys are 9': an age said of a group goes to each child it
@@ -193,7 +202,7 @@ class Children:
             return self.group_before(token)
         if low in people.lex.pronouns:
             found = self.of_ref(people.ref(token))
-            return found or self._nearest_child(token, people.lex.pronouns[low])
+            return found or self._nearest_child(token, people.lex.pronouns[low]) or self._child_alternative(token)
         return []
 
     def _bound_to_subject(self, token: Token, gender: str) -> list[int]:
@@ -332,6 +341,18 @@ class Children:
             if group is None and t.i in self.people.roles and not meant:
                 continue  # "with their dad": not a child
             return sorted(meant) if len(meant) >= 2 and (group is not None or t.i in self.people.roles) else []
+        return []
+
+    def _child_alternative(self, token: Token) -> list[int]:
+        """'Obviously her bedroom was not seen' after a sentence about her brother and mum: the
+        most likely child of those the pronoun may mean, when the person it most likely means
+        is not a child of the visit."""
+        if token.lower_ not in ("her", "his") or token.dep_ != "poss" or token.head.lower_ not in _ROOM_WORDS:
+            return []
+        for ref in self.people.alternatives(token):
+            found = self.of_ref(ref)
+            if found:
+                return found
         return []
 
     def _nearest_child(self, token: Token, gender: str) -> list[int]:

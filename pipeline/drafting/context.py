@@ -58,6 +58,7 @@ class _Rules:
     negating_determiners: frozenset[str]
     negating_subjects: frozenset[str]
     denial_verbs: frozenset[str]
+    stopping_verbs: frozenset[str]
     historical: re.Pattern  # each list of the YAML file as one alternation: one search, not one per line
     current: re.Pattern
     hypothetical_marks: frozenset[str]
@@ -82,6 +83,7 @@ def _rules() -> _Rules:
         negating_determiners=frozenset(data["negating_determiners"]) - {"any"},
         negating_subjects=frozenset(data["negating_subjects"]),
         denial_verbs=frozenset(data["denial_verbs"]),
+        stopping_verbs=frozenset(data["stopping_verbs"]),
         historical=compiled(data["historical"]), current=compiled(data["current"]),
         hypothetical_marks=frozenset(data["hypothetical_marks"]),
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
@@ -144,9 +146,25 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
     if parsed and _said_as_cause(span):
         clause = span.text  # "After her diagnosis of MS, Sarah can no longer drive": the MS is current
     historical = rules.historical.search(clause) is not None and rules.current.search(clause) is None
+    historical = historical or parsed and _stopped_after(root, rules)
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
     discussion = rules.discussion.search(before) is not None
     return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion)
+
+
+def _stopped_after(root: Token, rules: _Rules) -> bool:
+    """'He smoked cannabis last year but he has stopped now': a past-tense verb of the factor
+    joined to a clause that says it stopped (not 'has not stopped')."""
+    verb = root
+    for _ in range(4):
+        if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.tag_ != "VBD":
+        return False
+    joined = list(verb.children) + (list(verb.head.children) if verb.dep_ == "ccomp" else [])  # "told me he smoked ..."
+    return any(c.dep_ == "conj" and c.i > verb.i and c.lower_ in rules.stopping_verbs and
+               not any(g.dep_ == "neg" for g in c.children) for c in joined)
 
 
 def _said_as_cause(span: Span) -> bool:

@@ -24,6 +24,7 @@ from models.draft import FactorSuggestion
 from pipeline.drafting.children import Children
 from pipeline.drafting.context import clause_head
 from pipeline.drafting.doc_views import sentence_of
+from pipeline.drafting.factor_rules import CompiledFamily
 from pipeline.drafting.people import PersonRef
 from pipeline.drafting.sentences import NoteSentence
 
@@ -35,6 +36,7 @@ class Mention(Protocol):
     sentence: int
     span: Span | None
     about: PersonRef | None
+    family: CompiledFamily
 
 _EVERY_CHILD_FAMILIES = {"20"}
 _CHILD_LETTER_FAMILIES = {"18", "19"}  # the letter says by whom; the record is the hurt child's
@@ -63,14 +65,42 @@ def _children_of_mention(mention: Mention, children: Children, sentences: list[N
     named = [i for i in children.mentioned_in(sentence, named_only=True) if not children.children[i].tentative]
     if len(about) > 1 and named:
         return named  # "Chloe is on their waiting list": 'their' is not every child
+    if len(about) == 1 and mention.span is not None:
+        return about + [i for i in _joined_with(about[0], mention.span, children) if i not in about]
     if about:
         return about
     if len(named) > 1 and mention.span is not None:
+        doer = _main_subject(sentence, named, children) if mention.family.rules.owner_is_doer else None
+        if doer is not None:
+            return [doer]  # a carer: "Charlie told this worker she does most things, like getting Freddie ready"
         return [_nearest(mention.span, named, children, sentence)]  # "...and Riley is hurt by dad's put downs"
     if named:
         return named
     everyone = children.everyone
     return everyone if len(everyone) == 1 else []
+
+
+def _joined_with(child: int, span: Span, children: Children) -> list[int]:
+    """'Bella and the baby were being neglected': the children joined with the one a
+    factor is about as the subject of its clause."""
+    if not span.doc.has_annotation("DEP"):
+        return []
+    start, end = statement_part(span)
+    for token in span.doc[start:end]:
+        if token.dep_ in ("nsubj", "nsubjpass") and children.meant_by(token) == [child]:
+            return [i for c in token.conjuncts for i in children.meant_by(c)]
+    return []
+
+
+def _main_subject(sentence: Span, named: list[int], children: Children) -> int | None:
+    """The one child named as the subject of the sentence's main verb, when the sentence names
+    several: for a factor whose owner is its doer (a young carer), the one doing it (the
+    others are named as the ones cared for)."""
+    if not sentence.doc.has_annotation("DEP"):
+        return None
+    found = {i for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head.i == sentence.root.i
+             for i in children.meant_by(t) if i in named}
+    return found.pop() if len(found) == 1 else None
 
 
 def _nearest(span, named: list[int], children: Children, sentence) -> int:

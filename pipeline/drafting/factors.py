@@ -36,7 +36,7 @@ from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_fa
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.subjects import (doer_of, doer_token, owner_of, person_of, person_of_phrase,
+from pipeline.drafting.subjects import (doer_of, doer_token, owner_of, person_of, person_of_phrase, teller_of,
                                        victim_and_perpetrator)
 
 logger = logging.getLogger(__name__)
@@ -215,6 +215,10 @@ def _doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) ->
     owner = person_of(token, people)
     if owner is not None and not owner.is_child and set(codes) == {"child"} and token is not None:
         owner = next((r for r in people.alternatives(token) if r.is_child), owner)
+    teller = teller_of(token, people)
+    if teller is not None and owner is not None and teller.key != owner.key and \
+            any(r is not None and r.key == teller.key for r in people.alternatives(token)):
+        return teller  # "Alfie told me that he gets up to give Noah his bottle, and that he gets Poppy dressed"
     return owner
 
 

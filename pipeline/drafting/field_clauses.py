@@ -68,13 +68,14 @@ def _clause_before(verb: Token, span: Span) -> list[tuple[Token, str]]:
 
 
 def seen_with_adult(arguments: list[Token], verb: Token, people: People) -> list[Token]:
-    """The arguments seen together with an adult ('Tyler was seen with his dad', 'I saw
-    Chloe on her own and Ellie with mum'): not seen alone."""
+    """The arguments seen together with an adult or another child ('Tyler was seen with his
+    dad', 'I saw Chloe on her own and Ellie with mum', 'Sagal was seen with Hodan'): not
+    seen alone."""
     found = []
     for argument in arguments + [c for a in arguments for c in a.conjuncts if c not in arguments]:
         for holder in (argument, verb):
-            if any(_adult(g, people) for p in holder.children if p.dep_ == "prep" and p.lower_ == "with"
-                   for g in p.children if g.dep_ == "pobj"):
+            if any(_adult(g, people) or _someone_else(g, argument, people) for p in holder.children
+                   if p.dep_ == "prep" and p.lower_ == "with" for g in p.children if g.dep_ == "pobj"):
                 found.append(argument)
                 break
     return found
@@ -86,3 +87,10 @@ def _adult(token: Token, people: People) -> bool:
         if ref is not None and (ref.kind in _ADULT_KINDS and not ref.is_child):
             return True
     return False
+
+
+def _someone_else(token: Token, argument: Token, people: People) -> bool:
+    """A named person other than the one seen (a brother or sister), not the worker."""
+    ref = people.ref(token)
+    return token.i in people.name_of and ref is not None and ref.kind not in ("worker", "professional") and \
+        people.ref(argument) != ref

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from pipeline.drafting.ages import age_after, age_before, list_ages
 from pipeline.drafting.doc_views import TokenTable, parser_sentences
+from pipeline.drafting.family_ties import FamilyTies
 from pipeline.drafting.person_words import Lexicon, number
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
@@ -32,7 +33,7 @@ class NameInfo:
     votes: dict[str, int] = field(default_factory=dict)
 
 
-class NameRoles:
+class NameRoles(FamilyTies):
     """Roles, kinds and ages of the names found (``Names`` sets these attributes)."""
 
     doc: Doc
@@ -53,11 +54,16 @@ class NameRoles:
                 name.age = age_before(self.t, i)
             if name.role is None:
                 role_i = self._role_next_to(i)
+                if role_i is not None and name.age is not None and name.age < self.lex.adult_age and \
+                        self.roles[role_i][0]["kind"] == "parent_carer":
+                    role_i = None  # "Kai, 10, mum's son": a child's age outweighs a parent's word beside it
                 if role_i is not None:
                     entry = self.roles[role_i][0]
                     name.role, name.kind, name.role_token = entry["role"], entry["kind"], role_i
                     if role_i < i:
                         self.named_by_role[role_i] = key
+                    elif name.age is None:  # "Kane, Jodie's son, who is 16": the age after the role
+                        name.age = self.age_after(self.roles[role_i][2])
                     name.gender = name.gender or (None if entry.get("plural") else entry.get("gender"))
             if name.role is None and self._listed_child(i):
                 name.role, name.kind = "child", "child"  # "the children Kayden, Lacey and Ruby"
@@ -70,6 +76,9 @@ class NameRoles:
                 name.role, name.kind = "carer", "parent_carer"
             if name.role is None and name.age is None and (self._arranged_with(i) or self._with_partner(i)):
                 name.role, name.kind = "parent", "parent_carer"
+        self._lists_named_by_group()
+        self._twins_named_after()
+        self._children_from_outside()
         for i, key in sorted(self.name_of.items()):
             name = self.names[key]
             if name.kind in (None, "household_member") and name.age is None and self._cares_for_children(i):
@@ -83,6 +92,12 @@ class NameRoles:
                 if parent is not None:
                     name.role, name.kind = parent[:2]
                     name.gender = name.gender or parent[2]
+                elif self._at_home_with_children(i):
+                    name.role, name.kind = "parent", "parent_carer"
+                elif name.title in ("mr", "mrs") and self._couple(i):  # "Present: Mr and Mrs Adeyemi, Esther, 14"
+                    name.role, name.gender = ("father", "m") if name.title == "mr" else ("mother", "f")
+                    name.kind = "parent_carer"
+        self._siblings_of_parents()
         for name in self.names.values():
             if name.role == "sibling" and name.age is not None and name.age >= self.lex.adult_age:
                 name.kind = "household_member"
@@ -239,17 +254,22 @@ class NameRoles:
         j = i - 1
         if j >= 0 and self.name_of.get(j) == self.name_of[i]:
             j -= 1  # skip a title
-        if j >= 0 and self.t.text[j] == ",":
+        after_comma = j >= 0 and self.t.text[j] == ","
+        if after_comma:
             j -= 1
         elif j >= 1 and self.t.lower[j] in ("called", "named"):
             j -= 1  # "a 24 year old man called Dean"
-        if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional":
+        owner = i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")  # "Nan, Mark's mum": Mark owns
+        if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and not owner and \
+                not (after_comma and self._apposition_of_name_before(j)):
             return j
         k = i + 1
         lower, count = self.t.lower, len(self.t.lower)
         if k >= count or self.t.text[k] != ",":
             return None
         k += 1  # an apposition after a comma: "Leanne, mum," / "Craig, mum's partner"
+        if lower[k:k + 2] == ["who", "is"] or lower[k:k + 2] == ["who", "'s"]:
+            k += 2  # "Jordan, who is Mason's dad"
         if k < count and lower[k] in ("his", "her", "their", "the"):
             k += 1
         elif k + 1 < count and lower[k + 1] in ("'s", "’s"):
@@ -263,6 +283,24 @@ class NameRoles:
             if titled and entry["kind"] == "professional" and k <= start <= k + 1 and not entry.get("plural"):
                 return head  # "Mrs Khan, the Urdu interpreter"
         return None
+
+    def _apposition_of_name_before(self, j: int) -> bool:
+        """'Sarah, Mum, Paul, stepdad, Ella, 14': a role between commas after another name is
+        that name's ("Sarah, Mum,"), not the next one's; unless the list puts each role first
+        ("Mum, Sam, Dad, Dean": Sam took the role before him, so Dean takes Dad)."""
+        start, text = self.roles[j][1], self.t.text
+        if start >= 2 and self.t.lower[start - 1] in ("'s", "’s"):
+            start -= 2  # "Kai, 10, Lee's son, Summer, 6": the owner's name starts the role
+        if start < 2 or text[start - 1] != ",":
+            return False
+        if start - 2 in self.name_of:
+            earlier = start - 2
+        elif start >= 4 and self.t.tokens[start - 2].like_num and text[start - 3] == "," and start - 4 in self.name_of:
+            earlier = start - 4
+        else:
+            return False
+        role_of_earlier = self.names[self.name_of[earlier]].role_token
+        return role_of_earlier is None or role_of_earlier > earlier
 
     def _visited(self, text: str) -> bool:
         """The person the visit was to: 'visit to Kayden', 'visited Amelia'."""

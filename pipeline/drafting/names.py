@@ -114,7 +114,16 @@ class Names(NameRoles):
         text, lower, count = self.t.text, self.t.lower, len(self.t.tokens)
         i = 0
         while i < count:
-            title = lower[i].rstrip(".") in self.lex.titles and text[i][:1].isupper()
+            title = self._title_at(i)
+            if title and i + 3 < count and lower[i + 1] == "and" and self._title_at(i + 2) and \
+                    text[i + 3][:1].isupper() and lower[i + 3] not in self.lex.not_names:
+                for first in (i, i + 2):  # "Mr and Mrs Adeyemi": two people of one surname
+                    key = f"{text[first].rstrip('.')} {text[i + 3]}"
+                    self.name_of[first] = key
+                    self.names.setdefault(key, NameInfo(text=key, title=lower[first].rstrip(".")))
+                self.name_of[i + 3] = self.name_of[i + 2]
+                i += 4
+                continue
             if title and i + 1 < count and text[i + 1][:1].isupper():
                 key = f"{text[i].rstrip('.')} {text[i + 1]}"
                 for j in (i, i + 1):
@@ -136,6 +145,19 @@ class Names(NameRoles):
             if word in self.names and i not in self.name_of and \
                     (i > 0 and lower[i - 1] == "at" or self._owner_here(i) or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = word  # "did not look in Maisie's": Maisie's room, not a place
+
+    def _title_at(self, i: int) -> bool:
+        """'Mrs Thompson', 'PC Evans'; 'Sister Evans' only capitalised inside a sentence and
+        not someone's ('her Sister Ruby' is a sibling)."""
+        word, lower = self.t.lower[i].rstrip("."), self.t.lower
+        if not self.t.text[i][:1].isupper():
+            return False
+        if word in self.lex.titles:
+            return True
+        if i + 1 < len(lower) and f"{self.t.text[i].rstrip('.')} {self.t.text[i + 1]}" in self.names:
+            return True  # the same titled name said again at a sentence's start
+        return word in self.lex.mid_sentence_titles and i > 0 and not self.t.tokens[i].is_sent_start and \
+            lower[i - 1] not in ("her", "his", "their", "my", "your", "'s", "’s", ".")
 
     def _owner_here(self, i: int) -> bool:
         return i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")

@@ -225,6 +225,6 @@ class People(PronounResolution):
     def _default_kind(self, name: NameInfo) -> str:
         """A name nobody gave a role: police titles are professionals, other titles adults;
         a bare first name in a children's visit note is most often a child's."""
-        if name.title in ("pc", "dc", "ps", "sgt"):
+        if name.title in self.lex.professional_titles:
             return "professional"
         return "adult" if name.title else "unknown"

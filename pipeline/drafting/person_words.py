@@ -53,12 +53,15 @@ class Lexicon:
     pronouns: dict[str, str]
     worker_pronouns: set[str]
     titles: set[str]
+    mid_sentence_titles: set[str]
+    professional_titles: set[str]
     not_names: set[str]
     place_prepositions: set[str]
     organisation_words: set[str]
     agency_words: set[str]
     institution_words: set[str]
     voice_labels: set[str]
+    presence_states: set[str]
     animal_words: set[str]
     travel_words: set[str]
     adult_age: int
@@ -74,11 +77,14 @@ def lexicon() -> Lexicon:
             phrases[tuple(word.lower().replace("-", " - ").split())] = entry
     return Lexicon(phrases=phrases, longest=max(len(p) for p in phrases), first_words=frozenset(p[0] for p in phrases),
                    pronouns=data["pronouns"], worker_pronouns=set(data["worker_pronouns"]),
-                   titles=set(data["titles"]), not_names=set(data["not_names"]) | set(data["places"]),
+                   titles=set(data["titles"]),
+                   mid_sentence_titles=set(data["mid_sentence_titles"]),
+                   professional_titles=set(data["professional_titles"]), not_names=set(data["not_names"]) | set(data["places"]),
                    place_prepositions=set(data["place_prepositions"]),
                    organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
                    institution_words=set(data["institution_words"]),
-                   voice_labels=set(data["voice_labels"]), animal_words=set(data["animal_words"]),
+                   voice_labels=set(data["voice_labels"]),
+                   presence_states=set(data["presence_states"]), animal_words=set(data["animal_words"]),
                    travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
 
 

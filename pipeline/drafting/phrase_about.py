@@ -15,7 +15,9 @@ from pipeline.drafting.people import People
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
           "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
           "stayed", "sat", "remained"}  # "Leo stayed on mum's knee": Leo
-ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots"}
+# a child who is the subject of these saw or met someone else ("the twins saw it"), unless it was the worker
+_WITNESSING = {"saw", "see", "sees", "met", "meet", "meets", "observed", "watched", "witnessed"}
+ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots", "bed", "beds"}  # "seen in their beds"
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
 _ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
@@ -83,6 +85,9 @@ class PhraseAbout:
         subject = next((c for h in heads for c in h.children if c.dep_ == "nsubj"), None)
         if not found and self._someone_else_sees(verb, subject):
             return []  # "dad ... has not seen them for a year": not the worker's seeing
+        if not found and subject is not None and verb.lower_ in _WITNESSING and not self._is_worker(subject) and \
+                not any(self._is_worker(o) for o in self._objects(verb, workers=True)):
+            return []  # "the twins saw it", "a man she met online": what they saw, not who the worker saw
         if not found and subject is not None and not self._is_worker(subject):
             found = [subject]
         if not found:
@@ -95,17 +100,17 @@ class PhraseAbout:
             found = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass") and not self._is_worker(c)]
         return found or None
 
-    def _objects(self, verb: Token) -> list[Token]:
+    def _objects(self, verb: Token, *, workers: bool = False) -> list[Token]:
         found = []
         for child in verb.children:
             if child.dep_ in ("dobj", "dative"):
                 if child.lower_ in ("chat", "time", "look", "word"):  # "had a chat with Jayden"
                     found += [g for p in child.children if p.dep_ == "prep" and p.lower_ in ("with", "at")
                               for g in p.children if g.dep_ == "pobj"]
-                elif not self._is_worker(child):
+                elif workers or not self._is_worker(child):
                     found.append(child)
             elif child.dep_ == "prep" and child.lower_ in ("to", "with"):
-                found += [g for g in child.children if g.dep_ == "pobj" and not self._is_worker(g)]
+                found += [g for g in child.children if g.dep_ == "pobj" and (workers or not self._is_worker(g))]
         return found
 
     def _someone_else_sees(self, verb: Token, subject: Token | None) -> bool:
@@ -174,6 +179,14 @@ class PhraseAbout:
         plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
 
+    def some_other_room(self, match: Span) -> bool:
+        """'I saw them both on their own in a quiet room': a room the phrase does not make
+        anyone's ('a', 'another') is not where the child sleeps."""
+        rooms = self._rooms_of(match)
+        return bool(rooms) and all(r.lower_ in ("room", "rooms") and r.dep_ == "pobj" and not self._owners_of(r) and
+                                   any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in r.children)
+                                   for r in rooms)  # not "the children share a room, which I saw"
+
     def _rooms_of(self, match: Span) -> list[Token]:
         """The rooms a phrase speaks of: the one its verb is about ("the twins' bedroom was
         seen but Reece's room..." is the twins'), with the rooms said together with it
@@ -240,8 +253,21 @@ class PhraseAbout:
                  if owners or not _possessor(self.span.doc[at]) for i in kids]
         if found:
             return list(dict.fromkeys(found))
+        opening = self._clipped_subject()
+        if opening:
+            return opening
         everyone = self.children.everyone
         return everyone if len(everyone) == 1 else []
+
+    def _clipped_subject(self) -> list[int]:
+        """'Maisie, 6, at school, not seen.': a clipped sentence that opens with one child and
+        names no other is about that child."""
+        mentions = self.children.mentions(self.span, named_only=True)
+        if len(mentions) != 1 or mentions[0][0] != self.span.start or len(mentions[0][1]) != 1:
+            return []
+        if _possessor(self.span.doc[mentions[0][0]]) or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in self.span):
+            return []  # a sentence with a verb of its own says whom it is about
+        return mentions[0][1]
 
     def subject_of_was(self, match: Span) -> list[int]:
         verb = match[0]

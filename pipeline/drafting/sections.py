@@ -14,45 +14,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Span, Token
-
 from pipeline.drafting.fastregex import FastPattern
-from pipeline.drafting.groups import group_at
 from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.sentences import NoteSentence
+from pipeline.drafting.speakers import described_first, speaker_of
 from pipeline.drafting.template import Template
 
 if TYPE_CHECKING:
     from pipeline.drafting.children import Children
 
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
+SEEN_BY_WORKER = "seen_by_worker"  # the speaker kind of what the worker saw of a person (template.py)
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
 POSITION_WEIGHT = {"first": 2.0, "last": 1.0}
 FIRST_SENTENCES = 2  # a "first" section's cues count fully in the note's opening sentences
 LATE_FIRST_FACTOR = 0.4
-# Verbs that report what someone said, whatever follows them.
-SAYING_VERBS = {
-    "said", "says", "say", "told", "tells", "tell", "explained", "explains", "reported", "reports", "stated",
-    "states", "shared", "shares", "disclosed", "discloses", "described", "describes", "admitted", "admits",
-    "denied", "denies", "confirmed", "confirms", "mentioned", "added", "replied", "answered", "complained",
-    "alleged", "claimed", "insisted", "acknowledged",
-}
-# Verbs that report a view or feeling only when a clause follows ("she feels that...",
-# "he wants to go home"), not "she loves Bella" or "mum accepts help".
-VIEW_VERBS = {
-    "accepted", "accepts", "feels", "felt", "wants", "wanted", "wishes", "wished", "likes", "liked", "loves",
-    "hates", "worries", "thinks", "thought", "believes", "believed", "knows", "recognised", "expressed",
-    "misses", "hopes", "finds", "agreed", "agrees",
-}
-REPORTING_VERBS = SAYING_VERBS | VIEW_VERBS
-CLAUSE_VERBS = VIEW_VERBS | {"answered", "replied"}  # report words only with a clause after them
-_CHILDREN = PersonRef(role="child", kind="child", gender="plural")
-_PHONE = {"phone", "telephone", "call", "text", "email"}
-_SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
-_SEEING_VERBS = {"talk", "speak", "see", "seen", "meet", "spoken", "chat"}
-_MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
 _HEADING_END = ".,:;-!?"
 _FIRST_WORD = re.compile(r"[^\s.,:;\-!?]*")  # a heading is accepted only if followed by one of _HEADING_END
@@ -195,9 +173,12 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
                   index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds) -> str:
     speaker = speaker_of(sentence.span, people, parsed=parsed)
+    seen = parsed and described_first(sentence.span, people) is not None
     scores: dict[str, float] = {}
     for section in sections:
         score = cue_score[section.key]
+        if seen and SEEN_BY_WORKER in section.speakers:
+            score += SPEAKER_WEIGHT
         if section.position == "first" and index > FIRST_SENTENCES:
             score *= LATE_FIRST_FACTOR  # "interview with police" late in a note is not its purpose
         if speaker is not None and kind_of(speaker) in section.speakers:
@@ -210,145 +191,3 @@ def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float],
     if previous is not None:
         scores[previous] += CONTINUITY_WEIGHT
     return max(scores, key=lambda key: scores[key])
-
-
-def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
-    """Whose words or views a sentence reports: the subject of its highest reporting verb
-    ('When I asked her, Ruby said...' -> Ruby), or an agency that is the main subject."""
-    if not parsed:
-        return _speaker_by_words(span, people)
-    candidates: list[tuple[int, PersonRef]] = []
-    for token in span:
-        if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span):
-            if token.lower_ in CLAUSE_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
-                continue  # "she loves Bella", "Kerry answered the door": no words or view reported
-            if _in_front_of_worker(token, people):
-                continue  # "Gary told Chloe in front of me that she was useless": what the worker saw
-            if token.lower_ in VIEW_VERBS and _agreed_to_be_seen(token, people):
-                continue  # "Callum agreed to talk to the worker alone": how he was seen, not a view
-            subject = _speaker_subject(token)
-            ref = people.ref(subject) if subject is not None else None
-            if ref is None and subject is not None and children_said(subject):
-                ref = _CHILDREN  # "The older two both said..."
-            if ref is not None and ref.kind != "worker" and (ref.kind != "unknown" or ref.name):
-                candidates.append((_depth(token), _as_told(token, ref, people)))
-    if candidates:
-        return min(candidates, key=lambda c: c[0])[1]
-    root = span.root
-    subject = _subject(root)
-    ref = people.ref(subject) if subject is not None else None
-    if ref is not None and ref.kind == "worker":
-        return None  # "I did not see the bedrooms because Gemma said...": the worker's own sentence
-    by_words = _speaker_by_words(span, people, verbs=SAYING_VERBS - CLAUSE_VERBS)  # a misparse can lose the subject
-    if by_words is not None:
-        return by_words
-    return ref if ref is not None and ref.kind == "professional" else None
-
-
-def _agreed_to_be_seen(verb: Token, people: People) -> bool:
-    """'agreed to talk to the worker alone', 'wanted to be seen with her sister': the view is
-    about seeing the worker."""
-    for xcomp in verb.children:
-        if xcomp.dep_ != "xcomp" or xcomp.lower_ not in _SEEING_VERBS:
-            continue
-        if xcomp.lower_ in ("seen", "spoken") or any(c.dep_ == "auxpass" for c in xcomp.children):
-            return True  # "to be seen", "to be spoken to"
-        objects = [c for c in xcomp.children if c.dep_ == "dobj"]
-        objects += [g for c in xcomp.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-        if any((people.ref(o) or _CHILDREN).kind == "worker" for o in objects):
-            return True
-    return False
-
-
-def _in_front_of_worker(verb: Token, people: People) -> bool:
-    """Words said to someone else in the worker's presence ('in front of me')."""
-    for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ == "in":
-            front = next((g for g in prep.children if g.lower_ == "front"), None)
-            of = next((g for g in front.children if g.lower_ == "of"), None) if front is not None else None
-            whom = [g for g in of.children if g.dep_ == "pobj"] if of is not None else []
-            if any((people.ref(w) or _CHILDREN).kind == "worker" or w.lower_ == "us" for w in whom):
-                return True
-    return False
-
-
-def children_said(subject: Token) -> bool:
-    """A group phrase for children ("the older two", "all three") as the subject."""
-    return subject.i in group_at(subject.doc)
-
-
-def _speaker_subject(verb: Token) -> Token | None:
-    """Who says it: the subject, or for a passive the agent ('She was reported missing by her
-    foster carer': the foster carer, not she)."""
-    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
-        return next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
-    return _subject(verb)
-
-
-def _as_told(verb: Token, speaker: PersonRef, people: People) -> PersonRef:
-    """Words that reached the worker through someone else are information from others:
-    'Amelia told her teacher that...', 'mum told me on the phone that...' (not a view:
-    'he likes his new school')."""
-    if verb.lower_ not in SAYING_VERBS:
-        return speaker
-    for child in verb.children:
-        heard_by = [child] if child.dep_ in ("dobj", "dative") else \
-            [g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "to" else []
-        for token in heard_by:
-            ref = people.ref(token)
-            if ref is not None and ref.kind == "professional":
-                return ref
-        if child.dep_ == "prep" and child.lower_ in ("on", "over", "by") and \
-                any(g.lower_ in _PHONE for g in child.children):
-            return _SOMEONE_ELSE
-    return speaker
-
-
-def _in_main_clause(token: Token, span: Span) -> bool:
-    """Not inside an adverbial or relative clause ('...as mum asked us to leave')."""
-    current = token
-    for _ in range(12):
-        reported = current.dep_ == "ccomp" and current.head.lower_ in REPORTING_VERBS  # "mum said Kayden told her"
-        if current.dep_ not in _MAIN_CLAUSE_DEPS and not reported:
-            return False
-        if current.head.i == current.i or current.dep_ == "ROOT" or not (span.start <= current.head.i < span.end):
-            return True
-        current = current.head
-    return True
-
-
-def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            # "Mum and dad said": the first conjunct speaks for both
-            return child
-    if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
-        return _subject(verb.head)
-    return None
-
-
-def _depth(token: Token) -> int:
-    depth = 0
-    while token.head.i != token.i:
-        token, depth = token.head, depth + 1
-    return depth
-
-
-def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING_VERBS) -> PersonRef | None:
-    """Without a parse: a person word followed closely by a reporting verb. (With one, only
-    a verb of saying: 'Shane loves the kids' reports no view; the parse tells.)"""
-    tokens = list(span)
-    for i, token in enumerate(tokens):
-        if token.lower_ not in verbs or token.dep_ == "amod":  # "their shared bedroom"
-            continue
-        if token.dep_ == "relcl" and people.ref(token.head) is None:
-            continue  # "new trainers that mum said she had not bought": about the trainers
-        if people.parsed and (_in_front_of_worker(token, people) or token.dep_ == "advcl"):
-            continue  # "..., as Carla said it was a mess": a reason given inside the worker's own sentence
-        for j in range(i - 1, max(-1, i - 4), -1):
-            ref = people.ref(tokens[j])
-            if ref is not None:
-                if ref.kind != "worker" and (ref.kind != "unknown" or ref.name):
-                    return ref
-                break
-    return None

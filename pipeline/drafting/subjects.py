@@ -7,6 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.person_words import REPORTING_HEADS
 from pipeline.drafting.doc_views import sentence_of
 
 _NOT_SUBJECTS = ("worker", "professional")
@@ -71,6 +72,10 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     if not parsed:
         return _nearest_person(span, people)
     root = span.root
+    if root.dep_ == "amod":  # "two intoxicated adults", "her drunk boyfriend": the person the word describes
+        ref = people.ref(root.head)
+        if ref is not None and ref.kind not in _NOT_SUBJECTS:
+            return ref
     for token in [root] + [t for t in span if t.i != root.i]:
         for child in token.children:  # "mum's partner drinks", "Ryan drinks" misparsed as a compound
             ref = (people.role_at(child) or people.ref(child)) if child.dep_ == "compound" else None
@@ -82,6 +87,14 @@ def owner_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
                 ref = _person(child, people)
                 if ref is not None:
                     return ref
+    for token in _noun_chain(root):  # "fresh cuts on Ella's forearms": whose body they are on
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("on", "across", "to"):
+                for place in prep.children:
+                    owner = next((c for c in place.children if c.dep_ == "poss"), None) if place.dep_ == "pobj" else None
+                    ref = _person(owner, people) if owner is not None else None
+                    if ref is not None and ref.is_child:
+                        return ref
     if not root.tag_.startswith("VB"):
         for token in _noun_chain(root):  # "daily cannabis use by both adults": the agent, not the clause's subject
             agent = _prep_object(token, {"by"}, people)
@@ -258,3 +271,22 @@ def _next_person(span: Span, people: People) -> PersonRef | None:
         if ref is not None:
             return ref
     return None
+
+
+def teller_of(token: Token | None, people: People) -> PersonRef | None:
+    """For a pronoun that is the subject of what a child told ('Alfie told me that he ...'),
+    the child who told it: doing for the others is what the teller says of himself."""
+    if token is None or token.lower_ not in people.lex.pronouns or token.dep_ != "nsubj":
+        return None
+    root, clause = token.sent.root, token.head
+    for _ in range(8):  # up to the clause the root reports: "... that he gets up ..., and that he gets Poppy dressed"
+        if clause.head.i == root.i or clause.head.i == clause.i:
+            break
+        clause = clause.head
+    if root.lower_ not in REPORTING_HEADS or clause.dep_ not in ("ccomp", "conj") or clause.head.i != root.i:
+        return None
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    ref = people.ref(subject) if subject is not None else None
+    gender = people.lex.pronouns[token.lower_]
+    return ref if ref is not None and ref.is_child and ref.gender in (gender, None) else None
+

@@ -30,7 +30,10 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from models.errors import TemplateError
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "data" / "templates" / "default.yaml"
-SPEAKER_KINDS = {"child", "parent_carer", "household_member", "adult", "another_child", "professional"}
+# whose words a sentence reports; "seen_by_worker": the sentence opens with what the worker saw of a
+# person ("Jodie was very drunk", "Mum was pacing", "Chloe refused to come out of her room")
+SPEAKER_KINDS = {"child", "parent_carer", "household_member", "adult", "another_child", "professional",
+                 "seen_by_worker"}
 
 
 class CuePattern(BaseModel):

@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 from models.draft import CHILD_FIELDS, ChildVisit, Person, VisitFields, shared_value
 from pipeline.drafting.child_fields import decide_child_fields
 from pipeline.drafting.people import People, PersonRef
-from pipeline.drafting.sections import SAYING_VERBS, speaker_of
+from pipeline.drafting.speakers import SAYING_VERBS, speaker_of
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import visit_rules
 from pipeline.drafting.visit_when import visit_when

@@ -34,8 +34,10 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DATE = re.compile(rf"\b(?:the )?{_DAY} (?:of )?{_MONTH}(?:,? (\d{{4}}))?\b|\b{_MONTH} {_DAY}(?:,? (\d{{4}}))?\b",
                    re.I)
 # "Monday the 3rd", "on the 17th at about 7": a day of the month said without the month
-_ORDINAL_DAY = re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?=\s*(?:[,.;]|$|at\b|in\b|on\b|from\b|when\b|"
+_ORDINAL_DAY = re.compile(r"\b(?:the|" + "|".join(WEEKDAYS) + r") (\d{1,2})(?:st|nd|rd|th)\b(?=\s*(?:[,.;]|$|at\b|in\b|on\b|from\b|when\b|"
                           r"between\b|about\b|around\b|for\b|to\b|as\b|and\b|under\b|with\b))", re.I)
+# "14/03/25", "4/3/2025": a date written as numbers, day first (as in the UK)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
 # what a sentence that only says when may hold besides the date and time
 _WHEN_FILLER = re.compile(r"\b(on|at|about|around|roughly|approximately|the|of|in|morning|afternoon|evening|night|"
                           r"lunchtime|early|late|visit|date|time|and)\b|[\s,.:;-]+", re.I)
@@ -97,6 +99,11 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
     parts: dict = {}
     spans: list[tuple[int, int]] = []
     date = _DATE.search(clause)
+    numeric = _NUMERIC_DATE.search(clause) if date is None else None
+    if numeric is not None and 1 <= int(numeric.group(1)) <= 31 and 1 <= int(numeric.group(2)) <= 12:
+        year = int(numeric.group(3))
+        parts.update(day=int(numeric.group(1)), month=int(numeric.group(2)), year=year + 2000 if year < 100 else year)
+        spans.append(numeric.span())
     if date is not None:
         day, month, year = (date.group(1), date.group(2), date.group(3)) if date.group(1) else \
             (date.group(5), date.group(4), date.group(6))
@@ -105,11 +112,14 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
             if year:
                 parts["year"] = int(year)
             spans.append(date.span())
-    ordinal = _ORDINAL_DAY.search(clause) if date is None else None
+    ordinal = _ORDINAL_DAY.search(clause) if date is None and numeric is None else None
     if ordinal is not None and 1 <= int(ordinal.group(1)) <= 31:
         parts["day"] = int(ordinal.group(1))
         spans.append(ordinal.span())
-    weekday = _WEEKDAY.search(clause)
+    weekdays = list(_WEEKDAY.finditer(clause))
+    weekday = weekdays[0] if weekdays else None
+    if date is not None:  # "arranged on Monday, carried out on Wednesday 26th March": the date's own weekday
+        weekday = next((w for w in weekdays if 0 <= date.start() - w.end() <= 5), weekday)
     if weekday is not None:
         parts["weekday"] = weekday.group(1).lower()
         spans.append(weekday.span())
@@ -117,7 +127,7 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
     if yesterday is not None and not parts:
         parts["days_before"] = 1
         spans.append(yesterday.span())
-    taken = [d.span() for d in (date, ordinal) if d is not None]
+    taken = [d.span() for d in (date, ordinal, numeric) if d is not None]
     time = _time(clause, taken=taken)
     if time is not None:
         parts["time"], span = time

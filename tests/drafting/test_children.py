@@ -195,7 +195,7 @@ def test_every_note_keeps_census_rules_per_child_and_names_only_its_children(dra
 
     placed = 0
     for folder in ("dev", "heldout", "family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2",
-                   "phenomena3"):
+                   "phenomena3", "family-seen3"):
         for gold in load_gold(DEVSET / folder):
             note = draft_text(gold.text)
             names = {c.name for c in note.visit.children}

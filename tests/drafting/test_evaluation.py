@@ -3,7 +3,8 @@ below the figures measured when they were set (README, "Evaluation"): a drop bel
 a regression. The held-out notes (heldout/, phenomena-heldout/) were never used to tune the
 rules; family-seen/ was held out in issue 14's first round and is tuned on since; family-seen2/
 (another author's notes) was held out until round 2's first run and is tuned on in round 3, as
-is phenomena3/ (round 3's own notes). A ratio of nothing counts as 1.0, so the tests also check
+is phenomena3/ (round 3's own notes); family-seen3/ (a third author's notes) was held out until
+round 3's first run (as family-heldout3/) and is tuned on in round 4. A ratio of nothing counts as 1.0, so the tests also check
 that there was something to compare."""
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ from tests.drafting.conftest import DEVSET
 #   phenomena3 (round 3's notes; first run 0.853 per-child fields, 0.775 per-child code F1, 0.934 sections)
 #       code F1 1.000, sections 1.000, visit fields 0.983, per-child fields 1.000, per-child code F1 1.000,
 #       date/time 1.000
+# measured (issue 14 round 4; the others unchanged or higher):
+#   family-seen3 (a third author; first run after round 3: 0.810 per-child fields, 0.747 per-child code F1,
+#       0.817 code precision, 0.885 sections, 0.833 date/time) code P 0.986 R 0.986 F1 0.986, family F1 0.993,
+#       sections 0.982, visit fields 0.938, per-child fields 0.979, per-child code F1 0.992, date/time 1.000;
+#   held-out sections 0.968; family-seen sections 1.000; phenomena-heldout (never tuned on) code F1 1.000,
+#       sections 0.981, visit fields 0.972, per-child fields 0.989, per-child code F1 0.988
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
@@ -59,9 +66,13 @@ THRESHOLDS = {
     "phenomena3": {"code_f1": 0.97, "code_precision": 0.97, "code_recall": 0.97, "family_f1": 0.97,
                    "section_accuracy": 0.98, "visit_accuracy": 0.95,
                    "children.field_accuracy": 0.98, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
+    "family-seen3": {"code_f1": 0.97, "code_precision": 0.96, "code_recall": 0.96, "family_f1": 0.97,
+                     "section_accuracy": 0.96, "visit_accuracy": 0.92,
+                     "children.field_accuracy": 0.96, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
 }
 MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
-                 "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10}
+                 "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
+                 "family-seen3": 24}
 
 
 def _figure(report, metric: str) -> float:
@@ -98,7 +109,8 @@ def test_a_third_of_the_round_two_notes_are_held_out():
 def test_family_sets_have_several_children_per_note():
     from pipeline.drafting.evaluation import load_gold
 
-    for folder in ("family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3"):
+    for folder in ("family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3",
+                   "family-seen3"):
         notes = load_gold(DEVSET / folder)
         several = [n for n in notes if len(n.children) >= 2]
         assert len(several) * 4 >= len(notes) * 3, folder  # most notes are about 2-4 children

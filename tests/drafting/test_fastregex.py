@@ -20,7 +20,8 @@ from tests.drafting.conftest import DEVSET
 
 @pytest.fixture(scope="module")
 def note_texts():
-    folders = ("dev", "heldout", "family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3")
+    folders = ("dev", "heldout", "family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3",
+               "family-seen3")
     return [note.text for folder in folders for note in load_gold(DEVSET / folder)]
 
 
