@@ -44,13 +44,8 @@ class SpeechMap:
         frames = self.probabilities[self._frames(start_s, end_s)]
         return float(np.count_nonzero(frames >= SPEECH_THRESHOLD)) * FRAME_S
 
-    def speech_share(self, start_s: float, end_s: float) -> float:
-        """Share (0..1) of the frames between ``start_s`` and ``end_s`` heard as speech."""
-        frames = self.probabilities[self._frames(start_s, end_s)]
-        return float(np.mean(frames >= SPEECH_THRESHOLD)) if len(frames) else 0.0
-
-    def speech_share_over(self, spans: list[tuple[float, float]]) -> float:
-        """Share (0..1) of the frames under ``spans`` (each counted once) heard as speech."""
+    def speech_share(self, spans: list[tuple[float, float]]) -> float:
+        """Share (0..1) of the frames under ``spans`` (each frame counted once) heard as speech."""
         covered = np.zeros(len(self.probabilities), dtype=bool)
         for start_s, end_s in spans:
             covered[self._frames(start_s, end_s)] = True

@@ -158,7 +158,7 @@ def check_block(pieces: list[Piece], samples: np.ndarray, model, kwargs: dict, *
         # long pause (a dictated heading: "... gently. Actions"), invented words lie where
         # there was no voice.
         spans = [(w.start, w.end) for w in piece.words if w.end > w.start]
-        piece.speech_share = speech.speech_share_over(spans) if spans else speech.speech_share(piece.start, piece.end)
+        piece.speech_share = speech.speech_share(spans or [(piece.start, piece.end)])
     return pieces
 
 
