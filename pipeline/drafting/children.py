@@ -76,7 +76,7 @@ class Children:
             first_seen[key] = min(first_seen.get(key, i), i)
         for key in sorted(first_seen, key=first_seen.get):
             ref = self.people.named_ref(key)
-            if ref.kind == "child" or ref.kind == "unknown" and " " not in key:
+            if ref.kind == "child" or ref.kind == "unknown":  # a titled name is an adult's, not unknown
                 self._add(VisitChild(key=ref.key, name=ref.name or key, named=True, age=ref.age,
                                      gender=ref.gender if ref.gender in ("f", "m") else None,
                                      tentative=ref.kind == "unknown"))

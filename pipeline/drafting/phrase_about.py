@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from pipeline.drafting.children import GROUP_WORDS, Children
+from pipeline.drafting.groups import group_words
 from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
@@ -21,6 +22,7 @@ ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots", "bed", "beds"}  
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
 _ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
+_HOUSEHOLD_VERBS = {"have", "share", "sleep", "live", "stay", "use", "get"}
 _SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
           "staying"}
 
@@ -176,6 +178,8 @@ class PhraseAbout:
         if about:
             return about
         everyone = self.children.everyone
+        if self.people.parsed and any(self._household_room(r) for r in rooms):
+            return everyone  # "The family have one room between them, which I saw"
         plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
 
@@ -214,6 +218,32 @@ class PhraseAbout:
             if after and after[0].lower_ == "and":
                 chosen += [t for t in after[1:] if t.lower_ in ROOMS and t not in chosen][:1]
         return chosen
+
+    def _household_room(self, room: Token) -> bool:
+        """A room the whole household has, shares or sleeps in: its verb's subject is the
+        family ("The family have one room between them", "the household share a bedroom"),
+        everyone ("all five of them sleep in the bedroom", "the four of them share the one
+        room"), or the room is "between them"."""
+        if any(p.lower_ == "between" and any(g.lower_ in ("them", "us") for g in p.children)
+               for p in room.children if p.dep_ == "prep"):
+            return True
+        verb = room
+        for _ in range(5):  # "one large room with two sets of bunk beds": up to the verb
+            if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        if verb.lemma_.lower() not in _HOUSEHOLD_VERBS:
+            return False
+        if any(p.lower_ == "between" for p in verb.children if p.dep_ == "prep"):
+            return True  # "they have one room between them"
+        words = group_words()
+        for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+            if subject.lower_ in words.household:
+                return True
+            if any(p.lower_ == "of" and any(g.lower_ in ("them", "us") for g in p.children)
+                   for p in subject.children if p.dep_ == "prep"):
+                return True  # "the four of them", "all five of them": the adults with the children
+        return False
 
     def _owners_of(self, room: Token) -> list[int]:
         owners: list[int] = []

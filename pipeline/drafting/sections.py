@@ -12,7 +12,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import yaml
 
 from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.lead_labels import lead_label_speaker
@@ -33,6 +36,7 @@ FIRST_SENTENCES = 2  # a "first" section's cues count fully in the note's openin
 LATE_FIRST_FACTOR = 0.4
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
 _HEADING_END = ".,:;-!?"
+_SPEECH = Path(__file__).parent / "data" / "speech.yaml"
 _FIRST_WORD = re.compile(r"[^\s.,:;\-!?]*")  # a heading is accepted only if followed by one of _HEADING_END
 
 
@@ -62,6 +66,16 @@ def _compile(template_json: str) -> tuple[_CompiledSection, ...]:
     return tuple(compiled)
 
 
+@lru_cache(maxsize=1)
+def _fillers() -> re.Pattern:
+    """The words said only to move dictation on, before a spoken heading (``data/speech.yaml``)."""
+    data = yaml.safe_load(_SPEECH.read_text(encoding="utf-8"))
+    words = data.get("fillers") if isinstance(data, dict) else None
+    if not words or not all(isinstance(w, str) and re.fullmatch(r"[a-z]+", w) for w in words):
+        raise ValueError(f"{_SPEECH.name}: fillers must be a list of lower-case words (quote yes/no in YAML)")
+    return re.compile(r"^(?:(?:" + "|".join(map(re.escape, words)) + r")\b,?\s+)+")
+
+
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").lower()).strip()
 
@@ -70,6 +84,8 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
     """(section key, whether the heading is all the sentence says) when the sentence starts
     with a spoken heading."""
     normal = _normal(text)
+    fillers = _fillers().match(normal)  # "Right, analysis, ...", "OK so actions, ..."
+    normal = normal[fillers.end():] if fillers else normal
     prefix = _HEADING_PREFIX.match(normal)
     body = normal[prefix.end():] if prefix else normal
     first = _FIRST_WORD.match(body).group()
