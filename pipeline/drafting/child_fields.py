@@ -39,7 +39,10 @@ from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
 
 SAID, FOLLOWS, AWAY, WHERE = 3, 2, 1.5, 1  # where the child was, said of them, beats a list of who was there
+_OTHER_TIMES = {"last", "weekend", "weekends", "night", "nights", "overnight", "yesterday", "holiday", "holidays",
+                "week", "month", "christmas", "summer", "usually", "often", "sometimes", "always"}
 _STAYED = {"stayed", "stays", "remained", "sat", "was", "were", "stuck"}
+_STAYED_DURING = {"stayed", "remained", "sat", "stuck"}  # said of the visit itself, not "was with dad"
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _PLANS = {"going", "plan", "plans", "planned", "arrange", "arranged", "hope", "aim", "need", "needs", "is", "are"}
 
@@ -51,6 +54,7 @@ class _Said:
     value: bool
     strength: int
     sentence: int
+    household: bool = False  # said of a room the whole household has: not of a child away from it
 
 
 def child_statements(sentences: list[NoteSentence], people: People, children: Children) -> list[_Said]:
@@ -79,6 +83,8 @@ def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], childr
     for i, child in enumerate(children.children):
         if child.name.lower() in present_names:  # "the baby" listed stands for the unnamed baby
             said.append(_Said(i, "child_seen", True, WHERE, -1))
+    away = {s.child for s in said if s.field == "child_seen" and not s.value and s.strength >= AWAY}
+    said = [s for s in said if not (s.household and s.child in away)]  # the family's room is not theirs
     result = []
     for i, child in enumerate(children.children):
         values: dict[str, bool | None] = {}
@@ -137,6 +143,12 @@ class _Sentence:
             for child in self.who.children_of(self._named_with_adult()) + self._listed_then_seen_with_adult():
                 self._add(child, "child_seen_alone", False, FOLLOWS)
                 self._add(child, "child_seen", True, FOLLOWS)
+        elif not any(t.lower_ in _OTHER_TIMES for t in self.span):
+            # "Jenson stayed with his mum", "Kai stayed downstairs with his mum the whole time":
+            # during the visit, so seen, and not alone (not "stayed with his dad last weekend")
+            for child in self.who.children_of(self._named_with_adult(stayed_only=True)):
+                self._add(child, "child_seen_alone", False, FOLLOWS)
+                self._add(child, "child_seen", True, FOLLOWS)
         self._elided()
         for match in self._matches(self.rules["child_away"]):
             for child in self.who.subject_of_was(match):
@@ -168,11 +180,14 @@ class _Sentence:
                 continue  # "Worker will see Tyler alone at school next week": not this visit
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
-            if rooms and self.people.parsed and self.who.some_other_room(match):
+            if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
                 continue
             about = self.who.room_owners(match) if rooms else self.who.about(match)
+            household = rooms and not about and self.who.household_room(match)
+            if household:  # "The family have one room between them, which I saw"
+                about = self.children.everyone
             for child in about:
-                self._add(child, field, said, SAID)
+                self._add(child, field, said, SAID, household=household)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
             if about:
@@ -217,13 +232,18 @@ class _Sentence:
                     if field == "child_seen_alone":
                         self._add(child, "child_seen", True, FOLLOWS)
 
-    def _named_with_adult(self) -> list[Token]:
-        """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult."""
+    def _named_with_adult(self, *, stayed_only: bool = False) -> list[Token]:
+        """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult
+        (``stayed_only``: 'Jenson stayed with his mum', 'Kai stayed downstairs with his mum')."""
         doc, found = self.span.doc, []
         for token in self.span[:-2]:
             at = token.i + 1
-            if at < self.span.end - 1 and doc[at].lower_ in _STAYED:
+            if at < self.span.end - 1 and doc[at].lower_ in (_STAYED_DURING if stayed_only else _STAYED):
                 at += 1  # "and Mollie stayed with mum"
+                while stayed_only and at < self.span.end - 1 and at - token.i <= 3 and doc[at].tag_.startswith("RB"):
+                    at += 1  # "stayed downstairs with", "stayed close by with"
+            elif stayed_only:
+                continue
             named = token.i in self.people.name_of or self.children.in_group(token) and not self.children.in_group(doc[at])
             if named and doc[at].lower_ == "with" and at + 1 < self.span.end:  # "... and the youngest stayed with mum"
                 nxt = doc[at + 1]
@@ -252,8 +272,8 @@ class _Sentence:
                 found += self.children.mentioned_in(doc[self.span.start:token.i], named_only=True)
         return list(dict.fromkeys(found))
 
-    def _add(self, child: int, field: str, value: bool, strength: int) -> None:
-        self.found.append(_Said(child, field, value, strength, self.index))
+    def _add(self, child: int, field: str, value: bool, strength: int, *, household: bool = False) -> None:
+        self.found.append(_Said(child, field, value, strength, self.index, household))
 
 
 def _later(verb: Token) -> bool:

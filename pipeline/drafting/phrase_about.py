@@ -22,7 +22,8 @@ ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots", "bed", "beds"}  
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
 _ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
-_HOUSEHOLD_VERBS = {"have", "share", "sleep", "live", "stay", "use", "get"}
+_HOUSEHOLD_VERBS = {"have", "has", "had", "share", "shares", "shared", "sleep", "sleeps", "slept", "live", "lives",
+                    "lived", "stay", "stays", "stayed", "use", "uses", "used"}  # no lemmatizer in the pipeline
 _SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
           "staying"}
 
@@ -178,15 +179,25 @@ class PhraseAbout:
         if about:
             return about
         everyone = self.children.everyone
-        if self.people.parsed and any(self._household_room(r) for r in rooms):
-            return everyone  # "The family have one room between them, which I saw"
         plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
 
-    def some_other_room(self, match: Span) -> bool:
-        """'I saw them both on their own in a quiet room': a room the phrase does not make
-        anyone's ('a', 'another') is not where the child sleeps."""
+    def household_room(self, match: Span) -> bool:
+        """'The family have one room between them, which I saw': a room of the whole household."""
         rooms = self._rooms_of(match)
+        said = rooms + [t for t in match if t.lower_ in ROOMS and t not in rooms]
+        return self.people.parsed and any(self._household_room(r) for r in said)
+
+    def some_other_room(self, match: Span, other_rooms: frozenset[str]) -> bool:
+        """'I saw them both on their own in a quiet room': a room the phrase does not make
+        anyone's ('a', 'another') is not where the child sleeps; nor is a room named for
+        what it is used for ('the medical room', 'the breakfast room': ``other_rooms`` of
+        ``data/visit.yaml``)."""
+        rooms = self._rooms_of(match)
+        if rooms and all(r.lower_ in ("room", "rooms") and
+                         any(c.dep_ in ("compound", "amod") and c.lower_ in other_rooms for c in r.children)
+                         for r in rooms):
+            return True
         return bool(rooms) and all(r.lower_ in ("room", "rooms") and r.dep_ == "pobj" and not self._owners_of(r) and
                                    any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in r.children)
                                    for r in rooms)  # not "the children share a room, which I saw"
@@ -232,7 +243,7 @@ class PhraseAbout:
             if verb.tag_.startswith("VB") or verb.head.i == verb.i:
                 break
             verb = verb.head
-        if verb.lemma_.lower() not in _HOUSEHOLD_VERBS:
+        if verb.lower_ not in _HOUSEHOLD_VERBS:
             return False
         if any(p.lower_ == "between" for p in verb.children if p.dep_ == "prep"):
             return True  # "they have one room between them"
