@@ -254,6 +254,17 @@ class _Sentence:
                                              or ref.kind == "unknown" and ref.name and ref.age is None)
                 if adult:  # "Maisie stayed with Stacey": a bare name with no age beside a child's is an adult's
                     found.append(token)
+                    found += self._listed_before(token)
+        return found
+
+    def _listed_before(self, token: Token) -> list[Token]:
+        """'Hamza and Amina stayed with their mum': the names listed just before, however the
+        parse joins them."""
+        doc, found, j = self.span.doc, [], token.i - 1
+        while j - 1 >= self.span.start and doc[j].lower_ in (",", "and") and \
+                (j - 1 in self.people.name_of or self.children.in_group(doc[j - 1])):
+            found.append(doc[j - 1])
+            j -= 2
         return found
 
     def _listed_then_seen_with_adult(self) -> list[int]:
