@@ -55,6 +55,7 @@ class _Said:
     strength: int
     sentence: int
     household: bool = False  # said of a room the whole household has: not of a child away from it
+    described: bool = False  # "Her room was tidy": a room described, which says it was seen
 
 
 def child_statements(sentences: list[NoteSentence], people: People, children: Children) -> list[_Said]:
@@ -73,6 +74,19 @@ def child_statements(sentences: list[NoteSentence], people: People, children: Ch
         said = [replace(s, child=kept.index(s.child)) for s in said if s.child in kept]
         children.keep_only(set(kept))
     return said
+
+
+def seen_at_visit(said: list[_Said]) -> dict[int, bool]:
+    """The sentences that say of a child whether they were seen, seen alone or their room
+    seen (not a room only described, nor where a child was), for the "present" section:
+    sentence -> whether it says whether a child was seen alone or not seen, or a room not
+    seen (True), or only that a child or a room was seen (False: the same words often
+    describe what was seen, which is an observation)."""
+    found: dict[int, bool] = {}
+    for s in said:
+        if s.strength >= FOLLOWS and not s.described and s.sentence >= 0:
+            found[s.sentence] = found.get(s.sentence, False) or s.field == "child_seen_alone" or not s.value
+    return found
 
 
 def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], children: Children,
@@ -133,7 +147,7 @@ class _Sentence:
         room_not = self._each("bedroom", "not", False, rooms=True)
         room_not += self._elided_rooms(room_not)
         room_seen = self._each("bedroom", "seen", True, rooms=True, skip=room_not)
-        self._each("bedroom", "described", True, rooms=True, skip=room_not)
+        self._each("bedroom", "described", True, rooms=True, skip=room_not, described=True)
         # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides
         # that; "I did not see her bedroom" is about the room
         said = alone_not + too_young + alone + room_not + room_seen
@@ -168,7 +182,7 @@ class _Sentence:
         return spans
 
     def _each(self, group: str, name: str, value: bool, *, seen_follows: bool = False, rooms: bool = False,
-              skip: list[Span] = ()) -> list[Span]:
+              skip: list[Span] = (), described: bool = False) -> list[Span]:
         field = {"seen_alone": "child_seen_alone", "bedroom": "bedroom_seen", "child_seen": "child_seen"}[group]
         used = []
         for match in self._matches(self.rules[group][name]):
@@ -187,7 +201,7 @@ class _Sentence:
             if household:  # "The family have one room between them, which I saw"
                 about = self.children.everyone
             for child in about:
-                self._add(child, field, said, SAID, household=household)
+                self._add(child, field, said, SAID, household=household, described=described)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
             if about:
@@ -283,8 +297,9 @@ class _Sentence:
                 found += self.children.mentioned_in(doc[self.span.start:token.i], named_only=True)
         return list(dict.fromkeys(found))
 
-    def _add(self, child: int, field: str, value: bool, strength: int, *, household: bool = False) -> None:
-        self.found.append(_Said(child, field, value, strength, self.index, household))
+    def _add(self, child: int, field: str, value: bool, strength: int, *, household: bool = False,
+             described: bool = False) -> None:
+        self.found.append(_Said(child, field, value, strength, self.index, household, described))
 
 
 def _later(verb: Token) -> bool:
