@@ -168,6 +168,11 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
             if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
+        if owner is not None and owner.is_child and rules.child_from_age is not None and parsed and \
+                owner.age is not None and owner.age < rules.child_from_age:
+            owner = _adult_meant(match.span, owner, people)
+            if owner is None:
+                return None  # a young child's drinking is not what was said: whose it is, is not known
         if owner is not None and owner.kind in ("parent_carer", "household_member") and parsed and \
                 lives_elsewhere(sentence_of(match.span), owner.key, people.ref):
             return None  # "the children's dad lives in Cardiff and drinks": not the household's
@@ -204,6 +209,19 @@ def _adults_of_unsaid_role(mentions: list[_Mention], children: Children) -> list
             mention.code, mention.subject = code, Subject.parent_carer
             mention.weight *= UNRESOLVED_FACTOR
     return mentions
+
+
+def _adult_meant(span: Span, child: PersonRef, people: People) -> PersonRef | None:
+    """The household adult a subject pronoun may also mean, when its most likely person is a
+    child too young for the concern."""
+    subject = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ not in people.lex.pronouns:
+        return None
+    ref = people.ref(subject)
+    if ref is None or ref.key != child.key:
+        return None
+    return next((r for r in people.alternatives(subject)
+                 if r.kind in ("parent_carer", "household_member") and not r.likely_child), None)
 
 
 def _doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) -> PersonRef | None:
