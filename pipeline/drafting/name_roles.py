@@ -259,6 +259,8 @@ class NameRoles(FamilyTies):
             j -= 1
         elif j >= 1 and self.t.lower[j] in ("called", "named"):
             j -= 1  # "a 24 year old man called Dean"
+            if j >= 1 and self.t.lower[j] in ("is", "was", "'s", "’s"):
+                j -= 1  # "her best friend is called Maisie"
         owner = i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")  # "Nan, Mark's mum": Mark owns
         if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and not owner and \
                 not (after_comma and self._apposition_of_name_before(j)):
@@ -270,6 +272,7 @@ class NameRoles(FamilyTies):
         k += 1  # an apposition after a comma: "Leanne, mum," / "Craig, mum's partner"
         if lower[k:k + 2] == ["who", "is"] or lower[k:k + 2] == ["who", "'s"]:
             k += 2  # "Jordan, who is Mason's dad"
+        the = k < count and lower[k] == "the"
         if k < count and lower[k] in ("his", "her", "their", "the"):
             k += 1
         elif k + 1 < count and lower[k + 1] in ("'s", "’s"):
@@ -280,8 +283,9 @@ class NameRoles(FamilyTies):
                 # "Leanne, her partner Darren": the partner is Darren, not Leanne;
                 # "Kirsty, the twins, and Jean": one person is not a group
                 return None if end in self.name_of or entry.get("plural") else head
-            if titled and entry["kind"] == "professional" and k <= start <= k + 1 and not entry.get("plural"):
-                return head  # "Mrs Khan, the Urdu interpreter"
+            if (titled or the) and entry["kind"] == "professional" and k - the <= start <= k + 1 and \
+                    not entry.get("plural"):
+                return head  # "Mrs Khan, the Urdu interpreter", "a joint visit with Sam, the health visitor"
         return None
 
     def _apposition_of_name_before(self, j: int) -> bool:
