@@ -202,14 +202,42 @@ class NameRoles(FamilyTies):
         return j >= 0 and self.t.tag[j] in ("NN", "NNS")
 
     def _parents_of_parents(self) -> None:
-        """'Kirsty's mother Jean': the mother of a parent is a grandparent in the household."""
-        for head, key in self.named_by_role.items():
+        """'Kirsty's mother Jean', 'Mr Reid ... and his mother, Mrs Reid': the mother of a
+        parent is a grandparent in the household."""
+        for head, key in list(self.named_by_role.items()) + self._named_after_role():
             name = self.names[key]
             start = self.roles[head][1]
-            if name.role in ("mother", "father") and start >= 2 and self.t.lower[start - 1] in ("'s", "’s"):
+            if name.role not in ("mother", "father") or start < 2:
+                continue
+            if self.t.lower[start - 1] in ("'s", "’s"):
                 owner = self.names.get(self.name_of.get(start - 2, ""))
-                if owner is not None and owner.kind == "parent_carer":
-                    name.role, name.kind = "grandparent", "household_member"
+            elif self.t.lower[start - 1] in ("his", "her"):
+                owner = self._named_before(start - 1, "m" if self.t.lower[start - 1] == "his" else "f")
+            else:
+                continue
+            if owner is not None and owner.kind == "parent_carer" and owner.age is None:
+                name.role, name.kind = "grandparent", "household_member"
+
+    def _named_after_role(self) -> list[tuple[int, str]]:
+        """'his mother, Mrs Reid': a name said just after a role word and a comma."""
+        return [(head, self.name_of[end + 1]) for head, (_, _, end) in self.roles.items()
+                if end + 1 in self.name_of and self.t.text[end] == "," and head not in self.named_by_role
+                and self.names[self.name_of[end + 1]].role_token == head]
+
+    def _named_before(self, i: int, gender: str) -> NameInfo | None:
+        """The nearest person named before a possessive pronoun in its sentence said to be of
+        its gender (by a title or a role word), else the nearest whose gender is not said."""
+        start = next((s.start for s in parser_sentences(self.doc) if s.start <= i < s.end), 0)
+        unsaid = None
+        for j in range(i - 1, start - 1, -1):
+            if j in self.name_of:
+                name = self.names[self.name_of[j]]
+                said = name.gender or {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}.get(name.title or "")
+                if said == gender:
+                    return name
+                if said is None and unsaid is None:
+                    unsaid = name
+        return unsaid
 
     def _sentence_end(self, i: int) -> int:
         for sent in parser_sentences(self.doc):
