@@ -74,6 +74,8 @@ class NameRoles(FamilyTies):
                 name.role, name.kind = "child", "child"
             if name.role is None and self._lives_with(i):
                 name.role, name.kind = "carer", "parent_carer"
+            if name.role is None and self._lodges(i):
+                name.role, name.kind = "relative", "household_member"  # a lodger of the household
             if name.role is None and name.age is None and (self._arranged_with(i) or self._with_partner(i)):
                 name.role, name.kind = "parent", "parent_carer"
         self._lists_named_by_group()
@@ -254,6 +256,11 @@ class NameRoles(FamilyTies):
             return False
         before = set(self.t.lower[max(0, j - 3):j])
         return bool(before & {"living", "lives", "live", "placement", "placed", "staying", "stays"})
+
+    def _lodges(self, i: int) -> bool:
+        """'Wayne, who rents the box room off her': a lodger."""
+        lower = self.t.lower
+        return lower[i + 1:i + 3] == [",", "who"] and i + 3 < len(lower) and lower[i + 3] in self.lex.lodging_verbs
 
     def _arranged_with(self, i: int) -> bool:
         """'as arranged with Angela', 'agreed with Sarah', 'by arrangement with Kelly': the
