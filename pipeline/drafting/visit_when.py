@@ -43,9 +43,9 @@ _ORDINAL_DAY = re.compile(r"\b(?:the|" + "|".join(WEEKDAYS) + r") (\d{1,2})(?:st
                           r"between\b|about\b|around\b|for\b|to\b|as\b|and\b|under\b|with\b))", re.I)
 # "14/03/25", "4/3/2025": a date written as numbers, day first (as in the UK)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
-# what a sentence that only says when may hold besides the date and time
+# what a sentence that only says when may hold besides the date and time ("It is Saturday the 11th")
 _WHEN_FILLER = re.compile(r"\b(on|at|about|around|roughly|approximately|the|of|in|morning|afternoon|evening|night|"
-                          r"lunchtime|early|late|visit|date|time|and)\b|[\s,.:;-]+", re.I)
+                          r"lunchtime|early|late|visit|date|time|and|it|is|it's|today|today's)\b|[\s,.:;-]+", re.I)
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
