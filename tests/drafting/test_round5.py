@@ -77,3 +77,62 @@ def test_a_room_of_one_child_is_not_the_households(draft_text):
 def test_a_heading_after_a_filler_word(draft_text, text, section):
     note = draft_text("Child in need visit to Ava, 8. Mum Sarah was at home. " + text)
     assert next(s.key for s in note.sections for x in s.sentences if x.text == text) == section
+
+
+# -- seen, seen alone and rooms said other ways -----------------------------------------------
+TWO = "Child in need visit to Ava, 8, and her brother Leo, 6. Mum Sarah was at home. "
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a room named for its use is not a bedroom
+    ("Ava said she doesn't have to go to the medical room at school any more.", {"Ava": (N, N, N), "Leo": (N, N, N)}),
+    ("I saw Ava on her own in the quiet room at the contact centre.", {"Ava": (T, T, N), "Leo": (N, N, N)}),
+    # staying with a parent during the visit: seen, not alone
+    ("Leo stayed downstairs with his mum the whole time.", {"Ava": (N, N, N), "Leo": (T, F, N)}),  # the devset's
+    ("Ava and Leo remained with Sarah in the kitchen.", {"Ava": (T, F, N), "Leo": (T, F, N)}),
+    ("Leo stayed with his dad last weekend.", {"Ava": (N, N, N), "Leo": (N, N, N)}),  # not this visit
+    # rooms not seen
+    ("Leo stayed with his mum and I didn't get up to his room.", {"Ava": (N, N, N), "Leo": (T, F, F)}),
+    ("Ava didn't want me in her bedroom, which I respected.", {"Ava": (T, N, F), "Leo": (N, N, N)}),
+    ("Ava wouldn't let us into her room.", {"Ava": (T, N, F), "Leo": (N, N, N)}),
+    # the worker there, in the child's room
+    ("Ava was in her bedroom, and I spoke to her there on her own.", {"Ava": (T, T, T), "Leo": (N, N, N)}),
+    ("Leo was playing in his room and I talked to him there for a while.", {"Ava": (N, N, N), "Leo": (T, N, T)}),
+    # seen alone said other ways
+    ("I asked Mum to give me some time with Leo on his own.", {"Ava": (N, N, N), "Leo": (T, T, N)}),
+    # ("in there", "in her room" with "we": the room itself is not taken as seen; the next sentence
+    # describing it says so)
+    ("Ava was in her room and I spent ten minutes with her in there on her own.", {"Ava": (T, T, N), "Leo": (N, N, N)}),
+    ("I go upstairs with Ava and we talk on our own in her room.", {"Ava": (T, T, N), "Leo": (N, N, N)}),
+    ("I took Leo to the park so that we could chat on our own.", {"Ava": (N, N, N), "Leo": (T, T, N)}),
+    # too shy without a parent is not alone
+    ("Leo is too shy to be seen without his mum, so he stays on Sarah's knee.", {"Ava": (N, N, N), "Leo": (T, F, N)}),
+    # "out of" something is not away
+    ("Leo is out of school at the moment because of his behaviour.", {"Ava": (N, N, N), "Leo": (N, N, N)}),
+    ("Leo was out with friends and was not seen.", {"Ava": (N, N, N), "Leo": (F, N, N)}),
+])
+def test_seen_alone_and_rooms_said_other_ways(draft_text, text, expected):
+    assert fields(draft_text(TWO + text)) == expected
+
+
+def test_a_child_away_does_not_share_the_households_room(draft_text):
+    note = draft_text(TWO + "Leo is staying with his nan this week and I did not see him. "
+                            "The family have one room between them at the refuge, which I saw.")
+    assert fields(note) == {"Ava": (N, N, T), "Leo": (F, N, N)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Leo stayed downstairs with his mum the whole time and I didn't get up to his room.",
+    "Ava was playing in her room and I spent ten minutes with her in there on her own.",
+    # not in any note
+    "Leo remained with Sarah in the kitchen while we talked.",
+])
+def test_a_sentence_about_who_was_seen_is_present(draft_text, sentence):
+    note = draft_text(TWO + sentence + " Ava said she likes her school.")
+    assert next(s.key for s in note.sections for x in s.sentences if x.text == sentence) == "present"
+
+
+def test_a_room_seen_and_described_stays_an_observation(draft_text):
+    sentence = "I saw the children's bedroom, which they share, and it was clean with two beds made up."
+    note = draft_text(TWO + sentence + " Ava said she likes her school.")
+    assert next(s.key for s in note.sections for x in s.sentences if x.text == sentence) == "observations"
