@@ -180,3 +180,14 @@ def test_the_workers_own_team_before_the_visit_is_not_an_agencys_information(dra
     first = "Out of hours team, unannounced visit to the flat at 21:00 with PC Lowe."  # not in any note
     note = draft_text(first + " Pete was in the lounge with Leah, who is 13.")
     assert section_of(note, first) == "purpose"
+
+
+@pytest.mark.parametrize("text", [
+    "I am visiting Kiera, 14, at Donna's, an announced private fostering visit. Donna tells me Kiera's mum moved to "
+    "Glasgow for work in September and they agreed between them that Kiera would stay here to finish her GCSEs.",
+    # not in any note
+    "Private fostering visit to Mia, 15, at Sandra's. Mia's dad has moved to Leeds for a new job and it was agreed "
+    "that Mia would live with Sandra until her exams.",
+])
+def test_a_parent_moving_away_and_a_child_staying_is_a_family_arrangement(draft_text, text):
+    assert [c for c in codes(draft_text(text)) if c.startswith("8")] == ["8E"]
