@@ -45,6 +45,10 @@ class PhraseAbout:
         if arguments is not None:
             apart = self._named_before_alone(match, arguments)
             return self.children_of(apart or arguments, until=self._part_end(match))
+        if verb is None:  # "(give me) some time with Mason on his own": the child named in the phrase
+            named = [i for _, kids in self.children.mentions(match, named_only=True) for i in kids]
+            if named:
+                return list(dict.fromkeys(named))
         return self.in_chunk(match)
 
     def _part_end(self, match: Span) -> int:

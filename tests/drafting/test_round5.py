@@ -100,6 +100,9 @@ TWO = "Child in need visit to Ava, 8, and her brother Leo, 6. Mum Sarah was at h
     ("Leo was playing in his room and I talked to him there for a while.", {"Ava": (N, N, N), "Leo": (T, N, T)}),
     # seen alone said other ways
     ("I asked Mum to give me some time with Leo on his own.", {"Ava": (N, N, N), "Leo": (T, T, N)}),
+    # the child named in the phrase, not everyone "them" means
+    ("I asked them to give me some time with Leo on his own, and they went into the garden.",
+     {"Ava": (N, N, N), "Leo": (T, T, N)}),
     # ("in there", "in her room" with "we": the room itself is not taken as seen; the next sentence
     # describing it says so)
     ("Ava was in her room and I spent ten minutes with her in there on her own.", {"Ava": (T, T, N), "Leo": (N, N, N)}),
