@@ -190,8 +190,8 @@ class _Sentence:
                 continue
             said = value
             verb = PhraseAbout.verb_of(match)
-            if name == "seen" and verb is not None and self.people.parsed and _later(verb):
-                continue  # "Worker will see Tyler alone at school next week": not this visit
+            if name == "seen" and verb is not None and self.people.parsed and (_later(verb) or _before(verb)):
+                continue  # "Worker will see Tyler alone at school next week", "since I last saw him": not this visit
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
             if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
@@ -300,6 +300,11 @@ class _Sentence:
     def _add(self, child: int, field: str, value: bool, strength: int, *, household: bool = False,
              described: bool = False) -> None:
         self.found.append(_Said(child, field, value, strength, self.index, household, described))
+
+
+def _before(verb: Token) -> bool:
+    """An earlier visit, not this one: 'since I last saw him', 'when I saw her last time'."""
+    return any(c.lower_ in ("last", "previously") and c.dep_ in ("advmod", "amod", "npadvmod") for c in verb.children)
 
 
 def _later(verb: Token) -> bool:

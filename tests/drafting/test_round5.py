@@ -110,6 +110,9 @@ TWO = "Child in need visit to Ava, 8, and her brother Leo, 6. Mum Sarah was at h
     ("I took Leo to the park so that we could chat on our own.", {"Ava": (N, N, N), "Leo": (T, T, N)}),
     # too shy without a parent is not alone
     ("Leo is too shy to be seen without his mum, so he stays on Sarah's knee.", {"Ava": (N, N, N), "Leo": (T, F, N)}),
+    # an earlier visit is not this one
+    ("Leo was at school. Dad's health has got worse since I last saw him.", {"Ava": (N, N, N), "Leo": (F, N, N)}),
+    ("Ava was at school. Mum has lost weight since I saw her last.", {"Ava": (F, N, N), "Leo": (N, N, N)}),
     # "out of" something is not away
     ("Leo is out of school at the moment because of his behaviour.", {"Ava": (N, N, N), "Leo": (N, N, N)}),
     ("Leo was out with friends and was not seen.", {"Ava": (N, N, N), "Leo": (F, N, N)}),
