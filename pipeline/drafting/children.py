@@ -26,7 +26,6 @@ from pipeline.drafting.groups import GroupPhrase, group_at
 from pipeline.drafting.people import People, PersonRef
 
 _ROOM_WORDS = {"bedroom", "room", "cot", "bed"}  # a child's own place to sleep
-_DETERMINERS_OWNERS = {"the", "a", "an", "his", "her", "their", "my", "our", "your", "'s", "’s"}
 BABY_WORDS = {"baby", "newborn", "infant", "toddler"}
 GENERIC_CHILD_WORDS = {"child", "young person", "yp", "teenager", "son", "daughter", "boy", "girl"}
 GROUP_WORDS = {"both", "each", "all", "neither", "none", "either"}
@@ -101,8 +100,8 @@ class Children:
                 continue
             words = " ".join(self.people.t.lower[start:end]).removeprefix("the ").removeprefix("a ")
             word = self.people.t.lower[head]
-            if self._describes_a_thing(head):
-                continue  # "two toddler beds", "the baby monitor": a thing, not a child
+            if self.people.modifies_a_thing(self.doc[head]):
+                continue  # "two toddler beds": a thing, not a child
             if word in BABY_WORDS:
                 if _NOT_BORN.search(sentence_of(self.doc[head]).text):
                     continue  # "mum is pregnant and the baby is due in May": not a child of this visit
@@ -118,15 +117,6 @@ class Children:
             for head in generic:
                 self._unnamed_heads[head] = self._unnamed("young person" if "young" in self.people.t.lower[head - 1:head + 1]
                                                           else "child", generic[0])
-
-    def _describes_a_thing(self, head: int) -> bool:
-        """A child word the parse hangs on a thing as its modifier ('two toddler beds'), with no
-        article or owner of its own (not 'where Skye and the baby sleep', however parsed)."""
-        if not self.parsed or head == 0 or self.people.t.lower[head - 1] in _DETERMINERS_OWNERS:
-            return False
-        token = self.doc[head]
-        return token.dep_ in ("compound", "amod") and token.head.i != token.i and token.head.tag_ in ("NN", "NNS") \
-            and token.head.i not in self.people.roles and token.head.i not in self.people.name_of
 
     def _said_of_someone(self, start: int) -> bool:
         """'was a baby', 'were babies': a role word after a verb 'be' says what someone was."""

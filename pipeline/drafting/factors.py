@@ -36,7 +36,7 @@ from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_fa
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.subjects import (doer_of, doer_token, owner_of, person_of, person_of_phrase, teller_of,
+from pipeline.drafting.subjects import (adult_meant, doer_of, doer_token, owner_of, person_of, person_of_phrase, teller_of,
                                        victim_and_perpetrator)
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         owner = owner or owner_of(match.span, people, parsed=parsed)
         if owner is not None and owner.is_child and rules.child_from_age is not None and parsed and \
                 owner.age is not None and owner.age < rules.child_from_age:
-            owner = _adult_meant(match.span, owner, people)
+            owner = adult_meant(match.span, owner, people)
             if owner is None:
                 return None  # a young child's drinking is not what was said: whose it is, is not known
         if owner is not None and owner.kind in ("parent_carer", "household_member") and parsed and \
@@ -209,19 +209,6 @@ def _adults_of_unsaid_role(mentions: list[_Mention], children: Children) -> list
             mention.code, mention.subject = code, Subject.parent_carer
             mention.weight *= UNRESOLVED_FACTOR
     return mentions
-
-
-def _adult_meant(span: Span, child: PersonRef, people: People) -> PersonRef | None:
-    """The household adult a subject pronoun may also mean, when its most likely person is a
-    child too young for the concern."""
-    subject = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or subject.lower_ not in people.lex.pronouns:
-        return None
-    ref = people.ref(subject)
-    if ref is None or ref.key != child.key:
-        return None
-    return next((r for r in people.alternatives(subject)
-                 if r.kind in ("parent_carer", "household_member") and not r.likely_child), None)
 
 
 def _doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) -> PersonRef | None:
