@@ -191,3 +191,15 @@ def test_the_workers_own_team_before_the_visit_is_not_an_agencys_information(dra
 ])
 def test_a_parent_moving_away_and_a_child_staying_is_a_family_arrangement(draft_text, text):
     assert [c for c in codes(draft_text(text)) if c.startswith("8")] == ["8E"]
+
+
+@pytest.mark.parametrize("text,sentence", [
+    ("PC Drew was at the house with Kenzie, who is 9. I spoke to Kenzie on her own in the kitchen. Sharon, the "
+     "children's mother, came home at 02:50.", "She said Mum went out at teatime to see her friend."),
+    # not in any note
+    ("Dad Lee was at home with Mason, who is 8. I saw Mason on his own. Lee was short with me.",
+     "He said Daddy shouts when he is cross."),
+])
+def test_who_calls_a_parent_mum_or_daddy_is_their_child(draft_text, text, sentence):
+    note = draft_text(text + " " + sentence)
+    assert section_of(note, sentence) == "child_voice"
