@@ -203,3 +203,11 @@ def test_a_parent_moving_away_and_a_child_staying_is_a_family_arrangement(draft_
 def test_who_calls_a_parent_mum_or_daddy_is_their_child(draft_text, text, sentence):
     note = draft_text(text + " " + sentence)
     assert section_of(note, sentence) == "child_voice"
+
+
+@pytest.mark.parametrize("text", [
+    "I visited Kirsty and the children at the refuge, a child in need visit arranged through the refuge staff.",
+    "Child in need visit to Kai, 10, booked via his school last week.",  # not in any note
+])
+def test_a_visit_arranged_through_someone_is_announced(draft_text, text):
+    assert draft_text(text).visit.announced is True
