@@ -211,3 +211,13 @@ def test_who_calls_a_parent_mum_or_daddy_is_their_child(draft_text, text, senten
 ])
 def test_a_visit_arranged_through_someone_is_announced(draft_text, text):
     assert draft_text(text).visit.announced is True
+
+
+@pytest.mark.parametrize("sentence", [
+    "OK so I asked about the relationship, and Aisha was clear there's no domestic abuse and never has been.",
+    "Dad is adamant that he has not had a drink since Christmas.",  # not in any note
+])
+def test_a_parent_sure_of_something_is_their_view(draft_text, sentence):
+    note = draft_text("Child in need visit to Zara, 3. Mum Aisha and Dad Faisal were in. " + sentence
+                      + " Zara was playing with her cars.")
+    assert section_of(note, sentence) == "parent_views"
