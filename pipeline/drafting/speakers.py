@@ -186,6 +186,9 @@ def described_first(span: Span, people: People) -> Token | None:
         return None
     if root.lower_ in _REFUSALS:
         return root
+    if root.lower_ in ("want", "wants", "wanted") and any(c.dep_ == "neg" for c in root.children) and \
+            any(c.dep_ == "xcomp" and c.lower_ in _SEEING_VERBS for c in root.children):
+        return root  # "Linda does not want to talk to me": a refusal, what the worker saw
     past_be = root.lower_ in ("was", "were") or any(c.dep_ == "aux" and c.lower_ in ("was", "were")
                                                      for c in root.children)
     if not past_be or root.lower_ in REPORTING_VERBS:

@@ -221,3 +221,13 @@ def test_a_parent_sure_of_something_is_their_view(draft_text, sentence):
     note = draft_text("Child in need visit to Zara, 3. Mum Aisha and Dad Faisal were in. " + sentence
                       + " Zara was playing with her cars.")
     assert section_of(note, sentence) == "parent_views"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Linda does not want to talk to me and goes out into the garden to smoke.",
+    "Grandad didn't want to speak to me and stayed in the kitchen.",  # not in any note
+])
+def test_an_adult_not_wanting_to_talk_is_an_observation(draft_text, sentence):
+    note = draft_text("Child in need visit to Finley, 6. Mum Becky and her mum Linda were in. " + sentence
+                      + " Finley was playing with his cars.")
+    assert section_of(note, sentence) == "observations"
