@@ -164,8 +164,10 @@ def test_visit_date_forms(draft_text, text, parts):
 @pytest.mark.parametrize("sentence", [
     "Steve is in with Millie and Ben.",  # the devset's
     "Lisa, her mum, and Gav, her stepdad, were up waiting.",
+    "Jodie, the children's mother, was in the kitchen with the middle child, Jack, who is 7.",
     # not in any note
     "Dawn opens the door and lets me in, and the boys are home with her.",
+    "Grandad was at the table with both children when I arrived.",
     "Mum's friend Karen sat in with us throughout.",
 ])
 def test_who_was_present_in_other_tenses(draft_text, sentence):
