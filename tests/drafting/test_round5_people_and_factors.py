@@ -168,6 +168,9 @@ def test_visit_date_forms(draft_text, text, parts):
     # not in any note
     "Dawn opens the door and lets me in, and the boys are home with her.",
     "Grandad was at the table with both children when I arrived.",
+    # a name ending in "i" before "was" is not the worker's "I was"
+    "Abdi was there with Millie and Ben.",
+    "Naomi was at home with both children.",
     "Mum's friend Karen sat in with us throughout.",
 ])
 def test_who_was_present_in_other_tenses(draft_text, sentence):
