@@ -57,6 +57,8 @@ class PronounResolution:
                     same = self._said_before_in(token, sent)
                     if same is not None:  # "looking after her mum ..., and her mum's dementia": one owner
                         ranked = [same] + [r for r in ranked if r != same]
+                    if opens:  # "She smelled of cannabis ..., that Lisa said she had not paid for": not Lisa
+                        ranked = self._not_reporting_after(i, sent, ranked)
                     if opens and token.head.lower_ in REPORTING_HEADS and self._calls_a_parent_by_name(i, sent):
                         # "She said Mum went out at teatime": who calls her "Mum" is her child
                         ranked = [r for r in ranked if r.is_child] + [r for r in ranked if not r.is_child]
@@ -75,6 +77,15 @@ class PronounResolution:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+
+    def _not_reporting_after(self, i: int, sent: Span, ranked: list[PersonRef]) -> list[PersonRef]:
+        """A subject pronoun opening its sentence is not the person named later in it as the
+        one who says something there, when someone else fits."""
+        later = {self.names[self.name_of[j]].text for j in range(i + 1, sent.end)
+                 if j in self.name_of and self.t.tokens[j].dep_ == "nsubj"
+                 and self.t.tokens[j].head.lower_ in REPORTING_HEADS}
+        kept = [r for r in ranked if not (r.name and r.name in later)]
+        return kept or ranked
 
     def _calls_a_parent_by_name(self, i: int, sent: Span) -> bool:
         """'Mum', 'Daddy' said like a name after the pronoun: not 'her mum', 'his dad's'."""

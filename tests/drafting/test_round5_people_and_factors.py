@@ -236,3 +236,14 @@ def test_an_adult_not_wanting_to_talk_is_an_observation(draft_text, sentence):
     note = draft_text("Child in need visit to Finley, 6. Mum Becky and her mum Linda were in. " + sentence
                       + " Finley was playing with his cars.")
     assert section_of(note, sentence) == "observations"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Lisa, her mum, was up waiting. I saw Tayla, who is 15, on her own in her bedroom. She smelled strongly of "
+     "cannabis and had a new phone that Lisa said she had not paid for.", {"2A": ["Tayla"]}),
+    # not in any note
+    ("Dad Mark was in with Jake, 15. I saw Jake on his own. He smelled strongly of cannabis, which Mark said he had "
+     "not noticed before.", {"2A": ["Jake"]}),
+])
+def test_a_pronoun_is_not_the_one_later_said_to_speak_in_its_sentence(draft_text, text, expected):
+    assert codes(draft_text(text)) == expected
