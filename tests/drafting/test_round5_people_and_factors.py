@@ -247,3 +247,15 @@ def test_an_adult_not_wanting_to_talk_is_an_observation(draft_text, sentence):
 ])
 def test_a_pronoun_is_not_the_one_later_said_to_speak_in_its_sentence(draft_text, text, expected):
     assert codes(draft_text(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ms Patel was at home with Priya Patel, 4. Ms Patel said Priya's splints for her cerebral palsy no longer fit.",
+     {"6A": ["Priya Patel"]}),
+    # not in any note: what no longer works is the concern now; what he no longer does is over
+    ("Mum was at home with Zak, 9. Mum said Zak's epilepsy medication no longer controls his seizures.",
+     {"6A": ["Zak"]}),
+    ("Mum was at home with Zak, 9. Dad said he no longer drinks and has been sober since the spring.", {}),
+])
+def test_no_longer_is_over_only_for_what_someone_stopped(draft_text, text, expected):
+    assert codes(draft_text(text)) == expected
