@@ -44,8 +44,9 @@ from tests.drafting.conftest import DEVSET
 # measured (issue 14 round 5; the others unchanged or higher: held-out code P 0.905 F1 0.950, per-child code
 #   F1 0.958; family-seen3 code P 1.000 F1 0.993, per-child code F1 0.996):
 #   family-seen4 (a fourth author; first run after round 4: 0.753 per-child fields, 0.695 per-child code F1,
-#       0.753 code precision, 0.822 sections, 0.792 date/time) code P 0.914 R 0.914 F1 0.914, family F1 0.969,
-#       sections 0.883, visit fields 0.944, per-child fields 0.960, per-child code F1 0.889, date/time 1.000
+#       0.753 code precision, 0.822 sections, 0.792 date/time) code P 0.929 R 0.929 F1 0.929, family F1 0.969,
+#       sections 0.911, visit fields 0.944, per-child fields 0.960, per-child code P 0.893 R 0.907 F1 0.900,
+#       date/time 1.000
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
@@ -75,9 +76,9 @@ THRESHOLDS = {
     "family-seen3": {"code_f1": 0.97, "code_precision": 0.96, "code_recall": 0.96, "family_f1": 0.97,
                      "section_accuracy": 0.96, "visit_accuracy": 0.92,
                      "children.field_accuracy": 0.96, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
-    "family-seen4": {"code_f1": 0.90, "code_precision": 0.90, "code_recall": 0.90, "family_f1": 0.95,
-                     "section_accuracy": 0.87, "visit_accuracy": 0.93,
-                     "children.field_accuracy": 0.95, "children.code_f1": 0.87, "children.when_accuracy": 0.97},
+    "family-seen4": {"code_f1": 0.91, "code_precision": 0.91, "code_recall": 0.91, "family_f1": 0.95,
+                     "section_accuracy": 0.89, "visit_accuracy": 0.93,
+                     "children.field_accuracy": 0.95, "children.code_f1": 0.88, "children.when_accuracy": 0.97},
 }
 MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
                  "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
