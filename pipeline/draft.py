@@ -14,7 +14,7 @@ from pathlib import Path
 from models.draft import DraftNote, Section, VisitFields
 from models.settings import Settings
 from models.transcript import FlagKind, Transcript
-from pipeline.drafting.child_fields import child_statements
+from pipeline.drafting.child_fields import child_statements, seen_at_visit
 from pipeline.drafting.children import Children
 from pipeline.drafting.factors import suggest_factors
 from pipeline.drafting.nlp_model import load_pipeline
@@ -109,7 +109,8 @@ def _draft(text: str, settings: Settings, *, transcript: Transcript | None, temp
     doc = loaded.parse_note(text)
     sentences = split_sentences(doc, transcript)
     people, children, statements = _who(doc, sentences, names, parsed=loaded.parsed)
-    keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed, children=children)
+    keys = assign_sections(sentences, people, chosen, parsed=loaded.parsed, children=children,
+                           seen_at_visit=seen_at_visit(statements))
     visit = _visit(sentences, keys, people, children, statements, recorded_on)
     note = DraftNote(
         template=chosen.name,

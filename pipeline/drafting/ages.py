@@ -80,6 +80,8 @@ def age_after(t: TokenTable, k: int) -> int | None:
     j = k
     if j < count and text[j] in (",", "("):
         j += 1
+        if j + 1 < count and lower[j] in ("she", "he") and lower[j + 1] in ("is", "'s", "’s"):
+            j += 1  # "Tia, she's 12, Reece, who's 10"
     while j < count and (lower[j] in _LINKS or lower[j] == "has" and j + 1 < count and lower[j + 1] in ("just", "turned")):
         j += 1
     if not (j < count and j - k <= 4 and t.tokens[j].like_num):

@@ -39,7 +39,10 @@ from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
 
 SAID, FOLLOWS, AWAY, WHERE = 3, 2, 1.5, 1  # where the child was, said of them, beats a list of who was there
+_OTHER_TIMES = {"last", "weekend", "weekends", "night", "nights", "overnight", "yesterday", "holiday", "holidays",
+                "week", "month", "christmas", "summer", "usually", "often", "sometimes", "always"}
 _STAYED = {"stayed", "stays", "remained", "sat", "was", "were", "stuck"}
+_STAYED_DURING = {"stayed", "remained", "sat", "stuck"}  # said of the visit itself, not "was with dad"
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _PLANS = {"going", "plan", "plans", "planned", "arrange", "arranged", "hope", "aim", "need", "needs", "is", "are"}
 
@@ -51,6 +54,8 @@ class _Said:
     value: bool
     strength: int
     sentence: int
+    household: bool = False  # said of a room the whole household has: not of a child away from it
+    described: bool = False  # "Her room was tidy": a room described, which says it was seen
 
 
 def child_statements(sentences: list[NoteSentence], people: People, children: Children) -> list[_Said]:
@@ -71,6 +76,19 @@ def child_statements(sentences: list[NoteSentence], people: People, children: Ch
     return said
 
 
+def seen_at_visit(said: list[_Said]) -> dict[int, bool]:
+    """The sentences that say of a child whether they were seen, seen alone or their room
+    seen (not a room only described, nor where a child was), for the "present" section:
+    sentence -> whether it says whether a child was seen alone or not seen, or a room not
+    seen (True), or only that a child or a room was seen (False: the same words often
+    describe what was seen, which is an observation)."""
+    found: dict[int, bool] = {}
+    for s in said:
+        if s.strength >= FOLLOWS and not s.described and s.sentence >= 0:
+            found[s.sentence] = found.get(s.sentence, False) or s.field == "child_seen_alone" or not s.value
+    return found
+
+
 def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], children: Children,
                         present: list[Person]) -> list[ChildVisit]:
     """Each child's fields from the statements (``child_statements``) and the people present."""
@@ -79,6 +97,8 @@ def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], childr
     for i, child in enumerate(children.children):
         if child.name.lower() in present_names:  # "the baby" listed stands for the unnamed baby
             said.append(_Said(i, "child_seen", True, WHERE, -1))
+    away = {s.child for s in said if s.field == "child_seen" and not s.value and s.strength >= AWAY}
+    said = [s for s in said if not (s.household and s.child in away)]  # the family's room is not theirs
     result = []
     for i, child in enumerate(children.children):
         values: dict[str, bool | None] = {}
@@ -127,7 +147,7 @@ class _Sentence:
         room_not = self._each("bedroom", "not", False, rooms=True)
         room_not += self._elided_rooms(room_not)
         room_seen = self._each("bedroom", "seen", True, rooms=True, skip=room_not)
-        self._each("bedroom", "described", True, rooms=True, skip=room_not)
+        self._each("bedroom", "described", True, rooms=True, skip=room_not, described=True)
         # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides
         # that; "I did not see her bedroom" is about the room
         said = alone_not + too_young + alone + room_not + room_seen
@@ -135,6 +155,12 @@ class _Sentence:
         seen = self._each("child_seen", "seen", True, skip=seen_not + said)
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
             for child in self.who.children_of(self._named_with_adult()) + self._listed_then_seen_with_adult():
+                self._add(child, "child_seen_alone", False, FOLLOWS)
+                self._add(child, "child_seen", True, FOLLOWS)
+        elif not any(t.lower_ in _OTHER_TIMES for t in self.span):
+            # "Jenson stayed with his mum", "Kai stayed downstairs with his mum the whole time":
+            # during the visit, so seen, and not alone (not "stayed with his dad last weekend")
+            for child in self.who.children_of(self._named_with_adult(stayed_only=True)):
                 self._add(child, "child_seen_alone", False, FOLLOWS)
                 self._add(child, "child_seen", True, FOLLOWS)
         self._elided()
@@ -156,7 +182,7 @@ class _Sentence:
         return spans
 
     def _each(self, group: str, name: str, value: bool, *, seen_follows: bool = False, rooms: bool = False,
-              skip: list[Span] = ()) -> list[Span]:
+              skip: list[Span] = (), described: bool = False) -> list[Span]:
         field = {"seen_alone": "child_seen_alone", "bedroom": "bedroom_seen", "child_seen": "child_seen"}[group]
         used = []
         for match in self._matches(self.rules[group][name]):
@@ -164,15 +190,18 @@ class _Sentence:
                 continue
             said = value
             verb = PhraseAbout.verb_of(match)
-            if name == "seen" and verb is not None and self.people.parsed and _later(verb):
-                continue  # "Worker will see Tyler alone at school next week": not this visit
+            if name == "seen" and verb is not None and self.people.parsed and (_later(verb) or _before(verb)):
+                continue  # "Worker will see Tyler alone at school next week", "since I last saw him": not this visit
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
-            if rooms and self.people.parsed and self.who.some_other_room(match):
+            if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
                 continue
             about = self.who.room_owners(match) if rooms else self.who.about(match)
+            household = rooms and not about and self.who.household_room(match)
+            if household:  # "The family have one room between them, which I saw"
+                about = self.children.everyone
             for child in about:
-                self._add(child, field, said, SAID)
+                self._add(child, field, said, SAID, household=household, described=described)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
             if about:
@@ -217,13 +246,18 @@ class _Sentence:
                     if field == "child_seen_alone":
                         self._add(child, "child_seen", True, FOLLOWS)
 
-    def _named_with_adult(self) -> list[Token]:
-        """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult."""
+    def _named_with_adult(self, *, stayed_only: bool = False) -> list[Token]:
+        """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult
+        (``stayed_only``: 'Jenson stayed with his mum', 'Kai stayed downstairs with his mum')."""
         doc, found = self.span.doc, []
         for token in self.span[:-2]:
             at = token.i + 1
-            if at < self.span.end - 1 and doc[at].lower_ in _STAYED:
+            if at < self.span.end - 1 and doc[at].lower_ in (_STAYED_DURING if stayed_only else _STAYED):
                 at += 1  # "and Mollie stayed with mum"
+                while stayed_only and at < self.span.end - 1 and at - token.i <= 3 and doc[at].tag_.startswith("RB"):
+                    at += 1  # "stayed downstairs with", "stayed close by with"
+            elif stayed_only:
+                continue
             named = token.i in self.people.name_of or self.children.in_group(token) and not self.children.in_group(doc[at])
             if named and doc[at].lower_ == "with" and at + 1 < self.span.end:  # "... and the youngest stayed with mum"
                 nxt = doc[at + 1]
@@ -234,6 +268,17 @@ class _Sentence:
                                              or ref.kind == "unknown" and ref.name and ref.age is None)
                 if adult:  # "Maisie stayed with Stacey": a bare name with no age beside a child's is an adult's
                     found.append(token)
+                    found += self._listed_before(token)
+        return found
+
+    def _listed_before(self, token: Token) -> list[Token]:
+        """'Hamza and Amina stayed with their mum': the names listed just before, however the
+        parse joins them."""
+        doc, found, j = self.span.doc, [], token.i - 1
+        while j - 1 >= self.span.start and doc[j].lower_ in (",", "and") and \
+                (j - 1 in self.people.name_of or self.children.in_group(doc[j - 1])):
+            found.append(doc[j - 1])
+            j -= 2
         return found
 
     def _listed_then_seen_with_adult(self) -> list[int]:
@@ -252,8 +297,14 @@ class _Sentence:
                 found += self.children.mentioned_in(doc[self.span.start:token.i], named_only=True)
         return list(dict.fromkeys(found))
 
-    def _add(self, child: int, field: str, value: bool, strength: int) -> None:
-        self.found.append(_Said(child, field, value, strength, self.index))
+    def _add(self, child: int, field: str, value: bool, strength: int, *, household: bool = False,
+             described: bool = False) -> None:
+        self.found.append(_Said(child, field, value, strength, self.index, household, described))
+
+
+def _before(verb: Token) -> bool:
+    """An earlier visit, not this one: 'since I last saw him', 'when I saw her last time'."""
+    return any(c.lower_ in ("last", "previously") and c.dep_ in ("advmod", "amod", "npadvmod") for c in verb.children)
 
 
 def _later(verb: Token) -> bool:

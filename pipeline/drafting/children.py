@@ -76,7 +76,7 @@ class Children:
             first_seen[key] = min(first_seen.get(key, i), i)
         for key in sorted(first_seen, key=first_seen.get):
             ref = self.people.named_ref(key)
-            if ref.kind == "child" or ref.kind == "unknown" and " " not in key:
+            if ref.kind == "child" or ref.kind == "unknown":  # a titled name is an adult's, not unknown
                 self._add(VisitChild(key=ref.key, name=ref.name or key, named=True, age=ref.age,
                                      gender=ref.gender if ref.gender in ("f", "m") else None,
                                      tentative=ref.kind == "unknown"))
@@ -100,6 +100,8 @@ class Children:
                 continue
             words = " ".join(self.people.t.lower[start:end]).removeprefix("the ").removeprefix("a ")
             word = self.people.t.lower[head]
+            if self.people.modifies_a_thing(self.doc[head]):
+                continue  # "two toddler beds": a thing, not a child
             if word in BABY_WORDS:
                 if _NOT_BORN.search(sentence_of(self.doc[head]).text):
                     continue  # "mum is pregnant and the baby is due in May": not a child of this visit

@@ -49,6 +49,10 @@ class FamilyRules(BaseModel):
     codes: dict[str, str]
     unresolved: str | None = None
     owner_is_doer: bool = False  # whose it is: the subject of the verb, never a possessor (7: the carer)
+    # a pronoun that would make it a child's younger than this means the adult it may also mean
+    # ("She said he drinks every night" after the 7-year-old was named: the father); with no such
+    # adult the mention is not counted (never a young child's by default)
+    child_from_age: int | None = None
     terms: list[Term]
     exclude: list[str] = []  # text that looks like a term but is not one (overlapping the match)
     exclude_sentence: list[str] = []  # a sentence like this is about something else entirely

@@ -36,7 +36,7 @@ from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_fa
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.subjects import (doer_of, doer_token, owner_of, person_of, person_of_phrase, teller_of,
+from pipeline.drafting.subjects import (adult_meant, doer_of, doer_token, owner_of, person_of, person_of_phrase, teller_of,
                                        victim_and_perpetrator)
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,11 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
             if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
+        if owner is not None and owner.is_child and rules.child_from_age is not None and parsed and \
+                owner.age is not None and owner.age < rules.child_from_age:
+            owner = adult_meant(match.span, owner, people)
+            if owner is None:
+                return None  # a young child's drinking is not what was said: whose it is, is not known
         if owner is not None and owner.kind in ("parent_carer", "household_member") and parsed and \
                 lives_elsewhere(sentence_of(match.span), owner.key, people.ref):
             return None  # "the children's dad lives in Cardiff and drinks": not the household's

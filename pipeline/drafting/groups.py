@@ -42,6 +42,7 @@ class GroupWords:
     order: dict[str, str]
     determiners: dict[tuple[str, ...], int]  # words -> length
     everyone: set[tuple[str, ...]]
+    household: frozenset[str]  # the subject of a room the whole household has ("the family")
     first_words: frozenset[str]  # a group phrase can start only with one of these (or a number)
 
 
@@ -53,7 +54,7 @@ def group_words() -> GroupWords:
             raise ValueError(f"{_DATA.name}: {key} must map words to a value")
     if any(v not in ("old", "young") for v in data["order_words"].values()):
         raise ValueError(f"{_DATA.name}: order_words are old or young")
-    for key in ("determiners", "everyone_words"):
+    for key in ("determiners", "everyone_words", "household_words"):
         if not all(isinstance(w, str) for w in data[key]):
             raise ValueError(f"{_DATA.name}: {key} holds a non-word (quote yes/no in YAML)")
     plural = {tuple(k.split()): v for k, v in data["plural_nouns"].items()}
@@ -62,7 +63,8 @@ def group_words() -> GroupWords:
     first = {w[0] for w in list(plural) + list(determiners) + list(everyone)} | set(data["order_words"]) \
         | set(_POSSESSIVES)
     return GroupWords(plural=plural, singular=dict(data["singular_nouns"]), order=dict(data["order_words"]),
-                      determiners=determiners, everyone=everyone, first_words=frozenset(first))
+                      determiners=determiners, everyone=everyone,
+                      household=frozenset(w.lower() for w in data["household_words"]), first_words=frozenset(first))
 
 
 def group_at(doc: Doc) -> dict[int, GroupPhrase]:

@@ -20,6 +20,7 @@ from pipeline.drafting.people import AGENCY, People, PersonRef
 LONGEST_LABEL = 5  # words before the comma: "the community mental health team"
 SHORTEST_ANSWER = 3  # words after it: a label is followed by what it labels
 _DETERMINERS = {"the", "a", "an", "in", "from"}
+_VISIT_WITHIN = 6  # words after the label in which "visit" makes it the visit's own record
 
 
 def lead_label_speaker(span: Span, people: People) -> PersonRef | None:
@@ -31,9 +32,16 @@ def lead_label_speaker(span: Span, people: People) -> PersonRef | None:
         return None
     if words[comma - 1] in people.lex.voice_labels:
         return people.voice_label_owner(span)  # "My view, ...": the worker's own (the cues decide)
-    if _agency(range(span.start, comma), people):
+    if _agency(range(span.start, comma), people) and not _names_the_visit(span, comma, people):
         return AGENCY
     return None
+
+
+def _names_the_visit(span: Span, comma: int, people: People) -> bool:
+    """'Emergency duty team, emergency child protection visit to the address at 23:40': the
+    worker's own team heading the record of the visit, not an agency's information."""
+    words = people.t.lower[comma + 1:min(span.end, comma + 1 + _VISIT_WITHIN)]
+    return any(w in ("visit", "interview") for w in words)
 
 
 def _agency(label: range, people: People) -> bool:

@@ -74,6 +74,8 @@ class NameRoles(FamilyTies):
                 name.role, name.kind = "child", "child"
             if name.role is None and self._lives_with(i):
                 name.role, name.kind = "carer", "parent_carer"
+            if name.role is None and self._lodges(i):
+                name.role, name.kind = "relative", "household_member"  # a lodger of the household
             if name.role is None and name.age is None and (self._arranged_with(i) or self._with_partner(i)):
                 name.role, name.kind = "parent", "parent_carer"
         self._lists_named_by_group()
@@ -202,14 +204,42 @@ class NameRoles(FamilyTies):
         return j >= 0 and self.t.tag[j] in ("NN", "NNS")
 
     def _parents_of_parents(self) -> None:
-        """'Kirsty's mother Jean': the mother of a parent is a grandparent in the household."""
-        for head, key in self.named_by_role.items():
+        """'Kirsty's mother Jean', 'Mr Reid ... and his mother, Mrs Reid': the mother of a
+        parent is a grandparent in the household."""
+        for head, key in list(self.named_by_role.items()) + self._named_after_role():
             name = self.names[key]
             start = self.roles[head][1]
-            if name.role in ("mother", "father") and start >= 2 and self.t.lower[start - 1] in ("'s", "’s"):
+            if name.role not in ("mother", "father") or start < 2:
+                continue
+            if self.t.lower[start - 1] in ("'s", "’s"):
                 owner = self.names.get(self.name_of.get(start - 2, ""))
-                if owner is not None and owner.kind == "parent_carer":
-                    name.role, name.kind = "grandparent", "household_member"
+            elif self.t.lower[start - 1] in ("his", "her"):
+                owner = self._named_before(start - 1, "m" if self.t.lower[start - 1] == "his" else "f")
+            else:
+                continue
+            if owner is not None and owner.kind == "parent_carer" and owner.age is None:
+                name.role, name.kind = "grandparent", "household_member"
+
+    def _named_after_role(self) -> list[tuple[int, str]]:
+        """'his mother, Mrs Reid': a name said just after a role word and a comma."""
+        return [(head, self.name_of[end + 1]) for head, (_, _, end) in self.roles.items()
+                if end + 1 in self.name_of and self.t.text[end] == "," and head not in self.named_by_role
+                and self.names[self.name_of[end + 1]].role_token == head]
+
+    def _named_before(self, i: int, gender: str) -> NameInfo | None:
+        """The nearest person named before a possessive pronoun in its sentence said to be of
+        its gender (by a title or a role word), else the nearest whose gender is not said."""
+        start = next((s.start for s in parser_sentences(self.doc) if s.start <= i < s.end), 0)
+        unsaid = None
+        for j in range(i - 1, start - 1, -1):
+            if j in self.name_of:
+                name = self.names[self.name_of[j]]
+                said = name.gender or {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}.get(name.title or "")
+                if said == gender:
+                    return name
+                if said is None and unsaid is None:
+                    unsaid = name
+        return unsaid
 
     def _sentence_end(self, i: int) -> int:
         for sent in parser_sentences(self.doc):
@@ -226,6 +256,11 @@ class NameRoles(FamilyTies):
             return False
         before = set(self.t.lower[max(0, j - 3):j])
         return bool(before & {"living", "lives", "live", "placement", "placed", "staying", "stays"})
+
+    def _lodges(self, i: int) -> bool:
+        """'Wayne, who rents the box room off her': a lodger."""
+        lower = self.t.lower
+        return lower[i + 1:i + 3] == [",", "who"] and i + 3 < len(lower) and lower[i + 3] in self.lex.lodging_verbs
 
     def _arranged_with(self, i: int) -> bool:
         """'as arranged with Angela', 'agreed with Sarah', 'by arrangement with Kelly': the
@@ -259,6 +294,8 @@ class NameRoles(FamilyTies):
             j -= 1
         elif j >= 1 and self.t.lower[j] in ("called", "named"):
             j -= 1  # "a 24 year old man called Dean"
+            if j >= 1 and self.t.lower[j] in ("is", "was", "'s", "’s"):
+                j -= 1  # "her best friend is called Maisie"
         owner = i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")  # "Nan, Mark's mum": Mark owns
         if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and not owner and \
                 not (after_comma and self._apposition_of_name_before(j)):
@@ -270,6 +307,7 @@ class NameRoles(FamilyTies):
         k += 1  # an apposition after a comma: "Leanne, mum," / "Craig, mum's partner"
         if lower[k:k + 2] == ["who", "is"] or lower[k:k + 2] == ["who", "'s"]:
             k += 2  # "Jordan, who is Mason's dad"
+        the = k < count and lower[k] == "the"
         if k < count and lower[k] in ("his", "her", "their", "the"):
             k += 1
         elif k + 1 < count and lower[k + 1] in ("'s", "’s"):
@@ -280,8 +318,9 @@ class NameRoles(FamilyTies):
                 # "Leanne, her partner Darren": the partner is Darren, not Leanne;
                 # "Kirsty, the twins, and Jean": one person is not a group
                 return None if end in self.name_of or entry.get("plural") else head
-            if titled and entry["kind"] == "professional" and k <= start <= k + 1 and not entry.get("plural"):
-                return head  # "Mrs Khan, the Urdu interpreter"
+            if (titled or the) and entry["kind"] == "professional" and k - the <= start <= k + 1 and \
+                    not entry.get("plural"):
+                return head  # "Mrs Khan, the Urdu interpreter", "a joint visit with Sam, the health visitor"
         return None
 
     def _apposition_of_name_before(self, j: int) -> bool:

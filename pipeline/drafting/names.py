@@ -134,6 +134,10 @@ class Names(NameRoles):
             if self._is_name_candidate(i, known):
                 end = self._hyphenated_end(i)  # "Ellie-Mae", "Tia-Lou": one name
                 key = "".join(text[i:end])
+                surname_end = self._surname_end(end)
+                if surname_end > end:  # "Daniel Okonkwo": one person, not two
+                    key = f"{key} {''.join(text[end:surname_end])}"
+                    end = surname_end
                 for j in range(i, end):
                     self.name_of[j] = key
                 self.names.setdefault(key, NameInfo(text=key))
@@ -194,6 +198,21 @@ class Names(NameRoles):
             if token.tag_ in ("NNP", "NNPS") and not (token.dep_ == "pobj" and token.head.lower_ in self.lex.place_prepositions
                                                       and lower[i - 1] != "at"):
                 self.name_of[i] = word
+
+    def _surname_end(self, i: int) -> int:
+        """'Daniel Okonkwo', 'Kayla Reid': a capitalised word said straight after a first
+        name (no comma, no 'and') is that person's surname, not a second person. Not a word
+        that is never a name, a title or role word, nor one that starts a sentence."""
+        text, lower = self.t.text, self.t.lower
+        if i >= len(text) or not (text[i][:1].isupper() and text[i].isalpha()) or len(text[i]) < 2 or \
+                text[i].isupper() or i in self.sentence_starts or not self.t.tokens[i - 1].whitespace_:
+            return i
+        if lower[i] in self.lex.not_names or lower[i] in self.lex.titles or i in self.roles or i in self.role_words \
+                or lower[i] in self.lex.pronouns or lower[i] in self.lex.organisation_words:
+            return i
+        if self.parsed and self.t.tag[i] not in ("NNP", "NNPS"):
+            return i
+        return self._hyphenated_end(i)  # "Amy Smith-Jones"
 
     def _hyphenated_end(self, i: int) -> int:
         """The end of a name joined by hyphens without spaces ('Ellie-Mae')."""

@@ -22,6 +22,8 @@ HOUSEHOLD_ADULTS = "household adults"  # the role of "both adults", "the adults"
 AGENCY = PersonRef(role="agency", kind="professional")  # "the youth offending service told me"
 
 
+_DETERMINERS_OWNERS = {"the", "a", "an", "his", "her", "their", "my", "our", "your", "'s", "’s"}
+
 class People(PronounResolution):
     """Person mentions of one parsed note."""
 
@@ -133,9 +135,16 @@ class People(PronounResolution):
             else:
                 i += 1
 
-    def _compound_of_thing(self, token: Token) -> bool:
+    def modifies_a_thing(self, token: Token) -> bool:
+        """A person word the parse hangs on a thing as its modifier, with no article or owner
+        of its own ('two toddler beds'; not 'where Skye and the baby sleep', however parsed)."""
+        before = self.t.lower[token.i - 1] if token.i > 0 else ""
+        return self.parsed and before not in _DETERMINERS_OWNERS and \
+            any(self._compound_of_thing(token, dep=dep) for dep in ("compound", "amod"))
+
+    def _compound_of_thing(self, token: Token, *, dep: str = "compound") -> bool:
         head = token.head
-        return token.dep_ == "compound" and head.i != token.i and head.i not in self.roles \
+        return token.dep_ == dep and head.i != token.i and head.i not in self.roles \
             and head.i not in self.name_of and head.tag_ in ("NN", "NNS")
 
     def _inside_role_phrase(self, token: Token) -> bool:

@@ -64,6 +64,7 @@ class Lexicon:
     presence_states: set[str]
     animal_words: set[str]
     travel_words: set[str]
+    lodging_verbs: set[str]
     adult_age: int
 
 
@@ -85,7 +86,8 @@ def lexicon() -> Lexicon:
                    institution_words=set(data["institution_words"]),
                    voice_labels=set(data["voice_labels"]),
                    presence_states=set(data["presence_states"]), animal_words=set(data["animal_words"]),
-                   travel_words=set(data["travel_words"]), adult_age=int(data["adult_age"]))
+                   travel_words=set(data["travel_words"]), lodging_verbs=set(data["lodging_verbs"]),
+                   adult_age=int(data["adult_age"]))
 
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

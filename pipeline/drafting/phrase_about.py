@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from pipeline.drafting.children import GROUP_WORDS, Children
+from pipeline.drafting.groups import group_words
 from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
@@ -21,6 +22,8 @@ ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots", "bed", "beds"}  
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
 _ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
+_HOUSEHOLD_VERBS = {"have", "has", "had", "share", "shares", "shared", "sleep", "sleeps", "slept", "live", "lives",
+                    "lived", "stay", "stays", "stayed", "use", "uses", "used"}  # no lemmatizer in the pipeline
 _SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
           "staying"}
 
@@ -42,6 +45,10 @@ class PhraseAbout:
         if arguments is not None:
             apart = self._named_before_alone(match, arguments)
             return self.children_of(apart or arguments, until=self._part_end(match))
+        if verb is None:  # "(give me) some time with Mason on his own": the child named in the phrase
+            named = [i for _, kids in self.children.mentions(match, named_only=True) for i in kids]
+            if named:
+                return list(dict.fromkeys(named))
         return self.in_chunk(match)
 
     def _part_end(self, match: Span) -> int:
@@ -179,10 +186,22 @@ class PhraseAbout:
         plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
 
-    def some_other_room(self, match: Span) -> bool:
-        """'I saw them both on their own in a quiet room': a room the phrase does not make
-        anyone's ('a', 'another') is not where the child sleeps."""
+    def household_room(self, match: Span) -> bool:
+        """'The family have one room between them, which I saw': a room of the whole household."""
         rooms = self._rooms_of(match)
+        said = rooms + [t for t in match if t.lower_ in ROOMS and t not in rooms]
+        return self.people.parsed and any(self._household_room(r) for r in said)
+
+    def some_other_room(self, match: Span, other_rooms: frozenset[str]) -> bool:
+        """'I saw them both on their own in a quiet room': a room the phrase does not make
+        anyone's ('a', 'another') is not where the child sleeps; nor is a room named for
+        what it is used for ('the medical room', 'the breakfast room': ``other_rooms`` of
+        ``data/visit.yaml``)."""
+        rooms = self._rooms_of(match)
+        if rooms and all(r.lower_ in ("room", "rooms") and
+                         any(c.dep_ in ("compound", "amod") and c.lower_ in other_rooms for c in r.children)
+                         for r in rooms):
+            return True
         return bool(rooms) and all(r.lower_ in ("room", "rooms") and r.dep_ == "pobj" and not self._owners_of(r) and
                                    any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in r.children)
                                    for r in rooms)  # not "the children share a room, which I saw"
@@ -214,6 +233,32 @@ class PhraseAbout:
             if after and after[0].lower_ == "and":
                 chosen += [t for t in after[1:] if t.lower_ in ROOMS and t not in chosen][:1]
         return chosen
+
+    def _household_room(self, room: Token) -> bool:
+        """A room the whole household has, shares or sleeps in: its verb's subject is the
+        family ("The family have one room between them", "the household share a bedroom"),
+        everyone ("all five of them sleep in the bedroom", "the four of them share the one
+        room"), or the room is "between them"."""
+        if any(p.lower_ == "between" and any(g.lower_ in ("them", "us") for g in p.children)
+               for p in room.children if p.dep_ == "prep"):
+            return True
+        verb = room
+        for _ in range(5):  # "one large room with two sets of bunk beds": up to the verb
+            if verb.tag_.startswith("VB") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        if verb.lower_ not in _HOUSEHOLD_VERBS:
+            return False
+        if any(p.lower_ == "between" for p in verb.children if p.dep_ == "prep"):
+            return True  # "they have one room between them"
+        words = group_words()
+        for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+            if subject.lower_ in words.household:
+                return True
+            if any(p.lower_ == "of" and any(g.lower_ in ("them", "us") for g in p.children)
+                   for p in subject.children if p.dep_ == "prep"):
+                return True  # "the four of them", "all five of them": the adults with the children
+        return False
 
     def _owners_of(self, room: Token) -> list[int]:
         owners: list[int] = []

@@ -15,6 +15,7 @@ from pipeline.drafting.doc_views import TokenTable, parser_sentences
 from pipeline.drafting.person_words import REPORTING_HEADS, WORKER, Lexicon, PersonRef
 
 _LONGEST_VOICE_LABEL = 5  # "In mum's own words ,"
+_PARENT_NAMES = {"Mum", "Mummy", "Dad", "Daddy", "Mam", "Mom", "Nan", "Nanny", "Nanna", "Grandad"}  # said like a name
 _OPENING_WORDS = {"since", "after", "following", "before", "despite"}  # an opening phrase about the subject
 
 
@@ -56,6 +57,11 @@ class PronounResolution:
                     same = self._said_before_in(token, sent)
                     if same is not None:  # "looking after her mum ..., and her mum's dementia": one owner
                         ranked = [same] + [r for r in ranked if r != same]
+                    if opens:  # "She smelled of cannabis ..., that Lisa said she had not paid for": not Lisa
+                        ranked = self._not_reporting_after(i, sent, ranked)
+                    if opens and token.head.lower_ in REPORTING_HEADS and self._calls_a_parent_by_name(i, sent):
+                        # "She said Mum went out at teatime": who calls her "Mum" is her child
+                        ranked = [r for r in ranked if r.is_child] + [r for r in ranked if not r.is_child]
                     ref = ranked[0] if ranked else None
                     self.resolved[token.i] = ref
                     self._alternatives[token.i] = ranked
@@ -71,6 +77,21 @@ class PronounResolution:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+
+    def _not_reporting_after(self, i: int, sent: Span, ranked: list[PersonRef]) -> list[PersonRef]:
+        """A subject pronoun opening its sentence is not the person named later in it as the
+        one who says something there, when someone else fits."""
+        later = {self.names[self.name_of[j]].text for j in range(i + 1, sent.end)
+                 if j in self.name_of and self.t.tokens[j].dep_ == "nsubj"
+                 and self.t.tokens[j].head.lower_ in REPORTING_HEADS}
+        kept = [r for r in ranked if not (r.name and r.name in later)]
+        return kept or ranked
+
+    def _calls_a_parent_by_name(self, i: int, sent: Span) -> bool:
+        """'Mum', 'Daddy' said like a name after the pronoun: not 'her mum', 'his dad's'."""
+        text, lower = self.t.text, self.t.lower
+        return any(text[j] in _PARENT_NAMES and lower[j - 1] not in ("her", "his", "their", "my", "your", "the", "a")
+                   for j in range(i + 1, sent.end))
 
     def _said_before_in(self, pronoun: Token, sent: Span) -> PersonRef | None:
         """The owner of the same words said earlier in the sentence ('her mum ... her mum's')."""

@@ -12,7 +12,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import yaml
 
 from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.lead_labels import lead_label_speaker
@@ -27,12 +30,16 @@ if TYPE_CHECKING:
 
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
 SEEN_BY_WORKER = "seen_by_worker"  # the speaker kind of what the worker saw of a person (template.py)
+SEEN_AT_VISIT = "seen_at_visit"  # a sentence that says a child was seen, seen alone or their room seen
+_SEEING = {"saw", "seen", "see", "watched", "observed", "noticed"}
+ONLY_SEEN_WEIGHT = 1.0  # only a child or room seen: the same words often describe it (an observation)
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
 POSITION_WEIGHT = {"first": 2.0, "last": 1.0}
 FIRST_SENTENCES = 2  # a "first" section's cues count fully in the note's opening sentences
 LATE_FIRST_FACTOR = 0.4
 _HEADING_PREFIX = re.compile(r"^(?:(?:next|new)\s+)?(?:heading|section|title|subheading)\b\s*[,:.\-]?\s*", re.I)
 _HEADING_END = ".,:;-!?"
+_SPEECH = Path(__file__).parent / "data" / "speech.yaml"
 _FIRST_WORD = re.compile(r"[^\s.,:;\-!?]*")  # a heading is accepted only if followed by one of _HEADING_END
 
 
@@ -62,6 +69,16 @@ def _compile(template_json: str) -> tuple[_CompiledSection, ...]:
     return tuple(compiled)
 
 
+@lru_cache(maxsize=1)
+def _fillers() -> re.Pattern:
+    """The words said only to move dictation on, before a spoken heading (``data/speech.yaml``)."""
+    data = yaml.safe_load(_SPEECH.read_text(encoding="utf-8"))
+    words = data.get("fillers") if isinstance(data, dict) else None
+    if not words or not all(isinstance(w, str) and re.fullmatch(r"[a-z]+", w) for w in words):
+        raise ValueError(f"{_SPEECH.name}: fillers must be a list of lower-case words (quote yes/no in YAML)")
+    return re.compile(r"^(?:(?:" + "|".join(map(re.escape, words)) + r")\b,?\s+)+")
+
+
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").lower()).strip()
 
@@ -70,6 +87,8 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
     """(section key, whether the heading is all the sentence says) when the sentence starts
     with a spoken heading."""
     normal = _normal(text)
+    fillers = _fillers().match(normal)  # "Right, analysis, ...", "OK so actions, ..."
+    normal = normal[fillers.end():] if fillers else normal
     prefix = _HEADING_PREFIX.match(normal)
     body = normal[prefix.end():] if prefix else normal
     first = _FIRST_WORD.match(body).group()
@@ -88,14 +107,16 @@ def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, 
 
 
 def assign_sections(sentences: list[NoteSentence], people: People, template: Template,
-                    *, parsed: bool, children: Children | None = None) -> list[str]:
+                    *, parsed: bool, children: Children | None = None,
+                    seen_at_visit: dict[int, bool] | None = None) -> list[str]:
     """A heading said alone ("Observations.", "Heading, actions") decides for every sentence
     until the next heading or label. A label with its answer ("Present: mum Leanne, ...",
     "School, the DSL reported ...", "Mia's words, ...") decides its own sentence, and the
     sentences after it stay with it unless what they say points to a section no label of
     the note names: a worker who labels only some parts of a form ("Observations, ..."
     then "Jayden said ..." with no label for the children's words) leaves the rest to the
-    cues."""
+    cues. ``seen_at_visit``: the sentences that say whether a child was seen, seen alone or
+    their room seen ("Jenson stayed with his mum", "I looked in on Riley in his room")."""
     sections = _compile(template.model_dump_json())
     default = template.default_key()
     cue_scores = _cue_scores(sentences, sections)
@@ -116,7 +137,7 @@ def assign_sections(sentences: list[NoteSentence], people: People, template: Tem
             continue
         previous = keys[-1] if keys else None
         best = _best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous, default,
-                             kind_of)
+                             kind_of, (seen_at_visit or {}).get(index))
         keys.append(governing[0] if governing is not None and best in labelled else best)
     return keys
 
@@ -151,6 +172,13 @@ class _SpeakerKinds:
         return "household_member"
 
 
+def _describes(span) -> bool:
+    """'... and it was clean with two beds made up', 'the worker saw Sophie help her to the
+    toilet': a clause that describes what was seen, or what someone was seen doing."""
+    return any(t.dep_ == "acomp" and t.tag_ == "JJ" or
+               t.dep_ in ("ccomp", "xcomp") and t.tag_.startswith("VB") and t.head.lower_ in _SEEING for t in span)
+
+
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
     """Per sentence, the summed weight of each section's cues (each pattern runs once over the note)."""
     scores: list[dict[str, float]] = [dict.fromkeys((s.key for s in sections), 0.0) for _ in sentences]
@@ -171,7 +199,8 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
 
 
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
-                  index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds) -> str:
+                  index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds,
+                  seen_at_visit: bool | None = None) -> str:
     speaker = speaker_of(sentence.span, people, parsed=parsed)
     seen = parsed and described_first(sentence.span, people) is not None
     scores: dict[str, float] = {}
@@ -179,6 +208,9 @@ def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float],
         score = cue_score[section.key]
         if seen and SEEN_BY_WORKER in section.speakers:
             score += SPEAKER_WEIGHT
+        if seen_at_visit is not None and speaker is None and SEEN_AT_VISIT in section.speakers:
+            # not in someone's reported words; only "seen" counts less, and nothing when described
+            score += SPEAKER_WEIGHT if seen_at_visit else 0.0 if _describes(sentence.span) else ONLY_SEEN_WEIGHT
         if section.position == "first" and index > FIRST_SENTENCES:
             score *= LATE_FIRST_FACTOR  # "interview with police" late in a note is not its purpose
         if speaker is not None and kind_of(speaker) in section.speakers:

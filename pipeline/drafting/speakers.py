@@ -30,6 +30,8 @@ _PHONE = {"phone", "telephone", "call", "text", "email"}
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
 _REFUSALS = {"refused", "declined"}
 _SEEING_VERBS = {"talk", "speak", "see", "seen", "meet", "spoken", "chat"}
+_BE = {"was", "is", "were", "are", "'s", "’s"}
+_SURE = {"clear", "adamant", "certain", "sure", "firm", "positive", "insistent"}
 _MAIN_CLAUSE_DEPS = {"ROOT", "conj", "xcomp"}
 
 
@@ -41,7 +43,8 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     candidates: list[tuple[int, int, PersonRef]] = []
     described = described_first(span, people)
     for token in span:
-        if token.lower_ in REPORTING_VERBS and token.tag_.startswith("VB") and _in_main_clause(token, span, people):
+        if (token.lower_ in REPORTING_VERBS or _sure_that(token)) and token.tag_.startswith("VB") and \
+                _in_main_clause(token, span, people):
             if described is not None and token.i > described.i:
                 continue  # "Mum was pacing ..., she said the neighbours ...": what the worker saw first
             if token.lower_ in CLAUSE_VERBS and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
@@ -106,6 +109,13 @@ def _in_front_of_worker(verb: Token, people: People) -> bool:
 def children_said(subject: Token) -> bool:
     """A group phrase for children ("the older two", "all three") as the subject."""
     return subject.i in group_at(subject.doc)
+
+
+def _sure_that(token: Token) -> bool:
+    """'Aisha was clear there's no domestic abuse', 'he is adamant that he has stopped': a view."""
+    sure = next((c for c in token.children if c.dep_ == "acomp" and c.lower_ in _SURE), None) \
+        if token.lower_ in _BE else None
+    return sure is not None and any(c.dep_ in ("ccomp", "advcl") for c in list(token.children) + list(sure.children))
 
 
 def _speaker_subject(verb: Token) -> Token | None:
@@ -176,6 +186,9 @@ def described_first(span: Span, people: People) -> Token | None:
         return None
     if root.lower_ in _REFUSALS:
         return root
+    if root.lower_ in ("want", "wants", "wanted") and any(c.dep_ == "neg" for c in root.children) and \
+            any(c.dep_ == "xcomp" and c.lower_ in _SEEING_VERBS for c in root.children):
+        return root  # "Linda does not want to talk to me": a refusal, what the worker saw
     past_be = root.lower_ in ("was", "were") or any(c.dep_ == "aux" and c.lower_ in ("was", "were")
                                                      for c in root.children)
     if not past_be or root.lower_ in REPORTING_VERBS:

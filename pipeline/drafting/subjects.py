@@ -290,3 +290,15 @@ def teller_of(token: Token | None, people: People) -> PersonRef | None:
     gender = people.lex.pronouns[token.lower_]
     return ref if ref is not None and ref.is_child and ref.gender in (gender, None) else None
 
+
+def adult_meant(span: Span, child: PersonRef, people: People) -> PersonRef | None:
+    """The household adult a subject pronoun may also mean, when its most likely person is a
+    child too young for the concern."""
+    subject = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ not in people.lex.pronouns:
+        return None
+    ref = people.ref(subject)
+    if ref is None or ref.key != child.key:
+        return None
+    return next((r for r in people.alternatives(subject)
+                 if r.kind in ("parent_carer", "household_member") and not r.likely_child), None)

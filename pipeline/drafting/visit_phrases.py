@@ -29,8 +29,13 @@ def visit_rules() -> dict:
             return {k: compiled(v) for k, v in value.items()}
         return value
 
-    data = {k: compiled(v) for k, v in data.items() if k != "contact_types"} | {
-        "contact_types": [(c["type"], re.compile(c["regex"], re.I)) for c in data["contact_types"]]}
+    other_rooms = data.get("other_rooms")
+    if not isinstance(other_rooms, list) or not all(isinstance(w, str) and w.isalpha() and w.islower()
+                                                    for w in other_rooms):
+        raise ValueError(f"{_DATA.name}: other_rooms must be a list of lower-case words")
+    data = {k: compiled(v) for k, v in data.items() if k not in ("contact_types", "other_rooms")} | {
+        "contact_types": [(c["type"], re.compile(c["regex"], re.I)) for c in data["contact_types"]],
+        "other_rooms": frozenset(other_rooms)}
     return data
 
 

@@ -30,7 +30,12 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 _MINUTES = {"five": 5, "ten": 10, "twenty": 20, "twenty five": 25}  # "ten past four", "twenty to five"
 _HOUR = r"(\d{1,2}|" + "|".join(_NUMBERS) + ")"
 _MONTH = "(" + "|".join(_MONTHS) + ")"
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_ORDINAL_WORDS = {word: n for n, word in enumerate(
+    ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
+     "twenty-fourth twenty-fifth twenty-sixth twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first").split(),
+    start=1)}
+_DAY = r"(\d{1,2}|" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + r")(?:st|nd|rd|th)?"
 _DATE = re.compile(rf"\b(?:the )?{_DAY} (?:of )?{_MONTH}(?:,? (\d{{4}}))?\b|\b{_MONTH} {_DAY}(?:,? (\d{{4}}))?\b",
                    re.I)
 # "Monday the 3rd", "on the 17th at about 7": a day of the month said without the month
@@ -38,9 +43,9 @@ _ORDINAL_DAY = re.compile(r"\b(?:the|" + "|".join(WEEKDAYS) + r") (\d{1,2})(?:st
                           r"between\b|about\b|around\b|for\b|to\b|as\b|and\b|under\b|with\b))", re.I)
 # "14/03/25", "4/3/2025": a date written as numbers, day first (as in the UK)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
-# what a sentence that only says when may hold besides the date and time
+# what a sentence that only says when may hold besides the date and time ("It is Saturday the 11th")
 _WHEN_FILLER = re.compile(r"\b(on|at|about|around|roughly|approximately|the|of|in|morning|afternoon|evening|night|"
-                          r"lunchtime|early|late|visit|date|time|and)\b|[\s,.:;-]+", re.I)
+                          r"lunchtime|early|late|visit|date|time|and|it|is|it's|today|today's)\b|[\s,.:;-]+", re.I)
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
@@ -107,8 +112,9 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
     if date is not None:
         day, month, year = (date.group(1), date.group(2), date.group(3)) if date.group(1) else \
             (date.group(5), date.group(4), date.group(6))
-        if 1 <= int(day) <= 31:
-            parts.update(day=int(day), month=_MONTHS.index(month.lower()) + 1)
+        day = int(day) if day.isdigit() else _ORDINAL_WORDS[day.lower()]  # "the twelfth of March"
+        if 1 <= day <= 31:
+            parts.update(day=day, month=_MONTHS.index(month.lower()) + 1)
             if year:
                 parts["year"] = int(year)
             spans.append(date.span())
@@ -128,7 +134,13 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
         parts["days_before"] = 1
         spans.append(yesterday.span())
     taken = [d.span() for d in (date, ordinal, numeric) if d is not None]
-    time = _time(clause, taken=taken)
+    arrival = visit_rules()["when"]["arrival"].search(clause)
+    time = None
+    if arrival is not None:  # "call from police at 01:45 ..., arriving at 02:10": when the worker got there
+        later = _time(clause[arrival.end():], taken=[(a - arrival.end(), b - arrival.end()) for a, b in taken])
+        if later is not None:
+            time = later[0], (later[1][0] + arrival.end(), later[1][1] + arrival.end())
+    time = time or _time(clause, taken=taken)
     if time is not None:
         parts["time"], span = time
         spans.append(span)
@@ -170,7 +182,8 @@ def _time(clause: str, *, taken: list[tuple[int, int]]) -> tuple[dt.time, tuple[
                 continue
             suffix = (m.group(3) or "").lower().replace(".", "") if kind == "clock" and m.lastindex and m.lastindex >= 3 \
                 else ""
-            return dt.time(_twenty_four(hour, suffix, clause), minute), m.span()
+            said_24 = kind == "clock" and m.group(1).startswith("0") and len(m.group(1)) == 2  # "01:45", "00:20"
+            return dt.time(hour if said_24 else _twenty_four(hour, suffix, clause), minute), m.span()
     return None
 
 

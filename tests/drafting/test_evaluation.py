@@ -4,7 +4,8 @@ a regression. The held-out notes (heldout/, phenomena-heldout/) were never used 
 rules; family-seen/ was held out in issue 14's first round and is tuned on since; family-seen2/
 (another author's notes) was held out until round 2's first run and is tuned on in round 3, as
 is phenomena3/ (round 3's own notes); family-seen3/ (a third author's notes) was held out until
-round 3's first run (as family-heldout3/) and is tuned on in round 4. A ratio of nothing counts as 1.0, so the tests also check
+round 3's first run (as family-heldout3/) and is tuned on in round 4; family-seen4/ (a fourth author's
+notes) was held out until round 4's first run (as family-heldout4/) and is tuned on in round 5. A ratio of nothing counts as 1.0, so the tests also check
 that there was something to compare."""
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ from tests.drafting.conftest import DEVSET
 #       sections 0.982, visit fields 0.938, per-child fields 0.979, per-child code F1 0.992, date/time 1.000;
 #   held-out sections 0.968; family-seen sections 1.000; phenomena-heldout (never tuned on) code F1 1.000,
 #       sections 0.981, visit fields 0.972, per-child fields 0.989, per-child code F1 0.988
+# measured (issue 14 round 5; the others unchanged or higher: held-out code P 0.905 F1 0.950, per-child code
+#   F1 0.958; family-seen3 code P 1.000 F1 0.993, per-child code F1 0.996):
+#   family-seen4 (a fourth author; first run after round 4: 0.753 per-child fields, 0.695 per-child code F1,
+#       0.753 code precision, 0.822 sections, 0.792 date/time) code P 0.929 R 0.929 F1 0.929, family F1 0.969,
+#       sections 0.911, visit fields 0.944, per-child fields 0.960, per-child code P 0.893 R 0.907 F1 0.900,
+#       date/time 1.000
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
@@ -69,10 +76,13 @@ THRESHOLDS = {
     "family-seen3": {"code_f1": 0.97, "code_precision": 0.96, "code_recall": 0.96, "family_f1": 0.97,
                      "section_accuracy": 0.96, "visit_accuracy": 0.92,
                      "children.field_accuracy": 0.96, "children.code_f1": 0.97, "children.when_accuracy": 0.95},
+    "family-seen4": {"code_f1": 0.91, "code_precision": 0.91, "code_recall": 0.91, "family_f1": 0.95,
+                     "section_accuracy": 0.89, "visit_accuracy": 0.93,
+                     "children.field_accuracy": 0.95, "children.code_f1": 0.88, "children.when_accuracy": 0.97},
 }
 MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
                  "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
-                 "family-seen3": 24}
+                 "family-seen3": 24, "family-seen4": 24}
 
 
 def _figure(report, metric: str) -> float:
@@ -110,7 +120,7 @@ def test_family_sets_have_several_children_per_note():
     from pipeline.drafting.evaluation import load_gold
 
     for folder in ("family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3",
-                   "family-seen3"):
+                   "family-seen3", "family-seen4"):
         notes = load_gold(DEVSET / folder)
         several = [n for n in notes if len(n.children) >= 2]
         assert len(several) * 4 >= len(notes) * 3, folder  # most notes are about 2-4 children
