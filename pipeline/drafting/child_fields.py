@@ -20,7 +20,8 @@ subject, the owner of a room...). What a statement says:
   means not seen; strength 1, the people present: a child at the visit was seen.
 
 The strongest statements decide; statements of the same strength that disagree leave the
-field null for the worker to answer. Nothing else is filled in: unsaid stays null."""
+field null for the worker to answer, and so does a child decided not seen but seen alone.
+Nothing else is filled in: unsaid stays null."""
 
 from __future__ import annotations
 
@@ -117,6 +118,11 @@ def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], childr
                 model = sentences[first.sentence].model
                 evidence[field] = Evidence(text=model.text, start_char=model.start_char, end_char=model.end_char,
                                            start_s=model.start_s, end_s=model.end_s)
+        if values["child_seen"] is False and values["child_seen_alone"] is True:
+            # The note cannot mean both: one of the two was heard or read wrongly ("both boys"
+            # taken for the girls at a party). Neither is filled in: the worker answers both.
+            values["child_seen"] = values["child_seen_alone"] = None
+            evidence.pop("child_seen", None), evidence.pop("child_seen_alone", None)
         result.append(ChildVisit(name=child.name, named=child.named, age=child.age, evidence=evidence, **values))
     return result
 

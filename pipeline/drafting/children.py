@@ -267,6 +267,9 @@ class Children:
         'the older two' (by age), 'both of them' (the children named together just before).
         [] when it cannot be told: the worker answers."""
         pool = self.group_before(self.doc[group.start]) if group.recent else self.everyone
+        spelled = self._spelled_out(group)
+        if spelled and len(spelled) == (group.count or len(spelled)) and not group.singular:
+            return spelled  # "I saw both boys alone, Noah in his room and Leo in the garden"
         if group.twins:
             pool = [i for i in self._twins() if i in pool]
         if group.count is not None and len(pool) > group.count and not group.singular:
@@ -291,6 +294,22 @@ class Children:
             size = group.count or (len(pool) - 1 if len(pool) >= 2 else len(pool))  # "the little ones"
             return sorted(pool[:size])
         return pool if group.count is None or len(pool) == group.count else []
+
+    def _spelled_out(self, group: GroupPhrase) -> list[int]:
+        """The children a group phrase's own sentence names straight after it, after a comma
+        or colon and at most three words ("both boys alone, Noah ... and Leo ..."): the group
+        is them, not the children the sentence leaves out."""
+        sent = sentence_of(self.doc[group.start])
+        for i in range(group.end, min(group.end + 4, sent.end)):
+            if self.doc[i].text in (",", ":", "-", "\u2013"):
+                rest = self.doc[i + 1:sent.end]
+                first = next((t for t in rest if not t.is_punct), None)
+                if first is None or first.i not in self.people.name_of:
+                    return []
+                return self.mentioned_in(rest, named_only=True, skip_groups=True)
+            if self.doc[i].is_punct:
+                return []
+        return []
 
     def _twins(self) -> list[int]:
         ages: dict[int | None, list[int]] = {}
