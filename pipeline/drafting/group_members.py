@@ -18,7 +18,6 @@ from pipeline.drafting.groups import GroupPhrase
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from pipeline.drafting.children import VisitChild
     from pipeline.drafting.people import People
 
 GROUP_WORDS = {"both", "each", "all", "neither", "none", "either"}
@@ -28,7 +27,7 @@ PLURAL_PRONOUNS = {"they", "them", "their", "themselves", "theirs"}
 class GroupMembers:
     doc: Doc
     people: People
-    children: list[VisitChild]
+    children: list  # children.VisitChild: not imported, children.py imports this module
     _group_at: dict[int, GroupPhrase]
     everyone: list[int]
     # and Children's meant_by(token) and mentioned_in(span, ...)
