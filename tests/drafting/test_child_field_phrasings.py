@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.drafting.visit_views import fields
+
 T, F, N = True, False, None
 TWO = "Child in need visit to Ava, 8, and her brother Leo, 6. Mum Sarah was at home. "
 THREE = "Home visit to Chloe, 14, Ellie, 8, and Sam, 2, at home with their mum Donna. "
-
-
-def fields(note) -> dict[str, tuple]:
-    return {c.name: (c.child_seen, c.child_seen_alone, c.bedroom_seen) for c in note.visit.children}
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -9,12 +9,9 @@ import datetime as dt
 import pytest
 
 from models.draft import DraftNote, VisitWhen, shared_value
+from tests.drafting.visit_views import fields
 
 TWO = "Child in need visit to Mia, 9, and her brother Tyler, aged four. Mum Kelly was at home. "
-
-
-def fields(note: DraftNote) -> dict[str, tuple]:
-    return {c.name: (c.child_seen, c.child_seen_alone, c.bedroom_seen) for c in note.visit.children}
 
 
 def factor_children(note: DraftNote) -> dict[str, list[str]]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def children(note) -> list[tuple[str, int | None]]:
-    return [(c.name, c.age) for c in note.visit.children]
+from tests.drafting.visit_views import children
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -7,10 +7,7 @@ import pytest
 
 from pipeline.drafting.doc_views import token_table
 from pipeline.drafting.groups import find_groups
-
-
-def children(note) -> list[tuple[str, int | None]]:
-    return [(c.name, c.age) for c in note.visit.children]
+from tests.drafting.visit_views import children
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -8,15 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.drafting.visit_views import children, fields
+
 T, F, N = True, False, None
-
-
-def children(note) -> list[tuple[str, int | None]]:
-    return [(c.name, c.age) for c in note.visit.children]
-
-
-def fields(note) -> dict[str, tuple]:
-    return {c.name: (c.child_seen, c.child_seen_alone, c.bedroom_seen) for c in note.visit.children}
 
 
 # -- surnames --------------------------------------------------------------------------------

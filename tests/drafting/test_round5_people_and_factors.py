@@ -9,15 +9,13 @@ import datetime as dt
 
 import pytest
 
+from tests.drafting.visit_views import children
+
 _PARTS = ("weekday", "day", "month", "year", "days_before", "time")
 
 
 def codes(note) -> dict[str, list[str]]:
     return {s.code: s.children for s in note.factor_suggestions}
-
-
-def children(note) -> list[tuple[str, int | None]]:
-    return [(c.name, c.age) for c in note.visit.children]
 
 
 def present(note) -> set[str]:
