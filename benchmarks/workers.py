@@ -138,7 +138,7 @@ def throughput(pg: PostgresCluster, root: Path, recordings: list[Path]) -> None:
             print(f"{count} worker(s): {span:6.1f} s from the first job's start to the last one's end, "
                   f"{len(recordings) / span * 60:5.2f} recordings/min; worker CPU {' + '.join(f'{c:.1f}' for c in cpu)}"
                   f" s = {sum(cpu) / len(recordings):.2f} s per recording; "
-                  f"{finished} done; web process CPU {web_cpu:.1f} s (8 uploads); "
+                  f"{finished} done; web process CPU {web_cpu:.1f} s ({len(recordings)} uploads); "
                   f"load average before {before}, after {load()}")
         finally:
             run.close()

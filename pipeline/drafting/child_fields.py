@@ -122,7 +122,8 @@ def decide_child_fields(said: list[_Said], sentences: list[NoteSentence], childr
             # The note cannot mean both: one of the two was heard or read wrongly ("both boys"
             # taken for the girls at a party). Neither is filled in: the worker answers both.
             values["child_seen"] = values["child_seen_alone"] = None
-            evidence.pop("child_seen", None), evidence.pop("child_seen_alone", None)
+            for field in ("child_seen", "child_seen_alone"):
+                evidence.pop(field, None)
         result.append(ChildVisit(name=child.name, named=child.named, age=child.age, evidence=evidence, **values))
     return result
 
