@@ -5,7 +5,9 @@ rules; family-seen/ was held out in issue 14's first round and is tuned on since
 (another author's notes) was held out until round 2's first run and is tuned on in round 3, as
 is phenomena3/ (round 3's own notes); family-seen3/ (a third author's notes) was held out until
 round 3's first run (as family-heldout3/) and is tuned on in round 4; family-seen4/ (a fourth author's
-notes) was held out until round 4's first run (as family-heldout4/) and is tuned on in round 5. A ratio of nothing counts as 1.0, so the tests also check
+notes) was held out until round 4's first run (as family-heldout4/) and is tuned on in round 5;
+family-seen5/ (a fifth author's notes) was held out until round 5's first run (as family-heldout5/) and is
+tuned on in round 6. A ratio of nothing counts as 1.0, so the tests also check
 that there was something to compare."""
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from tests.drafting.conftest import DEVSET
 #       0.753 code precision, 0.822 sections, 0.792 date/time) code P 0.929 R 0.929 F1 0.929, family F1 0.969,
 #       sections 0.911, visit fields 0.944, per-child fields 0.960, per-child code P 0.893 R 0.907 F1 0.900,
 #       date/time 1.000
-#   family-heldout5 (a fifth author, never tuned on; first run after round 5: code P 0.773 R 0.823 F1 0.797,
+#   family-seen5 (a fifth author, held out as family-heldout5 until its first run after round 5: code P 0.773 R 0.823 F1 0.797,
 #       family F1 0.859, sections 0.901, visit fields 0.826, per-child fields 0.791, per-child code F1 0.746,
 #       date/time 0.958; after the two guards of test_field_guards.py: visit fields 0.847, per-child fields 0.822)
 THRESHOLDS = {
@@ -83,13 +85,13 @@ THRESHOLDS = {
                      "section_accuracy": 0.89, "visit_accuracy": 0.93,
                      "children.field_accuracy": 0.95, "children.code_f1": 0.88, "children.when_accuracy": 0.97},
     # a regression floor under a never-tuned set's figures, not a target (issue 14's are 0.95 / 0.90)
-    "family-heldout5": {"code_f1": 0.77, "code_precision": 0.75, "code_recall": 0.80, "family_f1": 0.84,
+    "family-seen5": {"code_f1": 0.77, "code_precision": 0.75, "code_recall": 0.80, "family_f1": 0.84,
                         "section_accuracy": 0.88, "visit_accuracy": 0.82,
                         "children.field_accuracy": 0.80, "children.code_f1": 0.72, "children.when_accuracy": 0.93},
 }
 MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
                  "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
-                 "family-seen3": 24, "family-seen4": 24, "family-heldout5": 24}
+                 "family-seen3": 24, "family-seen4": 24, "family-seen5": 24}
 
 
 def _figure(report, metric: str) -> float:
@@ -127,7 +129,7 @@ def test_family_sets_have_several_children_per_note():
     from pipeline.drafting.evaluation import load_gold
 
     for folder in ("family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3",
-                   "family-seen3", "family-seen4", "family-heldout5"):
+                   "family-seen3", "family-seen4", "family-seen5"):
         notes = load_gold(DEVSET / folder)
         several = [n for n in notes if len(n.children) >= 2]
         assert len(several) * 4 >= len(notes) * 3, folder  # most notes are about 2-4 children

@@ -1,4 +1,4 @@
-"""Two guards added after the fifth author's notes (family-heldout5) were scored once: a
+"""Two guards added after the fifth author's notes (family-heldout5, now family-seen5) were scored once: a
 group phrase whose children the sentence names straight after it ("both boys alone, Noah
 ... and Leo ...") means those children, not the others of the visit; and a child the draft
 would say was not seen but seen alone gets neither answer, so the worker gives both. The
