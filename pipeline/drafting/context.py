@@ -190,7 +190,7 @@ def _negated_in_clause(token: Token, rules: _Rules, span: Span) -> bool:
         if current.head.i == current.i:
             return False
         dep = current.dep_
-        if dep == "conj" and (_has_subject(current) or _joined_by_but(current)):
+        if dep == "conj" and (has_subject(current) or _joined_by_but(current)):
             return False  # "mum does not drink but dad drinks": its own clause
         if dep in _CLAUSE_BOUNDARIES:
             head = current.head
@@ -223,8 +223,8 @@ def _negated_here(token: Token, rules: _Rules, span: Span) -> bool:
     return False
 
 
-def _has_subject(token: Token) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
+def has_subject(token: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in token.children)
 
 
 def _joined_by_but(token: Token) -> bool:
@@ -237,7 +237,7 @@ def clause_head(token: Token) -> Token:
     for _ in range(40):
         if current.dep_ in _CLAUSE_BOUNDARIES or current.head.i == current.i:
             return current
-        if current.dep_ == "conj" and _has_subject(current):
+        if current.dep_ == "conj" and has_subject(current):
             return current
         current = current.head
     return current

@@ -22,7 +22,7 @@ from spacy.tokens import Span
 from models.cin_codes import census_rule_problems, family_of
 from models.draft import FactorSuggestion
 from pipeline.drafting.children import Children
-from pipeline.drafting.context import clause_head
+from pipeline.drafting.context import has_subject, clause_head
 from pipeline.drafting.doc_views import sentence_of
 from pipeline.drafting.factor_rules import CompiledFamily
 from pipeline.drafting.people import PersonRef
@@ -123,7 +123,11 @@ def statement_part(span: Span) -> tuple[int, int]:
     end = next((t.i for t in sentence.doc[span.end:sentence.end] if t.text == ";"), sentence.end)
     if span.doc.has_annotation("DEP"):
         head = clause_head(span.root)
-        inside = [t.i for t in head.subtree if start <= t.i < end]
+        # a clause joined on with its own subject is another statement ("I have no concerns
+        # about Yusuf, but Zayn going missing is a real risk")
+        cut = {t.i for c in head.children if c.dep_ == "conj" and has_subject(c) and
+               not c.left_edge.i <= span.root.i <= c.right_edge.i for t in c.subtree}
+        inside = [t.i for t in head.subtree if start <= t.i < end and t.i not in cut]
         if inside:
             return min(inside), max(inside) + 1
     return start, end
