@@ -38,14 +38,15 @@ class Context:
     historical: bool = False
     hypothetical: bool = False
     discussion: bool = False
+    unfounded: bool = False  # an allegation the note says was not substantiated
 
     @property
     def current(self) -> bool:
-        return not (self.negated or self.historical or self.hypothetical or self.discussion)
+        return not (self.negated or self.historical or self.hypothetical or self.discussion or self.unfounded)
 
     @property
     def reason(self) -> str:
-        for name in ("negated", "historical", "hypothetical", "discussion"):
+        for name in ("negated", "historical", "hypothetical", "discussion", "unfounded"):
             if getattr(self, name):
                 return name
         return "current"
@@ -65,6 +66,8 @@ class _Rules:
     hypothetical_modals: frozenset[str]
     concern_words: frozenset[str]
     discussion: re.Pattern
+    allegation: re.Pattern
+    refuted: re.Pattern
     not_household: re.Pattern
 
 
@@ -88,6 +91,7 @@ def _rules() -> _Rules:
         hypothetical_marks=frozenset(data["hypothetical_marks"]),
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
+        allegation=compiled(data["allegation"]), refuted=compiled(data["refuted"]),
         not_household=compiled(data["not_household"]),
     )
 
@@ -132,7 +136,13 @@ def negex_marks(nlp: Language, doc: Doc, spans: list[Span], *, parsed: bool) -> 
     return negated
 
 
-def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
+def allegations_refuted(text: str) -> bool:
+    """Does the note say the allegations (of a referral, of someone) were not substantiated?"""
+    return _rules().refuted.search(text) is not None
+
+
+def context_of(span: Span, *, parsed: bool, negex_negated: bool, refuted: bool = False) -> Context:
+    """``refuted``: the note says the allegations were not substantiated (``allegations_refuted``)."""
     rules = _rules()
     root = span.root
     if parsed:
@@ -149,7 +159,10 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool) -> Context:
     historical = historical or parsed and _stopped_after(root, rules)
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
     discussion = rules.discussion.search(before) is not None
-    return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion)
+    unfounded = refuted and rules.allegation.search(
+        doc_text(span.doc)[sentence_of(span).start_char:span.start_char]) is not None
+    return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion,
+                   unfounded=unfounded)
 
 
 def _stopped_after(root: Token, rules: _Rules) -> bool:

@@ -29,7 +29,7 @@ from models.cin_codes import NO_FACTORS, census_rule_problems, cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
 from pipeline.drafting.children import Children
-from pipeline.drafting.context import context_of, lives_elsewhere, negex_marks
+from pipeline.drafting.context import allegations_refuted, context_of, lives_elsewhere, negex_marks
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
@@ -79,8 +79,10 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
     matches = find_terms(doc, sentences, families, parsed=parsed)
     negated = negex_marks(nlp, doc, [m.span for m in matches], parsed=parsed)
     mentions: list[_Mention] = []
+    refuted = allegations_refuted(text)
     for match in matches:
-        context = context_of(match.span, parsed=parsed, negex_negated=(match.span.start, match.span.end) in negated)
+        context = context_of(match.span, parsed=parsed, negex_negated=(match.span.start, match.span.end) in negated,
+                             refuted=refuted)
         is_no_factors = match.family.rules.family == NO_FACTORS
         if not context.current and not (is_no_factors and context.reason == "negated"):
             continue  # "no concerns" is itself a negation: that is what 21 looks for
