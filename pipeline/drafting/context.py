@@ -68,6 +68,7 @@ class _Rules:
     discussion: re.Pattern
     allegation: re.Pattern
     refuted: re.Pattern
+    contact_arrangement: re.Pattern
     not_household: re.Pattern
 
 
@@ -92,6 +93,7 @@ def _rules() -> _Rules:
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
         allegation=compiled(data["allegation"]), refuted=compiled(data["refuted"]),
+        contact_arrangement=compiled(data["contact_arrangement"]),
         not_household=compiled(data["not_household"]),
     )
 
@@ -315,6 +317,11 @@ def _hypothetical_by_words(span: Span, rules: _Rules) -> bool:
     window = [t.lower_ for t in span.doc[max(sent.start, span.start - 8):span.start]]
     return any(w in rules.hypothetical_marks for w in window) or \
         any(w in rules.hypothetical_modals for w in window[-3:])
+
+
+def speaks_of_contact(sentence: Span) -> bool:
+    """Does the sentence speak of contact arrangements (with a parent the children do not live with)?"""
+    return _rules().contact_arrangement.search(sentence.text) is not None
 
 
 def lives_elsewhere(sentence: Span, person_key: str, ref_of) -> bool:

@@ -29,7 +29,7 @@ from models.cin_codes import NO_FACTORS, census_rule_problems, cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
 from pipeline.drafting.children import Children
-from pipeline.drafting.context import allegations_refuted, context_of, lives_elsewhere, negex_marks
+from pipeline.drafting.context import allegations_refuted, context_of, lives_elsewhere, negex_marks, speaks_of_contact
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
@@ -178,6 +178,8 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         if owner is not None and owner.kind in ("parent_carer", "household_member") and parsed and \
                 lives_elsewhere(sentence_of(match.span), owner.key, people.ref):
             return None  # "the children's dad lives in Cardiff and drinks": not the household's
+        if (owner is None or owner.kind in ("parent_carer", "unknown")) and speaks_of_contact(sentence_of(match.span)):
+            return None  # "their mum rang drunk ... she can only speak to them at contact": she lives apart
         if owner is not None and not owner.likely_child and set(rules.codes) == {"child"} and not rules.owner_is_doer:
             # only a child can have it: "older men online who ask her for pictures" is hers
             owner = next((r for t in match.span for r in [people.ref(t)] + people.alternatives(t)
