@@ -29,6 +29,7 @@ class Term(BaseModel):
     owner_inside: bool = False  # the person named inside the match is whose it is ("reported Keira missing")
     support: bool = False  # counts only beside another term of the family in its sentence, as that one's
     unless: str | None = None  # a sentence like this gives the sign another meaning ("older lads" paying for runs)
+    yields_to: list[str] = []  # families whose mention about the same person says what this word meant
 
     @model_validator(mode="after")
     def _one_source(self) -> "Term":
@@ -71,6 +72,7 @@ class CompiledTerm(BaseModel, arbitrary_types_allowed=True):
     owner_inside: bool = False
     support: bool = False
     unless: re.Pattern | None = None
+    yields_to: frozenset[str] = frozenset()
     index: int
 
 
@@ -111,11 +113,16 @@ def load_factor_rules(directory: Path = FACTOR_DIR) -> tuple[CompiledFamily, ...
             terms.append(CompiledTerm(pattern=FastPattern(source), weight=term.weight, verb=term.verb,
                                       victim=term.victim, owner_inside=term.owner_inside, support=term.support,
                                       unless=_compile(term.unless, path.name) if term.unless else None,
+                                      yields_to=frozenset(term.yields_to),
                                       index=index))
         families.append(CompiledFamily(
             rules=rules, terms=terms, exclude=[_fast(p, path.name) for p in rules.exclude],
             exclude_sentence=[_fast(p, path.name) for p in rules.exclude_sentence],
             subtype_cues={k: _compile(v, path.name) for k, v in rules.subtype_cues.items()}))
+    ids = {f.rules.family for f in families}
+    unknown = sorted({y for f in families for t in f.terms for y in t.yields_to} - ids)
+    if unknown:
+        raise ValueError(f"yields_to names no factor family: {', '.join(unknown)}")
     return tuple(families)
 
 

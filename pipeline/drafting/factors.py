@@ -89,7 +89,7 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
         mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
         if mention is not None:
             mentions += _each_household_adult(mention, people)
-    mentions = _adults_of_unsaid_role(resolve_support(mentions), children)
+    mentions = _adults_of_unsaid_role(_without_yielded(resolve_support(mentions)), children)
     by_code = {code: ms for code, ms in _combine(mentions).items()
                if _confidence(ms) >= settings.factor_min_confidence}
     by_code = _general_statements_only(by_code, matches)
@@ -198,6 +198,14 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         return _by_person(victim, rules.codes, weight, base)
     # perpetrator: the child is hurt; the letter says by whom
     return _by_person(perpetrator, rules.codes, weight, base, perpetrator=True)
+
+
+def _without_yielded(mentions: list[_Mention]) -> list[_Mention]:
+    """A word that names no kind ("his disability") is not another factor of a person the
+    note gives a factor of a kind it may mean (a learning disability): that one is meant."""
+    owners = {(m.family.rules.family, m.about.key) for m in mentions if m.about is not None}
+    return [m for m in mentions if m.about is None or
+            not any((family, m.about.key) in owners for family in m.family.terms[m.term].yields_to)]
 
 
 def _adults_of_unsaid_role(mentions: list[_Mention], children: Children) -> list[_Mention]:
