@@ -69,6 +69,8 @@ class _Rules:
     allegation: re.Pattern
     refuted: re.Pattern
     contact_arrangement: re.Pattern
+    outsider_victims: frozenset[str]
+    outsider_determiners: frozenset[str]
     not_household: re.Pattern
 
 
@@ -94,6 +96,8 @@ def _rules() -> _Rules:
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
         allegation=compiled(data["allegation"]), refuted=compiled(data["refuted"]),
         contact_arrangement=compiled(data["contact_arrangement"]),
+        outsider_victims=frozenset(data["outsider_victims"]),
+        outsider_determiners=frozenset(data["outsider_determiners"]),
         not_household=compiled(data["not_household"]),
     )
 
@@ -317,6 +321,22 @@ def _hypothetical_by_words(span: Span, rules: _Rules) -> bool:
     window = [t.lower_ for t in span.doc[max(sent.start, span.start - 8):span.start]]
     return any(w in rules.hypothetical_marks for w in window) or \
         any(w in rules.hypothetical_modals for w in window[-3:])
+
+
+def hurts_outsider(span: Span) -> bool:
+    """With a parse: is the one the verb hurts someone outside the family ("for hitting
+    other pupils", "punched another boy")?"""
+    rules = _rules()
+    verb = span.root
+    if not verb.tag_.startswith("VB"):
+        return False
+    for child in verb.children:
+        if child.dep_ not in ("dobj", "dative") or child.i in range(span.start, span.end):
+            continue
+        if child.lower_ in rules.outsider_victims or \
+                any(g.dep_ in ("amod", "det") and g.lower_ in rules.outsider_determiners for g in child.children):
+            return True
+    return False
 
 
 def speaks_of_contact(sentence: Span) -> bool:

@@ -144,6 +144,12 @@ def children_with_no_factors(mentions: list[Mention], others: list[FactorSuggest
             start, end = statement_part(mention.span)
             span = span.doc[start:end]
         named = children.mentioned_in(span)
+        if not named and mention.span is not None and span.doc.has_annotation("DEP"):
+            head = clause_head(mention.span.root)
+            if head.dep_ == "relcl":  # "the two girls, who are happy and well cared for": the girls
+                named = children.mentioned_in(span.doc[head.head.left_edge.i:head.head.i + 1])
+        if not named and any(children.in_group(t) for t in span):
+            continue  # "no concerns about the two girls" when which two is not known: for nobody
         said_for += [i for i in (named or children.everyone) if i not in said_for]
     with_factors = {name for suggestion in others for name in suggestion.children}
     return [name for name in children.names(said_for) if name not in with_factors]

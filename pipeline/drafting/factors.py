@@ -29,7 +29,8 @@ from models.cin_codes import NO_FACTORS, census_rule_problems, cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
 from pipeline.drafting.children import Children
-from pipeline.drafting.context import allegations_refuted, context_of, lives_elsewhere, negex_marks, speaks_of_contact
+from pipeline.drafting.context import (allegations_refuted, context_of, hurts_outsider, lives_elsewhere, negex_marks,
+                                      speaks_of_contact)
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
@@ -186,6 +187,8 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
                           if r is not None and r.is_child), owner)
         return _by_person(owner, rules.codes, weight, base | {"about": owner})
     victim, perpetrator = victim_and_perpetrator(match.span, people, parsed=parsed)
+    if parsed and hurts_outsider(match.span):
+        return None  # "excluded for hitting other pupils": what the child did, not abuse of a child here
     base["about"] = victim
     if any(t.lower_ in _REFLEXIVE for t in match.span.root.children) or \
             (victim is not None and perpetrator is not None and victim.key == perpetrator.key):
@@ -342,6 +345,9 @@ def _combine(mentions: list[_Mention]) -> dict[str, list[_Mention]]:
         else:
             continue
         for mention in waiting:
+            resolved = next((m for m in by_code[target] if m.sentence == mention.sentence and m.about is not None), None)
+            if mention.about is None and resolved is not None:
+                mention.about = resolved.about  # "Noah hit him ... and he showed me a bruise": Leo's bruise
             mention.code, mention.weight = target, mention.weight * UNRESOLVED_FACTOR
             mention.subject = _SUBJECT_OF_KIND.get(family.rules.unresolved or "", mention.subject) \
                 if not own else mention.subject
