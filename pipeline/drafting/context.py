@@ -165,8 +165,9 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool, refuted: bool =
     historical = historical or parsed and _stopped_after(root, rules)
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
     discussion = rules.discussion.search(before) is not None
-    unfounded = refuted and rules.allegation.search(
-        doc_text(span.doc)[sentence_of(span).start_char:span.start_char]) is not None
+    sentence = sentence_of(span)
+    unfounded = refuted and rules.allegation.search(doc_text(span.doc)[sentence.start_char:span.start_char]) \
+        is not None and rules.refuted.search(sentence.text) is None  # not the sentence that refutes it
     return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion,
                    unfounded=unfounded)
 
