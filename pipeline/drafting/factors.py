@@ -2,8 +2,10 @@
 
 1. Every term of every factor family (``pipeline/drafting/data/factors/*.yaml``) is looked for
    sentence by sentence.
-2. A match that is negated, denied, absent, historical, hypothetical or only talked
-   about is dropped (``context.py``).
+2. A match that is negated, denied, absent, historical, hypothetical, only talked
+   about, or an allegation the note says was not substantiated is dropped (``context.py``);
+   so is a parent's in a sentence about contact (a parent who lives apart), and hurting
+   someone outside the family ("hitting other pupils") as abuse.
 3. The letter follows the person (``subjects.py``): whose problem it is (1, 2, 4-7,
    9-15, 24), who is hurt (3, 17) or who hurt the child (18, 19).
 4. Weights of the matches combine per code (1 - product of (1 - weight)); codes under
@@ -33,6 +35,7 @@ from pipeline.drafting.context import (allegations_refuted, context_of, hurts_ou
                                       speaks_of_contact)
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
+from pipeline.drafting.factor_people import named_inside, only_child_named, victim_fits
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
@@ -163,7 +166,7 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
     if rules.letter_by == "subtype":
         return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
     if rules.letter_by == "owner":
-        inside = _named_inside(match.span, people, parsed=parsed) if match.term.owner_inside else []
+        inside = named_inside(match.span, people, parsed=parsed) if match.term.owner_inside else []
         owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None)
         if owner is None and rules.owner_is_doer:
             owner = _doer(match.span, people, rules.codes, parsed=parsed)
@@ -171,6 +174,8 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
             if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
+        if owner is None and parsed and match.span.root.dep_ == "compound":
+            owner = only_child_named(sentence_of(match.span), people)  # "the diabetes nurse said Freddie ..."
         if owner is not None and owner.is_child and rules.child_from_age is not None and parsed and \
                 owner.age is not None and owner.age < rules.child_from_age:
             owner = adult_meant(match.span, owner, people)
@@ -193,7 +198,7 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
     if any(t.lower_ in _REFLEXIVE for t in match.span.root.children) or \
             (victim is not None and perpetrator is not None and victim.key == perpetrator.key):
         return None  # "hurting himself" is self-harm, not abuse; or we cannot tell who is who
-    if not _victim_fits(match.term.victim, victim, perpetrator):
+    if not victim_fits(match.term.victim, victim, perpetrator):
         return None
     if rules.letter_by == "victim":
         if match.term.victim == "child_by_partner":
@@ -257,20 +262,6 @@ def resolve_support(mentions: list[_Mention]) -> list[_Mention]:
     return found
 
 
-def _named_inside(span: Span, people: People, *, parsed: bool) -> list[PersonRef | None]:
-    """The people named inside a match ("reported Keira missing"); a pronoun there is not the
-    verb's own subject ("she has reported her missing": her is not she)."""
-    subject = next((c for c in span.root.children if c.dep_ == "nsubj"), None) if parsed else None
-    subject_ref = people.ref(subject) if subject is not None else None
-    found = []
-    for token in span[1:]:
-        ref = people.ref(token)
-        if ref is not None and subject_ref is not None and ref.key == subject_ref.key:
-            ref = people.ref_other_than(token, subject_ref)
-        found.append(ref)
-    return found
-
-
 def _each_household_adult(mention: _Mention, people: People) -> list[_Mention]:
     """'cannabis use by both adults': one mention for each kind of household adult the note
     names (the parents and carers: B; a parent's partner, grandparent...: C)."""
@@ -283,19 +274,6 @@ def _each_household_adult(mention: _Mention, people: People) -> list[_Mention]:
         if kind in codes:
             found.append(replace(mention, code=codes[kind], subject=_SUBJECT_OF_KIND[kind]))
     return found
-
-
-def _victim_fits(rule: str | None, victim: PersonRef | None, perpetrator: PersonRef | None) -> bool:
-    by_partner = perpetrator is not None and perpetrator.role == "partner" and perpetrator.kind != "household_member"
-    if rule is None:
-        return victim is None or victim.likely_child or victim.kind not in ("another_child",)
-    if rule == "adult":
-        return victim is not None and not victim.likely_child
-    if rule == "child":
-        return victim is None or victim.likely_child and victim.kind != "another_child"
-    if rule == "child_by_partner":
-        return victim is not None and victim.likely_child and by_partner
-    return victim is not None and victim.likely_child and victim.kind != "another_child" and not by_partner
 
 
 def _letter_kind(ref: PersonRef, *, perpetrator: bool = False) -> str:

@@ -168,3 +168,16 @@ def test_no_concerns_about_a_group_the_note_does_not_resolve_is_on_nobodys_recor
 def test_a_window_blind_is_not_blindness(draft_text):
     found = codes(draft_text("I saw Leo, 5, in his room. Leo has a blackout blind and a star projector."))
     assert not any(code.startswith("6") for code in found)
+
+
+# -- a condition that names a professional is the condition of the one child spoken of -----
+def test_a_condition_naming_a_professional_is_the_named_childs(draft_text):
+    found = codes(draft_text("I saw Maisie, 8, and Alfie, 5, at home with Dad. The epilepsy nurse phoned to say "
+                             "Maisie's medication has been changed after a bad month."))
+    assert found.get("6A") == ["Maisie"]
+
+
+def test_a_condition_naming_a_professional_with_no_child_named_is_not_placed(draft_text):
+    found = codes(draft_text("I saw Maisie, 8, and Alfie, 5, at home with Dad. The epilepsy nurse phoned to say "
+                             "the medication has been changed after a bad month."))
+    assert not any(code.startswith("6") for code in found)

@@ -1,0 +1,41 @@
+"""Who a factor mention is about, read off the people of its sentence (helpers of ``factors.py``)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from pipeline.drafting.people import People, PersonRef
+
+
+def only_child_named(sentence: Span, people: People) -> PersonRef | None:
+    """The one child a sentence names, when it names exactly one (by name)."""
+    found = {ref.key: ref for t in sentence if t.i in people.name_of
+             for ref in [people.ref(t)] if ref is not None and ref.is_child}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def named_inside(span: Span, people: People, *, parsed: bool) -> list[PersonRef | None]:
+    """The people named inside a match ("reported Keira missing"); a pronoun there is not the
+    verb's own subject ("she has reported her missing": her is not she)."""
+    subject = next((c for c in span.root.children if c.dep_ == "nsubj"), None) if parsed else None
+    subject_ref = people.ref(subject) if subject is not None else None
+    found = []
+    for token in span[1:]:
+        ref = people.ref(token)
+        if ref is not None and subject_ref is not None and ref.key == subject_ref.key:
+            ref = people.ref_other_than(token, subject_ref)
+        found.append(ref)
+    return found
+
+
+def victim_fits(rule: str | None, victim: PersonRef | None, perpetrator: PersonRef | None) -> bool:
+    by_partner = perpetrator is not None and perpetrator.role == "partner" and perpetrator.kind != "household_member"
+    if rule is None:
+        return victim is None or victim.likely_child or victim.kind not in ("another_child",)
+    if rule == "adult":
+        return victim is not None and not victim.likely_child
+    if rule == "child":
+        return victim is None or victim.likely_child and victim.kind != "another_child"
+    if rule == "child_by_partner":
+        return victim is not None and victim.likely_child and by_partner
+    return victim is not None and victim.likely_child and victim.kind != "another_child" and not by_partner
