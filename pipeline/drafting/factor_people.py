@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.subjects import doer_of, doer_token, person_of, teller_of
 
 
 def only_child_named(sentence: Span, people: People) -> PersonRef | None:
@@ -39,3 +40,19 @@ def victim_fits(rule: str | None, victim: PersonRef | None, perpetrator: PersonR
     if rule == "child_by_partner":
         return victim is not None and victim.likely_child and by_partner
     return victim is not None and victim.likely_child and victim.kind != "another_child" and not by_partner
+
+
+def doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) -> PersonRef | None:
+    """Who does it; for a family only a child can have (7: "so she makes Jack's tea"), a
+    pronoun's most likely child when its most likely person is an adult."""
+    if not parsed:
+        return doer_of(span, people, parsed=parsed)
+    token = doer_token(span)
+    owner = person_of(token, people)
+    if owner is not None and not owner.is_child and set(codes) == {"child"} and token is not None:
+        owner = next((r for r in people.alternatives(token) if r.is_child), owner)
+    teller = teller_of(token, people)
+    if teller is not None and owner is not None and teller.key != owner.key and \
+            any(r is not None and r.key == teller.key for r in people.alternatives(token)):
+        return teller  # "Alfie told me that he gets up to give Noah his bottle, and that he gets Poppy dressed"
+    return owner

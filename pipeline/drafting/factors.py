@@ -35,13 +35,12 @@ from pipeline.drafting.context import (allegations_refuted, context_of, hurts_ou
                                       speaks_of_contact)
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
-from pipeline.drafting.factor_people import named_inside, only_child_named, victim_fits
+from pipeline.drafting.factor_people import doer, named_inside, only_child_named, victim_fits
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.subjects import (adult_meant, doer_of, doer_token, owner_of, person_of, person_of_phrase, teller_of,
-                                       victim_and_perpetrator)
+from pipeline.drafting.subjects import adult_meant, owner_of, person_of_phrase, victim_and_perpetrator
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +92,7 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
         mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
         if mention is not None:
             mentions += _each_household_adult(mention, people)
+            mentions += _companion(mention, people) if parsed else []
     mentions = _adults_of_unsaid_role(_without_yielded(resolve_support(mentions)), children)
     by_code = {code: ms for code, ms in _combine(mentions).items()
                if _confidence(ms) >= settings.factor_min_confidence}
@@ -169,7 +169,7 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         inside = named_inside(match.span, people, parsed=parsed) if match.term.owner_inside else []
         owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None)
         if owner is None and rules.owner_is_doer:
-            owner = _doer(match.span, people, rules.codes, parsed=parsed)
+            owner = doer(match.span, people, rules.codes, parsed=parsed)
             cared_for = [people.ref(t) for t in match.span if t.dep_ in ("dobj", "pobj", "dative")]
             if owner is not None and any(r is not None and r.key == owner.key for r in cared_for):
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
@@ -208,6 +208,29 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
     return _by_person(perpetrator, rules.codes, weight, base, perpetrator=True)
 
 
+def _companion(mention: _Mention, people: People) -> list[_Mention]:
+    """'He smokes weed with Reece most evenings': the adult someone does it with does it too
+    (an adult's letter only: 'Dad smokes with the kids' is not the children's own use)."""
+    if mention.family.rules.letter_by != "owner" or mention.span is None or mention.about is None:
+        return []
+    verb = mention.span.root
+    verb = verb.head if verb.dep_ == "dobj" else verb  # "smokes weed with Reece"
+    if not verb.tag_.startswith("VB"):
+        return []
+    preps = [c for t in {verb, mention.span.root} for c in t.children if c.dep_ == "prep" and c.lower_ == "with"]
+    for prep in preps:
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        # "with Reece most evenings" parsed as one noun phrase: Reece hangs off 'evenings'
+        for obj in objects + [g for o in objects for g in o.children if g.dep_ in ("nmod", "compound")]:
+            ref = people.ref(obj)
+            if ref is None or ref.likely_child or ref.key == mention.about.key:
+                continue
+            code = mention.family.rules.codes.get(ref.kind)
+            if code is not None:
+                return [replace(mention, code=code, about=ref, subject=_SUBJECT_OF_KIND.get(ref.kind, Subject.none))]
+    return []
+
+
 def _without_yielded(mentions: list[_Mention]) -> list[_Mention]:
     """A word that names no kind ("his disability") is not another factor of a person the
     note gives a factor of a kind it may mean (a learning disability): that one is meant."""
@@ -229,22 +252,6 @@ def _adults_of_unsaid_role(mentions: list[_Mention], children: Children) -> list
             mention.code, mention.subject = code, Subject.parent_carer
             mention.weight *= UNRESOLVED_FACTOR
     return mentions
-
-
-def _doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) -> PersonRef | None:
-    """Who does it; for a family only a child can have (7: "so she makes Jack's tea"), a
-    pronoun's most likely child when its most likely person is an adult."""
-    if not parsed:
-        return doer_of(span, people, parsed=parsed)
-    token = doer_token(span)
-    owner = person_of(token, people)
-    if owner is not None and not owner.is_child and set(codes) == {"child"} and token is not None:
-        owner = next((r for r in people.alternatives(token) if r.is_child), owner)
-    teller = teller_of(token, people)
-    if teller is not None and owner is not None and teller.key != owner.key and \
-            any(r is not None and r.key == teller.key for r in people.alternatives(token)):
-        return teller  # "Alfie told me that he gets up to give Noah his bottle, and that he gets Poppy dressed"
-    return owner
 
 
 def resolve_support(mentions: list[_Mention]) -> list[_Mention]:

@@ -181,3 +181,24 @@ def test_a_condition_naming_a_professional_with_no_child_named_is_not_placed(dra
     found = codes(draft_text("I saw Maisie, 8, and Alfie, 5, at home with Dad. The epilepsy nurse phoned to say "
                              "the medication has been changed after a bad month."))
     assert not any(code.startswith("6") for code in found)
+
+
+# -- the adult someone does it with does it too -----------------------------------------------
+_DEAN = ("I saw Kacey, 15, and Rhys, 8, with Mum and her partner Dean, who lives with them and is not the father "
+         "of either child. ")
+
+
+@pytest.mark.parametrize("sentence,own,companions", [
+    ("Kacey said she has been drinking with Dean at weekends.", "1A", "1C"),
+    ("Kacey admitted she takes cocaine with Dean at parties.", "2A", "2C"),
+])
+def test_the_adult_a_child_does_it_with_does_it_too(draft_text, sentence, own, companions):
+    found = codes(draft_text(_DEAN + sentence))
+    assert found.get(own) == ["Kacey"]
+    assert found.get(companions) == ["Kacey", "Rhys"]
+
+
+def test_children_an_adult_does_it_with_are_not_given_their_own_use(draft_text):
+    found = codes(draft_text("I saw Kacey, 15, and Rhys, 8, with Mum. Mum said she smokes cannabis with the "
+                             "children in the room."))
+    assert "2A" not in found
