@@ -21,6 +21,9 @@ from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import search_text
+from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
+                                               plan_without_will, says_presence, told_by_contact, worker_alone_with_child,
+                                               worker_judges)
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.speakers import described_first, speaker_of
 from pipeline.drafting.template import Template
@@ -31,6 +34,11 @@ if TYPE_CHECKING:
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
 SEEN_BY_WORKER = "seen_by_worker"  # the speaker kind of what the worker saw of a person (template.py)
 SEEN_AT_VISIT = "seen_at_visit"  # a sentence that says a child was seen, seen alone or their room seen
+WORKER_VIEW = "worker_view"  # the worker's own judgement ("I think ...")
+WORKER_PLAN = "worker_plan"  # a plan said without "will" ("SW to discuss ...")
+_PRESENT_KEY = "present"  # the default template's section of who was present and seen
+_A_CHILD = PersonRef(role="child", kind="child")  # who tells the worker without speech
+_SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # a record, or words heard by phone
 _SEEING = {"saw", "seen", "see", "watched", "observed", "noticed"}
 ONLY_SEEN_WEIGHT = 1.0  # only a child or room seen: the same words often describe it (an observation)
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
@@ -198,15 +206,44 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
     return scores
 
 
+def _structure(span, people: People, speaker: PersonRef | None,
+               seen_at_visit: bool | None) -> tuple[PersonRef | None, set[str], bool | None]:
+    """The speaker, the signal kinds and whether a child was seen at the visit, as the
+    sentence's structure says them (``section_signals.py``)."""
+    signals: set[str] = set()
+    if plan_without_will(span):
+        return None, {WORKER_PLAN}, seen_at_visit  # "Family support worker to attend ...": a plan, not their words
+    if told_by_contact(span, people):
+        return _SOMEONE_ELSE, signals, seen_at_visit  # "rang me to say ...": heard from elsewhere
+    if speaker is None and expressed_by(span, people) is not None:
+        speaker = _A_CHILD  # "she signed sad", "he pushed his picture card towards me"
+    if speaker is None and document_speaks(span):
+        speaker = _SOMEONE_ELSE  # "His EHCP records autism ..."
+    if worker_judges(span, people):
+        signals.add(WORKER_VIEW)
+    if speaker is None and seen_at_visit is not True and \
+            (arrives_during_visit(span, people) or worker_alone_with_child(span, people)):
+        seen_at_visit = True  # "Harrison arrived back ten minutes into the visit", "I sat with him on his own"
+    if speaker is None and seen_at_visit is not True and describes_room(span, people):
+        signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
+        seen_at_visit = None
+    return speaker, signals, seen_at_visit
+
+
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
                   index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds,
                   seen_at_visit: bool | None = None) -> str:
     speaker = speaker_of(sentence.span, people, parsed=parsed)
+    signals: set[str] = set()
+    if parsed:
+        speaker, signals, seen_at_visit = _structure(sentence.span, people, speaker, seen_at_visit)
     seen = parsed and described_first(sentence.span, people) is not None
     scores: dict[str, float] = {}
     for section in sections:
         score = cue_score[section.key]
-        if seen and SEEN_BY_WORKER in section.speakers:
+        if (seen or SEEN_BY_WORKER in signals) and SEEN_BY_WORKER in section.speakers:
+            score += SPEAKER_WEIGHT
+        if signals & section.speakers - {SEEN_BY_WORKER}:
             score += SPEAKER_WEIGHT
         if seen_at_visit is not None and speaker is None and SEEN_AT_VISIT in section.speakers:
             # not in someone's reported words; only "seen" counts less, and nothing when described
@@ -219,7 +256,11 @@ def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float],
             score += POSITION_WEIGHT[section.position]
         scores[section.key] = score
     if max(scores.values()) <= 0:
-        return previous or default  # nothing points anywhere: it continues the sentence before
+        # nothing points anywhere: it continues the sentence before, except who was present and
+        # seen, which each such sentence says for itself ("He has a room to himself, ...")
+        if previous is not None and (previous != _PRESENT_KEY or not parsed or says_presence(sentence.span)):
+            return previous
+        return default
     if previous is not None:
         scores[previous] += CONTINUITY_WEIGHT
     return max(scores, key=lambda key: scores[key])
