@@ -36,7 +36,6 @@ SEEN_BY_WORKER = "seen_by_worker"  # the speaker kind of what the worker saw of 
 SEEN_AT_VISIT = "seen_at_visit"  # a sentence that says a child was seen, seen alone or their room seen
 WORKER_VIEW = "worker_view"  # the worker's own judgement ("I think ...")
 WORKER_PLAN = "worker_plan"  # a plan said without "will" ("SW to discuss ...")
-_PRESENT_KEY = "present"  # the default template's section of who was present and seen
 _A_CHILD = PersonRef(role="child", kind="child")  # who tells the worker without speech
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # a record, or words heard by phone
 _SEEING = {"saw", "seen", "see", "watched", "observed", "noticed"}
@@ -258,7 +257,8 @@ def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float],
     if max(scores.values()) <= 0:
         # nothing points anywhere: it continues the sentence before, except who was present and
         # seen, which each such sentence says for itself ("He has a room to himself, ...")
-        if previous is not None and (previous != _PRESENT_KEY or not parsed or says_presence(sentence.span)):
+        each_its_own = any(s.key == previous and SEEN_AT_VISIT in s.speakers for s in sections)
+        if previous is not None and (not each_its_own or not parsed or says_presence(sentence.span)):
             return previous
         return default
     if previous is not None:
