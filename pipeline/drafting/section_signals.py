@@ -188,13 +188,14 @@ def describes_room(span: Span, people: People) -> bool:
         if verb.i <= first or verb.lower_ not in words.describing_verbs or verb.dep_ in ("aux", "auxpass"):
             continue
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
-        if subject is None and verb.dep_ == "conj":
+        shared = subject is None and verb.dep_ == "conj"  # "... was also viewed and was clean"
+        if shared:
             subject = next((c for c in verb.head.children if c.dep_ in _SUBJECTS), None)
         if subject is None or _ref(subject, people) is not None or subject.tag_ == "NNP" or \
                 subject.lower_ in ("which", "that") and _ref(verb.head, people) is not None:
             continue  # what a person is or has ("Jade, who is 7, ..."): not the room
         if subject.lower_ not in ("it", "which", "that") and subject.lower_ not in words.room_words and \
-                verb.dep_ != "relcl":
+                verb.dep_ != "relcl" and not shared:
             continue
         if any(c.dep_ in ("attr", "dobj") or c.dep_ == "acomp" and not any(g.lower_ == "to" for g in c.children)
                for c in verb.children):  # not where it is: "next to the bed", "in her mum's room"

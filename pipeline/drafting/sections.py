@@ -20,6 +20,7 @@ import yaml
 from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
                                                plan_without_will, says_presence, told_by_contact, worker_alone_with_child,
@@ -181,8 +182,10 @@ class _SpeakerKinds:
 
 def _describes(span) -> bool:
     """'... and it was clean with two beds made up', 'the worker saw Sophie help her to the
-    toilet': a clause that describes what was seen, or what someone was seen doing."""
-    return any(t.dep_ == "acomp" and t.tag_ == "JJ" or
+    toilet': a clause that describes what was seen, or what someone was seen doing (not
+    'was asleep': where someone was)."""
+    presence = lexicon().presence_states
+    return any(t.dep_ == "acomp" and t.tag_ == "JJ" and t.lower_ not in presence or
                t.dep_ in ("ccomp", "xcomp") and t.tag_.startswith("VB") and t.head.lower_ in _SEEING for t in span)
 
 
