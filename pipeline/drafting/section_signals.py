@@ -72,6 +72,9 @@ def _subject(verb: Token) -> Token | None:
     subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
     if subject is None and verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
         return _subject(verb.head)
+    if subject is None and verb.i > verb.sent.start and verb.doc[verb.i - 1].head.i == verb.i and \
+            verb.doc[verb.i - 1].tag_ in ("RB", "NNP", "NN"):
+        return verb.doc[verb.i - 1]  # "Olly handed me ...": a name the parser took for an adverb
     return subject
 
 
@@ -144,8 +147,7 @@ def worker_alone_with_child(span: Span, people: People) -> bool:
             continue
         if (_ref(_subject(verb), people) or PersonRef(role="", kind="")).kind != "worker":
             continue
-        withs = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
-                 if g.dep_ == "pobj"]
+        withs = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.subtree]
         if not any((_ref(g, people) or PersonRef(role="", kind="")).likely_child for g in withs):
             continue
         clause = [t for c in verb.children if c.dep_ not in ("conj", "advcl", "ccomp") for t in c.subtree]
