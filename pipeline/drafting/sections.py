@@ -217,6 +217,10 @@ def _structure(span, people: People, speaker: PersonRef | None,
         return None, {WORKER_PLAN}, seen_at_visit  # "Family support worker to attend ...": a plan, not their words
     if told_by_contact(span, people):
         return _SOMEONE_ELSE, signals, seen_at_visit  # "rang me to say ...": heard from elsewhere
+    if speaker is not None and not speaker.likely_child and seen_at_visit is True and _worker_opens(span, people):
+        # "I didn't see where she sleeps, Chloe said her cot's in their room": the worker's own
+        # statement with an adult's aside (a child's words after the worker's clause stay hers)
+        speaker = None
     if speaker is None and expressed_by(span, people) is not None:
         speaker = _A_CHILD  # "she signed sad", "he pushed his picture card towards me"
     if speaker is None and document_speaks(span):
@@ -230,6 +234,12 @@ def _structure(span, people: People, speaker: PersonRef | None,
         signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
         seen_at_visit = None
     return speaker, signals, seen_at_visit
+
+
+def _worker_opens(span, people: People) -> bool:
+    """The sentence's first subject is the worker ('I didn't see ..., Chloe said ...')."""
+    subject = next((t for t in span if t.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and (people.ref(subject) or _A_CHILD).kind == "worker"
 
 
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,

@@ -100,3 +100,17 @@ def test_she_in_a_clause_joined_to_a_named_subject_is_that_subject(draft_text):
     told = "Danielle has not heard about the fight with Kiera's boyfriend, but she said he is not welcome here."
     note = draft_text(INTRO + "I saw Kiera alone. " + told + CLOSE)
     assert section_of(note, told) == "parent_views"
+
+
+def test_a_room_not_seen_with_an_adults_aside_is_present(draft_text):
+    """The worker's own 'I didn't see ...' opens the sentence; mum's aside does not make it her view."""
+    aside = "I did not see Olly's room this time, Danielle said it is being painted, so I will look next visit."
+    note = draft_text(INTRO + "I saw both children in the lounge. " + aside + CLOSE)
+    assert section_of(note, aside) == "present"
+
+
+def test_a_childs_words_after_the_workers_clause_stay_hers(draft_text):
+    """Only an adult's aside gives way to the worker's 'I did not see ...': a child's words stay hers."""
+    said = "I did not see Olly's room, Kiera said Wes smashed the door of it last night and she was scared."
+    note = draft_text(INTRO + "I saw both children in the lounge. " + said + CLOSE)
+    assert section_of(note, said) == "child_voice"
