@@ -25,7 +25,7 @@ from pipeline.drafting.people import People, PersonRef
 
 _SPEECH = Path(__file__).parent / "data" / "speech.yaml"
 _SUBJECTS = ("nsubj", "nsubjpass")
-_CLAUSE_LINKS = {"ROOT", "conj", "xcomp", "advcl", "ccomp"}  # how a clause hangs from the sentence's main verb
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?|\d{1,2}(?:am|pm)", re.I)  # "22:30", "5.40pm", "6pm"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class SignalWords:
     not_messages: frozenset[str]
     arriving_verbs: frozenset[str]
     arriving_particles: frozenset[str]
+    visit_time_words: frozenset[str]
     presence_words: frozenset[str]
     away_places: frozenset[str]
     being_with_verbs: frozenset[str]
@@ -128,9 +129,9 @@ def arrives_during_visit(span: Span, people: People) -> bool:
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or \
                 any(c.dep_ == "dobj" and c.lower_ in words.room_words for c in verb.children):
             continue  # "could not be left in their care", "he left the room several times"
-        if verb.lower_ in ("came", "comes", "got", "gets", "turned", "walked") and not any(
-                c.lower_ in words.arriving_particles and c.dep_ in ("advmod", "prt") for c in verb.children):
-            continue  # "came over to show me", "got upset": not coming in
+        if not any(c.lower_ in words.arriving_particles and c.dep_ in ("advmod", "prt") for c in verb.children) and \
+                not any(t.lower_ in words.visit_time_words or _CLOCK.fullmatch(t.text) for t in span):
+            continue  # "came over to show me", "arrived in the UK in 2019": not coming in during the visit
         ref = _ref(_subject(verb), people)
         if ref is not None and ref.kind not in ("worker", "professional"):
             return True

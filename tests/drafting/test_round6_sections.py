@@ -114,3 +114,13 @@ def test_a_childs_words_after_the_workers_clause_stay_hers(draft_text):
     said = "I did not see Olly's room, Kiera said Wes smashed the door of it last night and she was scared."
     note = draft_text(INTRO + "I saw both children in the lounge. " + said + CLOSE)
     assert section_of(note, said) == "child_voice"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Danielle and the children arrived in the UK from Lithuania in 2019 and moved here last spring.",
+    "Wes returned from Poland in June after his operation and is doing long shifts.",
+])
+def test_coming_and_going_outside_the_visit_is_not_present(draft_text, sentence):
+    """Only coming in, back, home or down, or at the visit's time, says who was there."""
+    note = draft_text(INTRO + "I saw Kiera on her own in the kitchen. " + sentence + CLOSE)
+    assert section_of(note, sentence) != "present"
