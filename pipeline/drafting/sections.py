@@ -4,7 +4,11 @@ A spoken heading ("Observations.", "Heading, actions") decides for every sentenc
 until the next heading. Without headings a sentence is scored for each section by
 the template's cue phrases, by who is speaking or being reported ("Kayden told me"
 -> child's voice, "mum said" -> parents' views, "the school said" -> information
-from others) and by its neighbours (a sentence with no cue stays with the one before)."""
+from others), by what its structure says (``section_signals.py``: a child signing or
+pressing a picture on a tablet, a person arriving during the visit, a room described, a
+record's findings, "I think ...", "SW to ...") and by its neighbours (a sentence with no
+cue stays with the one before, unless that one said who was present and this one says
+nothing of who was there)."""
 
 from __future__ import annotations
 
