@@ -54,6 +54,9 @@ class PronounResolution:
                     ahead = self._named_after_opening(token, sent, gender) if not seen_person else None
                     if ahead is not None:  # "Since her stroke in October Sharon cannot walk": Sharon
                         ranked = [ahead] + [r for r in ranked if r != ahead]
+                    parallel = self._parallel_subject(token, gender) if self.parsed else None
+                    if parallel is not None:  # "Tasha doesn't know Kyle hit Demi, but she said ...": Tasha
+                        ranked = [parallel] + [r for r in ranked if r != parallel]
                     same = self._said_before_in(token, sent)
                     if same is not None:  # "looking after her mum ..., and her mum's dementia": one owner
                         ranked = [same] + [r for r in ranked if r != same]
@@ -77,6 +80,21 @@ class PronounResolution:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+
+    def _parallel_subject(self, pronoun: Token, gender: str) -> PersonRef | None:
+        """A subject pronoun of a clause joined to one with a named subject means that subject
+        when it fits: 'Tasha doesn't know Kyle slapped Demi, but she said ...' (Tasha, not Demi)."""
+        verb = pronoun.head
+        if pronoun.dep_ != "nsubj" or verb.dep_ != "conj" or verb.head.i == verb.i or \
+                verb.head.lower_ in REPORTING_HEADS or verb.head.dep_ != "ROOT":
+            return None  # "Sian said Kacey is ... and she has been ...": her words may go on
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj" and c.i < pronoun.i), None)
+        if subject is None or subject.lower_ in self.lex.pronouns:
+            return None
+        ref = self.ref(subject)
+        if ref is None or ref.kind in ("worker", "professional") or not self._fits(self._gendered(ref), gender):
+            return None
+        return ref
 
     def _not_reporting_after(self, i: int, sent: Span, ranked: list[PersonRef]) -> list[PersonRef]:
         """A subject pronoun opening its sentence is not the person named later in it as the
@@ -156,6 +174,8 @@ class PronounResolution:
             for child in root.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     ref = self.ref(child)
+                    if ref is not None and ref.kind == "worker":
+                        return self._met_by_worker(root)  # "I saw Demi on her own. She told me ...": Demi
                     if ref is not None and ref.kind not in ("worker", "professional"):
                         return ref
             return None
@@ -164,6 +184,23 @@ class PronounResolution:
             if ref is not None and ref.kind not in ("worker", "professional"):
                 return ref
         return None
+
+    def _met_by_worker(self, verb: Token) -> PersonRef | None:
+        """The one person the worker saw or spoke to in the main clause ('I saw Demi on her
+        own', 'I spoke with Kai in his room'): whom the next sentence goes on about."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        objects += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("to", "with")
+                    for g in c.children if g.dep_ == "pobj"]
+        refs = [self.ref(o) for o in objects]
+        people = [r for r in refs if r is not None and r.kind not in ("worker", "professional")]
+        if len(people) != 1 or any(c.dep_ == "conj" for o in objects for c in o.children):
+            return None  # nobody, or several ("I saw Mia and Tyler")
+        last = max(o.i for o in objects)
+        for token in verb.sent[last + 1 - verb.sent.start:]:
+            ref = self.ref(token)
+            if ref is not None and ref.kind not in ("worker", "professional") and ref.key != people[0].key:
+                return None  # "..., and little Isla was in her playpen": someone else came after
+        return people[0]
 
     def _gendered(self, ref: PersonRef) -> PersonRef:
         said = self._said_gender.get(ref.key) if ref.gender is None else None

@@ -4,7 +4,11 @@ A spoken heading ("Observations.", "Heading, actions") decides for every sentenc
 until the next heading. Without headings a sentence is scored for each section by
 the template's cue phrases, by who is speaking or being reported ("Kayden told me"
 -> child's voice, "mum said" -> parents' views, "the school said" -> information
-from others) and by its neighbours (a sentence with no cue stays with the one before)."""
+from others), by what its structure says (``section_signals.py``: a child signing or
+pressing a picture on a tablet, a person arriving during the visit, a room described, a
+record's findings, "I think ...", "SW to ...") and by its neighbours (a sentence with no
+cue stays with the one before, unless that one said who was present and this one says
+nothing of who was there)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,11 @@ import yaml
 from pipeline.drafting.fastregex import FastPattern
 from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
+from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
+                                               plan_without_will, says_presence, told_by_contact, worker_alone_with_child,
+                                               worker_judges)
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.speakers import described_first, speaker_of
 from pipeline.drafting.template import Template
@@ -31,6 +39,10 @@ if TYPE_CHECKING:
 SPEAKER_WEIGHT = 3.0  # who is speaking outweighs any single cue phrase
 SEEN_BY_WORKER = "seen_by_worker"  # the speaker kind of what the worker saw of a person (template.py)
 SEEN_AT_VISIT = "seen_at_visit"  # a sentence that says a child was seen, seen alone or their room seen
+WORKER_VIEW = "worker_view"  # the worker's own judgement ("I think ...")
+WORKER_PLAN = "worker_plan"  # a plan said without "will" ("SW to discuss ...")
+_A_CHILD = PersonRef(role="child", kind="child")  # who tells the worker without speech
+_SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # a record, or words heard by phone
 _SEEING = {"saw", "seen", "see", "watched", "observed", "noticed"}
 ONLY_SEEN_WEIGHT = 1.0  # only a child or room seen: the same words often describe it (an observation)
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
@@ -174,8 +186,10 @@ class _SpeakerKinds:
 
 def _describes(span) -> bool:
     """'... and it was clean with two beds made up', 'the worker saw Sophie help her to the
-    toilet': a clause that describes what was seen, or what someone was seen doing."""
-    return any(t.dep_ == "acomp" and t.tag_ == "JJ" or
+    toilet': a clause that describes what was seen, or what someone was seen doing (not
+    'was asleep': where someone was)."""
+    presence = lexicon().presence_states
+    return any(t.dep_ == "acomp" and t.tag_ == "JJ" and t.lower_ not in presence or
                t.dep_ in ("ccomp", "xcomp") and t.tag_.startswith("VB") and t.head.lower_ in _SEEING for t in span)
 
 
@@ -198,15 +212,54 @@ def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float
     return scores
 
 
+def _structure(span, people: People, speaker: PersonRef | None,
+               seen_at_visit: bool | None) -> tuple[PersonRef | None, set[str], bool | None]:
+    """The speaker, the signal kinds and whether a child was seen at the visit, as the
+    sentence's structure says them (``section_signals.py``)."""
+    signals: set[str] = set()
+    if plan_without_will(span):
+        return None, {WORKER_PLAN}, seen_at_visit  # "Family support worker to attend ...": a plan, not their words
+    if told_by_contact(span, people):
+        return _SOMEONE_ELSE, signals, seen_at_visit  # "rang me to say ...": heard from elsewhere
+    if speaker is not None and not speaker.likely_child and seen_at_visit is True and _worker_opens(span, people):
+        # "I didn't see where she sleeps, Chloe said her cot's in their room": the worker's own
+        # statement with an adult's aside (a child's words after the worker's clause stay hers)
+        speaker = None
+    if speaker is None and expressed_by(span, people) is not None:
+        speaker = _A_CHILD  # "she signed sad", "he pushed his picture card towards me"
+    if speaker is None and document_speaks(span):
+        speaker = _SOMEONE_ELSE  # "His EHCP records autism ..."
+    if worker_judges(span, people):
+        signals.add(WORKER_VIEW)
+    if speaker is None and seen_at_visit is not True and \
+            (arrives_during_visit(span, people) or worker_alone_with_child(span, people)):
+        seen_at_visit = True  # "Harrison arrived back ten minutes into the visit", "I sat with him on his own"
+    if speaker is None and seen_at_visit is not True and describes_room(span, people):
+        signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
+        seen_at_visit = None
+    return speaker, signals, seen_at_visit
+
+
+def _worker_opens(span, people: People) -> bool:
+    """The sentence's first subject is the worker ('I didn't see ..., Chloe said ...')."""
+    subject = next((t for t in span if t.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and (people.ref(subject) or _A_CHILD).kind == "worker"
+
+
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
                   index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds,
                   seen_at_visit: bool | None = None) -> str:
     speaker = speaker_of(sentence.span, people, parsed=parsed)
+    signals: set[str] = set()
+    if parsed:
+        speaker, signals, seen_at_visit = _structure(sentence.span, people, speaker, seen_at_visit)
     seen = parsed and described_first(sentence.span, people) is not None
     scores: dict[str, float] = {}
     for section in sections:
         score = cue_score[section.key]
-        if seen and SEEN_BY_WORKER in section.speakers:
+        if (seen or SEEN_BY_WORKER in signals) and SEEN_BY_WORKER in section.speakers:
+            score += SPEAKER_WEIGHT
+        if signals & section.speakers - {SEEN_BY_WORKER}:
             score += SPEAKER_WEIGHT
         if seen_at_visit is not None and speaker is None and SEEN_AT_VISIT in section.speakers:
             # not in someone's reported words; only "seen" counts less, and nothing when described
@@ -219,7 +272,12 @@ def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float],
             score += POSITION_WEIGHT[section.position]
         scores[section.key] = score
     if max(scores.values()) <= 0:
-        return previous or default  # nothing points anywhere: it continues the sentence before
+        # nothing points anywhere: it continues the sentence before, except who was present and
+        # seen, which each such sentence says for itself ("He has a room to himself, ...")
+        each_its_own = any(s.key == previous and SEEN_AT_VISIT in s.speakers for s in sections)
+        if previous is not None and (not each_its_own or not parsed or says_presence(sentence.span)):
+            return previous
+        return default
     if previous is not None:
         scores[previous] += CONTINUITY_WEIGHT
     return max(scores, key=lambda key: scores[key])

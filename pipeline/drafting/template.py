@@ -33,9 +33,10 @@ DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "data" / "templates" / "def
 # whose words a sentence reports; "seen_by_worker": the sentence opens with what the worker saw of a
 # person ("Jodie was very drunk", "Mum was pacing", "Chloe refused to come out of her room");
 # "seen_at_visit": the sentence says of a child whether they were seen, seen alone or their room
-# seen (what ``child_fields.py`` finds), not only describes the room
+# seen (what ``child_fields.py`` finds), not only describes the room; "worker_view": the worker's own
+# judgement ("I think ..."); "worker_plan": a plan said without "will" ("SW to discuss ...")
 SPEAKER_KINDS = {"child", "parent_carer", "household_member", "adult", "another_child", "professional",
-                 "seen_by_worker", "seen_at_visit"}
+                 "seen_by_worker", "seen_at_visit", "worker_view", "worker_plan"}
 
 
 class CuePattern(BaseModel):
