@@ -14,7 +14,30 @@ _NOT_AGES = ("pounds", "percent", "%", "times", "o'clock", "am", "pm")
 _LIST_STARTS = (("who", "are"), ("who", "are", "aged"), ("aged",), ("ages",), ("are", "aged"), ("both", "aged"),
                 ("who", "are", "both"), ("are",))
 _JOINS = ("and", ",", "&")
+_BIRTH_WORDS = (("date", "of", "birth"), ("dob",), ("d.o.b",), ("d.o.b.",), ("born", "on"), ("born",))
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_DATE_WORDS = {"of", "the", "/", "-", ".", "st", "nd", "rd", "th", ":"}
 _NOT_PERSON_AFTER = {"and", "or", "but", "who", "when", "so", "is", "was", "are", "were", "at", "in", "with", "on"}
+
+
+def birth_date_end(t: TokenTable, j: int) -> int:
+    """'date of birth 4 March 2016', 'DOB 12/04/2018', 'born on the 3rd of March 2015': the
+    index just after a date of birth said at j (j itself when none is), so that the age said
+    after it ('Sonny, date of birth 21 August 2019, aged 7') is read as the person's."""
+    lower, count = t.lower, len(t.lower)
+    start = next((s for s in _BIRTH_WORDS if tuple(lower[j:j + len(s)]) == s), None)
+    if start is None:
+        return j
+    k, dated = j + len(start), False
+    while k < count and k - j <= 10:
+        word = lower[k]
+        if word in _MONTHS or any(c.isdigit() for c in word):
+            dated = True
+        elif word not in _DATE_WORDS:
+            break
+        k += 1
+    return k if dated else j
 
 
 def _unit(t: TokenTable, j: int) -> str:
@@ -82,6 +105,11 @@ def age_after(t: TokenTable, k: int) -> int | None:
         j += 1
         if j + 1 < count and lower[j] in ("she", "he") and lower[j + 1] in ("is", "'s", "’s"):
             j += 1  # "Tia, she's 12, Reece, who's 10"
+        born = birth_date_end(t, j)
+        if born > j:  # "Mia, date of birth 4 March 2016, aged 10": the age after the date
+            j = born + (born < count and text[born] in (",", ")"))
+            j += j < count and text[j] in (",", "(")
+            k = j
     while j < count and (lower[j] in _LINKS or lower[j] == "has" and j + 1 < count and lower[j + 1] in ("just", "turned")):
         j += 1
     if not (j < count and j - k <= 4 and t.tokens[j].like_num):

@@ -144,11 +144,17 @@ class Names(NameRoles):
                 i = end
                 continue
             i += 1
-        # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
+        # a name found once is a name everywhere ("Grace was seen" tagged as a common noun), and
+        # so is the first name of a full name said once ("Reign Thompson ... Reign was seen")
+        firsts: dict[str, list[str]] = {}
+        for key, name in self.names.items():
+            if name.title is None and " " in key:
+                firsts.setdefault(key.split()[0], []).append(key)
         for i, word in enumerate(text):
-            if word in self.names and i not in self.name_of and \
+            key = word if word in self.names else firsts[word][0] if len(firsts.get(word, ())) == 1 else None
+            if key is not None and i not in self.name_of and \
                     (i > 0 and lower[i - 1] == "at" or self._owner_here(i) or not self._is_place(self.t.tokens[i])):
-                self.name_of[i] = word  # "did not look in Maisie's": Maisie's room, not a place
+                self.name_of[i] = key  # "did not look in Maisie's": Maisie's room, not a place
 
     def _title_at(self, i: int) -> bool:
         """'Mrs Thompson', 'PC Evans'; 'Sister Evans' only capitalised inside a sentence and
