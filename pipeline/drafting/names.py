@@ -125,17 +125,20 @@ class Names(NameRoles):
                 i += 4
                 continue
             if title and i + 1 < count and text[i + 1][:1].isupper():
-                key = f"{text[i].rstrip('.')} {text[i + 1]}"
-                for j in (i, i + 1):
+                end = self._surname_end(i + 2)  # "DC Sarah Harris": the title, a first name and a surname
+                key = self._titled_key(text[i].rstrip("."), [text[j] for j in range(i + 1, end) if text[j] != "-"])
+                for j in range(i, end):
                     self.name_of[j] = key
                 self.names.setdefault(key, NameInfo(text=key, title=lower[i].rstrip(".")))
-                i += 2
+                i = end
                 continue
             if self._is_name_candidate(i, known):
                 end = self._hyphenated_end(i)  # "Ellie-Mae", "Tia-Lou": one name
                 key = "".join(text[i:end])
-                surname_end = self._surname_end(end)
-                if surname_end > end:  # "Daniel Okonkwo": one person, not two
+                for _ in range(2):  # "Daniel Okonkwo", "Mary Kate Adeyemi": one person, not two or three
+                    surname_end = self._surname_end(end)
+                    if surname_end == end:
+                        break
                     key = f"{key} {''.join(text[end:surname_end])}"
                     end = surname_end
                 for j in range(i, end):
@@ -155,6 +158,16 @@ class Names(NameRoles):
             if key is not None and i not in self.name_of and \
                     (i > 0 and lower[i - 1] == "at" or self._owner_here(i) or not self._is_place(self.t.tokens[i])):
                 self.name_of[i] = key  # "did not look in Maisie's": Maisie's room, not a place
+
+    def _titled_key(self, title: str, words: list[str]) -> str:
+        """'DC Harris' after 'DC Sarah Harris': the same title and surname is the same person."""
+        key = " ".join([title, *words])
+        if len(words) == 1:
+            same = [k for k, name in self.names.items() if name.title is not None and k.split()[0] == title
+                    and k.split()[-1] == words[0] and k != key]
+            if len(same) == 1:
+                return same[0]
+        return key
 
     def _title_at(self, i: int) -> bool:
         """'Mrs Thompson', 'PC Evans'; 'Sister Evans' only capitalised inside a sentence and
