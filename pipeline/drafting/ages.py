@@ -10,7 +10,7 @@ from pipeline.drafting.doc_views import TokenTable
 from pipeline.drafting.person_words import number
 
 _LINKS = ("who", "is", "was", "'s", "aged", "age", "now", "just", "turned", "turns")  # "Reece, who turned 16"
-_NOT_AGES = ("pounds", "percent", "%", "times", "o'clock", "am", "pm")
+_NOT_AGES = ("pounds", "percent", "%", "times", "o'clock", "am", "pm")  # and a month: "Jo Fenwick, 2 November"
 _LIST_STARTS = (("who", "are"), ("who", "are", "aged"), ("aged",), ("ages",), ("are", "aged"), ("both", "aged"),
                 ("who", "are", "both"), ("are",))
 _JOINS = ("and", ",", "&")
@@ -116,7 +116,7 @@ def age_after(t: TokenTable, k: int) -> int | None:
         return None
     value = number(text[j])
     unit = _unit(t, j)
-    if value is None or value >= 100 or unit in _NOT_AGES or prefix_age(t, j):
+    if value is None or value >= 100 or unit in _NOT_AGES or unit in _MONTHS or prefix_age(t, j):
         return None
     after = j + 1
     while after < count and lower[after] in ("months", "month", "weeks", "week", "days", "years", "old", "-"):
