@@ -101,6 +101,8 @@ def age_after(t: TokenTable, k: int) -> int | None:
     ('Amber, 7-year-old Finley') or a list of ages ('Grace and Holly, aged 10 and 5')."""
     text, lower, count = t.text, t.lower, len(t.text)
     j = k
+    if j + 1 < count and text[j] == ")" and text[j + 1] == ",":
+        j += 1  # "Charlotte (Charlie), 9"
     if j < count and text[j] in (",", "("):
         j += 1
         if j + 1 < count and lower[j] in ("she", "he") and lower[j + 1] in ("is", "'s", "’s"):

@@ -14,6 +14,9 @@ from pipeline.drafting.doc_views import parser_sentences, token_table
 _POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
 _ARTICLES = {"the", "a", "an"}
 _SHORTEST_STEM = 3  # "Jess" for "Jessica"; "Jo" is too short to tell
+# the words between a name and another name for the same person
+_NICKNAME_LINKS = ((",", "or"), ("(",), (",", "known", "as"), ("known", "as"), (",", "aka"),
+                   (",", "who", "likes", "to", "be", "called"), (",", "who", "prefers", "to", "be", "called"))
 _NAMED_CONDITIONS = {(s, w) for s in ("'s", "’s") for w in ("disease", "syndrome", "palsy", "disorder", "law")}
 
 
@@ -34,6 +37,7 @@ class Names(NameRoles):
         self.aliases: dict[str, str] = {}  # a short form of a name -> the name ("Jess" -> "Jessica")
         self._find_names(known)
         self._short_forms()
+        self._nicknames()
         self._name_roles_and_ages()
         self._known_people_everywhere()
         self._vote_genders()
@@ -202,6 +206,32 @@ class Names(NameRoles):
                 if key == short:
                     self.name_of[i] = longer[0]
             del self.names[short]
+
+    def _nicknames(self) -> None:
+        """'Nevaeh, or Neve as she prefers', 'Alfred (Alfie)', 'Charlotte, known as Charlie':
+        a name said straight after another as what the person is called is the same person."""
+        lower = self.t.lower
+        for i, key in sorted(self.name_of.items()):
+            if not self._last_of_name(i):
+                continue
+            for link in _NICKNAME_LINKS:
+                j = i + 1 + len(link)
+                if tuple(lower[i + 1:j]) != link or j not in self.name_of:
+                    continue
+                nickname = self.name_of[j]
+                end = next((k for k in range(j, j + 4) if self.name_of.get(k) != nickname), j + 1)
+                after = tuple(lower[end:end + 2])
+                if link[-1] == "or" and not (after[:1] == ("as",) or after == (",", "as")) or \
+                        link == ("(",) and after[:1] != (")",):
+                    break  # "Mia or Jack": two children; "Nevaeh, or Neve as she prefers": one
+                if nickname == key or nickname not in self.names or self.names[nickname].title is not None:
+                    break
+                self.aliases[nickname] = key
+                for k, other in list(self.name_of.items()):
+                    if other == nickname:
+                        self.name_of[k] = key
+                del self.names[nickname]
+                break
 
     def _known_people_everywhere(self) -> None:
         """A name known to be a child or an adult of the family is that person wherever it is
