@@ -198,7 +198,9 @@ class Names(NameRoles):
             stem = low[:-2] if low.endswith("ie") else low[:-1] if low.endswith("y") and len(low) > 4 else low
             if len(stem) < _SHORTEST_STEM:
                 continue
-            longer = [key for key in plain if key != short and len(key) > len(short) and key.lower().startswith(stem)]
+            longer = list(dict.fromkeys(  # "Ellie" after "Ellie-May", itself "Ellie-May Thompson": one person
+                self.aliases.get(key, key) for key in plain
+                if key != short and len(key) > len(short) and key.lower().startswith(stem)))
             if len(longer) != 1:
                 continue
             self.aliases[short] = longer[0]

@@ -119,7 +119,10 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
         before = ""
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
-            absent = bool(rules["absence"].search(chunk_text)) or _listed_away(chunk, sentence.span, rules["absence"])
+            # "Shanice was home with her partner Dwayne, ... and her two little ones were at nursery":
+            # a part that says its own people were there is not in the list of those away
+            absent = bool(rules["absence"].search(chunk_text)) or not rules["presence"].search(chunk_text) and \
+                _listed_away(chunk, sentence.span, rules["absence"])
             if absent and _ARRANGED.search(sentence.text):
                 absent = False  # "arranged with Kelly by phone": how the visit was arranged, not who was away
             # "Joint visit with a police officer": who the visit was made with was there
@@ -143,6 +146,8 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                     continue
                 if people.parsed and _in_a_thing(token):
                     continue
+                if people.parsed and ref.name is None and token.dep_ == "attr":
+                    continue  # "Reece, who is not the father of any of the children": what someone is, not a person
                 reporting = token.dep_ == "nsubj" and token.head.lower_ in SAYING_VERBS
                 ref = _unnamed_child(token, ref, children)
                 asleep = absent and ref.likely_child and not rules["absence"].search(_ASLEEP.sub("", chunk_text))
