@@ -127,6 +127,8 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                 absent = False  # "arranged with Kelly by phone": how the visit was arranged, not who was away
             # "Joint visit with a police officer": who the visit was made with was there
             with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
+            # "visit completed jointly with PC Okafor": a named professional ("jointly with police" names nobody)
+            jointly = soft and key in ("purpose", "present") and re.search(r"\bjointly$", before, re.I) is not None
             said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
                 else chunk_text  # "too young to be seen alone": not seen
             # a part that only says "too young to be seen alone" does not say the child was there
@@ -140,7 +142,8 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                     continue
                 if token.dep_ == "poss" or token.nbor(1).lower_ in ("'s", "’s") if token.i + 1 < len(token.doc) else False:
                     continue  # "mum's partner was not present" is about the partner
-                together = ref.kind == "professional" and _with_the_worker(token, people)
+                together = ref.kind == "professional" and (_with_the_worker(token, people) or
+                                                           jointly and ref.name is not None)
                 if ref.kind == "professional" and not together and \
                         not _came_along(token, chunk_text, people, listed=key == "present"):
                     continue
