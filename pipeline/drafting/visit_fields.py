@@ -116,12 +116,14 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
         if key != "present" and not rules["presence"].search(sentence.text) or key == "other_information":
             continue  # what others told the worker ("Tia was seen in A and E") is not who was at the visit
         earlier = False  # a part of this sentence already said who was there
-        before = ""
+        before, away_before = "", False
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
             # "Shanice was home with her partner Dwayne, ... and her two little ones were at nursery":
-            # a part that says its own people were there is not in the list of those away
-            absent = bool(rules["absence"].search(chunk_text)) or not rules["presence"].search(chunk_text) and \
+            # a part that says its own people were there (or continues one: "with her partner") is not in
+            # the list of those away
+            absent = bool(rules["absence"].search(chunk_text)) or \
+                not (rules["presence"].search(chunk_text) or soft and earlier and not away_before) and \
                 _listed_away(chunk, sentence.span, rules["absence"])
             if absent and _ARRANGED.search(sentence.text):
                 absent = False  # "arranged with Kelly by phone": how the visit was arranged, not who was away
@@ -136,7 +138,7 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
             present = listed_here or bool(rules["presence"].search(said_seen)) or \
                 _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
-            before = chunk_text
+            before, away_before = chunk_text, absent
             for token, ref in people.mentions(chunk):
                 if ref.kind in ("worker", "another_child", "adult") or token.lower_ in people.lex.pronouns:
                     continue
