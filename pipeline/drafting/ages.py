@@ -10,11 +10,34 @@ from pipeline.drafting.doc_views import TokenTable
 from pipeline.drafting.person_words import number
 
 _LINKS = ("who", "is", "was", "'s", "aged", "age", "now", "just", "turned", "turns")  # "Reece, who turned 16"
-_NOT_AGES = ("pounds", "percent", "%", "times", "o'clock", "am", "pm")
+_NOT_AGES = ("pounds", "percent", "%", "times", "o'clock", "am", "pm")  # and a month: "Jo Fenwick, 2 November"
 _LIST_STARTS = (("who", "are"), ("who", "are", "aged"), ("aged",), ("ages",), ("are", "aged"), ("both", "aged"),
                 ("who", "are", "both"), ("are",))
 _JOINS = ("and", ",", "&")
+_BIRTH_WORDS = (("date", "of", "birth"), ("dob",), ("d.o.b",), ("d.o.b.",), ("born", "on"), ("born",))
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_DATE_WORDS = {"of", "the", "/", "-", ".", "st", "nd", "rd", "th", ":"}
 _NOT_PERSON_AFTER = {"and", "or", "but", "who", "when", "so", "is", "was", "are", "were", "at", "in", "with", "on"}
+
+
+def birth_date_end(t: TokenTable, j: int) -> int:
+    """'date of birth 4 March 2016', 'DOB 12/04/2018', 'born on the 3rd of March 2015': the
+    index just after a date of birth said at j (j itself when none is), so that the age said
+    after it ('Sonny, date of birth 21 August 2019, aged 7') is read as the person's."""
+    lower, count = t.lower, len(t.lower)
+    start = next((s for s in _BIRTH_WORDS if tuple(lower[j:j + len(s)]) == s), None)
+    if start is None:
+        return j
+    k, dated = j + len(start), False
+    while k < count and k - j <= 10:
+        word = lower[k]
+        if word in _MONTHS or any(c.isdigit() for c in word):
+            dated = True
+        elif word not in _DATE_WORDS:
+            break
+        k += 1
+    return k if dated else j
 
 
 def _unit(t: TokenTable, j: int) -> str:
@@ -78,17 +101,24 @@ def age_after(t: TokenTable, k: int) -> int | None:
     ('Amber, 7-year-old Finley') or a list of ages ('Grace and Holly, aged 10 and 5')."""
     text, lower, count = t.text, t.lower, len(t.text)
     j = k
+    if j + 1 < count and text[j] == ")" and text[j + 1] == ",":
+        j += 1  # "Charlotte (Charlie), 9"
     if j < count and text[j] in (",", "("):
         j += 1
         if j + 1 < count and lower[j] in ("she", "he") and lower[j + 1] in ("is", "'s", "’s"):
             j += 1  # "Tia, she's 12, Reece, who's 10"
+        born = birth_date_end(t, j)
+        if born > j:  # "Mia, date of birth 4 March 2016, aged 10": the age after the date
+            j = born + (born < count and text[born] in (",", ")"))
+            j += j < count and text[j] in (",", "(")
+            k = j
     while j < count and (lower[j] in _LINKS or lower[j] == "has" and j + 1 < count and lower[j + 1] in ("just", "turned")):
         j += 1
     if not (j < count and j - k <= 4 and t.tokens[j].like_num):
         return None
     value = number(text[j])
     unit = _unit(t, j)
-    if value is None or value >= 100 or unit in _NOT_AGES or prefix_age(t, j):
+    if value is None or value >= 100 or unit in _NOT_AGES or unit in _MONTHS or prefix_age(t, j):
         return None
     after = j + 1
     while after < count and lower[after] in ("months", "month", "weeks", "week", "days", "years", "old", "-"):

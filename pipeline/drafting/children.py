@@ -28,6 +28,7 @@ from pipeline.drafting.people import People, PersonRef
 
 _ROOM_WORDS = {"bedroom", "room", "cot", "bed"}  # a child's own place to sleep
 BABY_WORDS = {"baby", "newborn", "infant", "toddler"}
+_BABY_AGES = {"baby": (0,), "newborn": (0,), "infant": (0,), "toddler": (1, 2, 3)}  # in years
 GENERIC_CHILD_WORDS = {"child", "young person", "yp", "teenager", "son", "daughter", "boy", "girl"}
 _BOYS = {"boys", "sons", "brothers", "twin boys", "twin sons", "both boys", "the boys"}
 _GIRLS = {"girls", "daughters", "sisters", "twin girls", "twin daughters", "both girls", "the girls"}
@@ -92,7 +93,6 @@ class Children(GroupMembers):
         self._unnamed_heads = {h: renumber[i] for h, i in self._unnamed_heads.items() if i in renumber}
 
     def _find_unnamed(self) -> None:
-        named_babies = [i for i, c in enumerate(self.children) if c.age == 0 and not c.tentative]
         generic: list[int] = []
         for head, (entry, start, end) in sorted(self.people.roles.items()):
             if entry["kind"] != "child" or entry.get("plural") or head in self.people.named_by_role:
@@ -106,9 +106,18 @@ class Children(GroupMembers):
                     continue  # "mum is pregnant and the baby is due in May": not a child of this visit
                 if self._said_of_someone(start):
                     continue  # "when Skye was a baby": what someone was, not another child
-                if len(named_babies) == 1:
-                    self._unnamed_heads[head] = named_babies[0]  # "the baby" is the one named baby
-                elif not named_babies:
+                # "the baby" is the one baby of the visit, named or not; "a toddler" the one
+                # child of a toddler's age ("Reign, 16 months ... a house with a toddler")
+                babies = [i for i, c in enumerate(self.children) if c.age in _BABY_AGES[word] and not c.tentative]
+                unnamed = [i for i, c in enumerate(self.children) if not c.named and c.age is None
+                           and set(_BABY_AGES.get(c.name.removeprefix("the "), ())) & set(_BABY_AGES[word])]
+                if len(babies) == 1:
+                    self._unnamed_heads[head] = babies[0]
+                elif not babies and len(unnamed) == 1:  # "the baby's father ... the newborn, 5 weeks old"
+                    self._unnamed_heads[head] = unnamed[0]
+                    ref = self.people.role_at(self.doc[head])
+                    self.children[unnamed[0]].age = ref.age if ref else None
+                elif not babies:
                     self._unnamed_heads[head] = self._unnamed(word, head)
             elif words in GENERIC_CHILD_WORDS or word in GENERIC_CHILD_WORDS:
                 generic.append(head)

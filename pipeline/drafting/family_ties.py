@@ -31,12 +31,18 @@ class FamilyTies:
 
     def _lists_named_by_group(self) -> None:
         """'Ruby and Rose, the 11 year old twins': a list of names said again as a group of
-        children is children (with the group's age when said)."""
+        children is children (with the group's age when said); 'Marcus and Shelley, the
+        children's parents' are the parents (the children there only own the parents)."""
         lower = self.t.lower
-        for entry, start, _ in self.roles.values():
-            if entry["kind"] != "child" or not entry.get("plural"):
+        for entry, start, end in self.roles.values():
+            if not entry.get("plural") or end < len(lower) and lower[end] in ("'s", "’s", "'"):
+                continue
+            adult = entry["kind"] in ("parent_carer", "household_member")
+            if entry["kind"] != "child" and not adult:
                 continue
             k = start - 1
+            if adult and k >= 2 and lower[k] in ("'s", "’s", "'") and (k - 1) in self.roles:
+                k = self.roles[k - 1][1] - 1  # "the children's parents": back over the owner
             while k >= 0 and (lower[k] in _AGE_PARTS or self.t.tokens[k].like_num):
                 k -= 1
             if k >= 0 and lower[k] in _OWNERS and lower[start] not in _OWNERS:
@@ -50,10 +56,12 @@ class FamilyTies:
                 j -= 1
             if len(listed) < 2:
                 continue
-            age = age_before(self.t, start)
+            age = None if adult else age_before(self.t, start)
             for key in listed:
                 name = self.names[key]
-                if name.role is None:
+                if name.role is None and adult:
+                    name.role, name.kind = ("parent" if entry["role"] == "parents" else entry["role"]), entry["kind"]
+                elif name.role is None:
                     name.role, name.kind = "child", "child"
                     name.age = name.age if name.age is not None else age
 

@@ -43,9 +43,11 @@ class GroupMembers:
             return spelled  # "I saw both boys alone, Noah in his room and Leo in the garden"
         if group.twins:
             pool = [i for i in self._twins() if i in pool]
-        if group.count is not None and len(pool) > group.count and not group.singular:
+        by_age = group.order is not None and all(self.children[i].age is not None for i in pool)
+        if group.count is not None and len(pool) > group.count and not group.singular and not by_age:
             named_apart = set(self.mentioned_in(sentence_of(token), named_only=True, skip_groups=True))
-            rest = [i for i in pool if i not in named_apart]  # "both boys ..., and Reece was seen with dad"
+            # "both boys ..., and Reece was seen with dad" (the ages, when said, tell "the older three")
+            rest = [i for i in pool if i not in named_apart]
             pool = rest if len(rest) >= group.count else pool
         if group.gender is not None:
             known = [i for i in pool if self.children[i].gender == group.gender]

@@ -300,6 +300,10 @@ class NameRoles(FamilyTies):
         if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and not owner and \
                 not (after_comma and self._apposition_of_name_before(j)):
             return j
+        if j >= 0 and j in self.roles and self.roles[j][0]["kind"] == "professional" and not after_comma and \
+                self.parsed and self.t.tokens[j].dep_ == "compound" and \
+                self.name_of.get(self.t.tokens[j].head.i) == self.name_of[i]:
+            return j  # "with health visitor Jo Fenwick": the parse makes the role part of the name
         k = i + 1
         lower, count = self.t.lower, len(self.t.lower)
         if k >= count or self.t.text[k] != ",":

@@ -14,6 +14,9 @@ from pipeline.drafting.doc_views import parser_sentences, token_table
 _POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its"}
 _ARTICLES = {"the", "a", "an"}
 _SHORTEST_STEM = 3  # "Jess" for "Jessica"; "Jo" is too short to tell
+# the words between a name and another name for the same person
+_NICKNAME_LINKS = ((",", "or"), ("(",), (",", "known", "as"), ("known", "as"), (",", "aka"),
+                   (",", "who", "likes", "to", "be", "called"), (",", "who", "prefers", "to", "be", "called"))
 _NAMED_CONDITIONS = {(s, w) for s in ("'s", "’s") for w in ("disease", "syndrome", "palsy", "disorder", "law")}
 
 
@@ -34,6 +37,7 @@ class Names(NameRoles):
         self.aliases: dict[str, str] = {}  # a short form of a name -> the name ("Jess" -> "Jessica")
         self._find_names(known)
         self._short_forms()
+        self._nicknames()
         self._name_roles_and_ages()
         self._known_people_everywhere()
         self._vote_genders()
@@ -125,17 +129,20 @@ class Names(NameRoles):
                 i += 4
                 continue
             if title and i + 1 < count and text[i + 1][:1].isupper():
-                key = f"{text[i].rstrip('.')} {text[i + 1]}"
-                for j in (i, i + 1):
+                end = self._surname_end(i + 2)  # "DC Sarah Harris": the title, a first name and a surname
+                key = self._titled_key(text[i].rstrip("."), [text[j] for j in range(i + 1, end) if text[j] != "-"])
+                for j in range(i, end):
                     self.name_of[j] = key
                 self.names.setdefault(key, NameInfo(text=key, title=lower[i].rstrip(".")))
-                i += 2
+                i = end
                 continue
             if self._is_name_candidate(i, known):
                 end = self._hyphenated_end(i)  # "Ellie-Mae", "Tia-Lou": one name
                 key = "".join(text[i:end])
-                surname_end = self._surname_end(end)
-                if surname_end > end:  # "Daniel Okonkwo": one person, not two
+                for _ in range(2):  # "Daniel Okonkwo", "Mary Kate Adeyemi": one person, not two or three
+                    surname_end = self._surname_end(end)
+                    if surname_end == end:
+                        break
                     key = f"{key} {''.join(text[end:surname_end])}"
                     end = surname_end
                 for j in range(i, end):
@@ -144,11 +151,27 @@ class Names(NameRoles):
                 i = end
                 continue
             i += 1
-        # a name found once is a name everywhere ("Grace was seen" tagged as a common noun)
+        # a name found once is a name everywhere ("Grace was seen" tagged as a common noun), and
+        # so is the first name of a full name said once ("Reign Thompson ... Reign was seen")
+        firsts: dict[str, list[str]] = {}
+        for key, name in self.names.items():
+            if name.title is None and " " in key:
+                firsts.setdefault(key.split()[0], []).append(key)
         for i, word in enumerate(text):
-            if word in self.names and i not in self.name_of and \
+            key = word if word in self.names else firsts[word][0] if len(firsts.get(word, ())) == 1 else None
+            if key is not None and i not in self.name_of and \
                     (i > 0 and lower[i - 1] == "at" or self._owner_here(i) or not self._is_place(self.t.tokens[i])):
-                self.name_of[i] = word  # "did not look in Maisie's": Maisie's room, not a place
+                self.name_of[i] = key  # "did not look in Maisie's": Maisie's room, not a place
+
+    def _titled_key(self, title: str, words: list[str]) -> str:
+        """'DC Harris' after 'DC Sarah Harris': the same title and surname is the same person."""
+        key = " ".join([title, *words])
+        if len(words) == 1:
+            same = [k for k, name in self.names.items() if name.title is not None and k.split()[0] == title
+                    and k.split()[-1] == words[0] and k != key]
+            if len(same) == 1:
+                return same[0]
+        return key
 
     def _title_at(self, i: int) -> bool:
         """'Mrs Thompson', 'PC Evans'; 'Sister Evans' only capitalised inside a sentence and
@@ -175,7 +198,9 @@ class Names(NameRoles):
             stem = low[:-2] if low.endswith("ie") else low[:-1] if low.endswith("y") and len(low) > 4 else low
             if len(stem) < _SHORTEST_STEM:
                 continue
-            longer = [key for key in plain if key != short and len(key) > len(short) and key.lower().startswith(stem)]
+            longer = list(dict.fromkeys(  # "Ellie" after "Ellie-May", itself "Ellie-May Thompson": one person
+                self.aliases.get(key, key) for key in plain
+                if key != short and len(key) > len(short) and key.lower().startswith(stem)))
             if len(longer) != 1:
                 continue
             self.aliases[short] = longer[0]
@@ -183,6 +208,32 @@ class Names(NameRoles):
                 if key == short:
                     self.name_of[i] = longer[0]
             del self.names[short]
+
+    def _nicknames(self) -> None:
+        """'Nevaeh, or Neve as she prefers', 'Alfred (Alfie)', 'Charlotte, known as Charlie':
+        a name said straight after another as what the person is called is the same person."""
+        lower = self.t.lower
+        for i, key in sorted(self.name_of.items()):
+            if not self._last_of_name(i):
+                continue
+            for link in _NICKNAME_LINKS:
+                j = i + 1 + len(link)
+                if tuple(lower[i + 1:j]) != link or j not in self.name_of:
+                    continue
+                nickname = self.name_of[j]
+                end = next((k for k in range(j, j + 4) if self.name_of.get(k) != nickname), j + 1)
+                after = tuple(lower[end:end + 2])
+                if link[-1] == "or" and not (after[:1] == ("as",) or after == (",", "as")) or \
+                        link == ("(",) and after[:1] != (")",):
+                    break  # "Mia or Jack": two children; "Nevaeh, or Neve as she prefers": one
+                if nickname == key or nickname not in self.names or self.names[nickname].title is not None:
+                    break
+                self.aliases[nickname] = key
+                for k, other in list(self.name_of.items()):
+                    if other == nickname:
+                        self.name_of[k] = key
+                del self.names[nickname]
+                break
 
     def _known_people_everywhere(self) -> None:
         """A name known to be a child or an adult of the family is that person wherever it is

@@ -116,14 +116,21 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
         if key != "present" and not rules["presence"].search(sentence.text) or key == "other_information":
             continue  # what others told the worker ("Tia was seen in A and E") is not who was at the visit
         earlier = False  # a part of this sentence already said who was there
-        before = ""
+        before, away_before = "", False
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
-            absent = bool(rules["absence"].search(chunk_text)) or _listed_away(chunk, sentence.span, rules["absence"])
+            # "Shanice was home with her partner Dwayne, ... and her two little ones were at nursery":
+            # a part that says its own people were there (or continues one: "with her partner") is not in
+            # the list of those away
+            absent = bool(rules["absence"].search(chunk_text)) or \
+                not (rules["presence"].search(chunk_text) or soft and earlier and not away_before) and \
+                _listed_away(chunk, sentence.span, rules["absence"])
             if absent and _ARRANGED.search(sentence.text):
                 absent = False  # "arranged with Kelly by phone": how the visit was arranged, not who was away
             # "Joint visit with a police officer": who the visit was made with was there
             with_visit = soft and key in ("purpose", "present") and re.search(r"\bvisit$", before, re.I) is not None
+            # "visit completed jointly with PC Okafor": a named professional ("jointly with police" names nobody)
+            jointly = soft and key in ("purpose", "present") and re.search(r"\bjointly$", before, re.I) is not None
             said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
                 else chunk_text  # "too young to be seen alone": not seen
             # a part that only says "too young to be seen alone" does not say the child was there
@@ -131,18 +138,21 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
             present = listed_here or bool(rules["presence"].search(said_seen)) or \
                 _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
-            before = chunk_text
+            before, away_before = chunk_text, absent
             for token, ref in people.mentions(chunk):
                 if ref.kind in ("worker", "another_child", "adult") or token.lower_ in people.lex.pronouns:
                     continue
                 if token.dep_ == "poss" or token.nbor(1).lower_ in ("'s", "’s") if token.i + 1 < len(token.doc) else False:
                     continue  # "mum's partner was not present" is about the partner
-                together = ref.kind == "professional" and _with_the_worker(token, people)
+                together = ref.kind == "professional" and (_with_the_worker(token, people) or
+                                                           jointly and ref.name is not None)
                 if ref.kind == "professional" and not together and \
                         not _came_along(token, chunk_text, people, listed=key == "present"):
                     continue
                 if people.parsed and _in_a_thing(token):
                     continue
+                if people.parsed and ref.name is None and token.dep_ == "attr":
+                    continue  # "Reece, who is not the father of any of the children": what someone is, not a person
                 reporting = token.dep_ == "nsubj" and token.head.lower_ in SAYING_VERBS
                 ref = _unnamed_child(token, ref, children)
                 asleep = absent and ref.likely_child and not rules["absence"].search(_ASLEEP.sub("", chunk_text))
