@@ -211,6 +211,8 @@ class _Sentence:
                 self._add(child, field, said, SAID, household=household, described=described)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
+            for child in self.who.excepted_owners(match) if rooms and about else []:
+                self._add(child, field, not said, SAID)  # "all the bedrooms except Liam's": not Liam's
             if about:
                 self.said_at.append((match.end, field, said))
             if group == "child_seen" and said and verb is not None and self.people.parsed:

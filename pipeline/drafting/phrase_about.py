@@ -15,15 +15,19 @@ from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
           "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
-          "stayed", "sat", "remained"}  # "Leo stayed on mum's knee": Leo
+          "stayed", "sat", "remained", "viewed", "checked", "inspected"}  # "Leo stayed on mum's knee": Leo
 # a child who is the subject of these saw or met someone else ("the twins saw it"), unless it was the worker
 _WITNESSING = {"saw", "see", "sees", "met", "meet", "meets", "observed", "watched", "witnessed"}
-ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots", "bed", "beds"}  # "seen in their beds"
+# "seen in their beds"; where a baby sleeps: "the baby's Moses basket in the parents' bedroom"
+SLEEPING_PLACES = {"cot", "cots", "crib", "cribs", "basket", "baskets", "bassinet", "bassinets"}
+ROOMS = {"bedroom", "bedrooms", "room", "rooms", "bed", "beds"} | SLEEPING_PLACES
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
 _ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
 _HOUSEHOLD_VERBS = {"have", "has", "had", "share", "shares", "shared", "sleep", "sleeps", "slept", "live", "lives",
                     "lived", "stay", "stays", "stayed", "use", "uses", "used"}  # no lemmatizer in the pipeline
+_EXCEPT = {"except", "apart", "other", "bar", "besides", "excluding"}  # "all the bedrooms except Liam's"
+_HAVING = {"has", "have", "had", "got"}  # "Alfie has the box room"
 _SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
           "staying"}
 
@@ -147,8 +151,11 @@ class PhraseAbout:
             words += [c for w in words for c in w.children if c.dep_ in ("compound", "appos")]
             for t in words:
                 antecedent = _relative_antecedent(t)
+                named_after_of = _named_after_of(t, self.children, self.people)
                 if antecedent is not None:
                     meant = self.children_of([antecedent])  # "Mia and the baby, neither of whom was"
+                elif named_after_of is not None:
+                    meant = self.children.meant_by(named_after_of)  # "neither of the twins": the twins
                 elif self.children.in_group(t) or t.i in self.people.name_of:
                     meant = self.children.meant_by(t)
                 elif any(c.lower_ in GROUP_WORDS for c in t.children) and t.lower_ not in ("them", "they"):
@@ -167,6 +174,9 @@ class PhraseAbout:
         rooms = self._rooms_of(match)
         owners: list[int] = []
         if rooms and self.people.parsed:
+            excepted = self.excepted_owners(match)
+            if excepted:  # "I saw all the bedrooms except Liam's": everyone else's
+                return [i for i in self.children.everyone if i not in excepted]
             for room in rooms:
                 owners += self._owners_of(room)
             for t in self.span.doc[rooms[-1].i + 1:self.span.end]:
@@ -185,6 +195,27 @@ class PhraseAbout:
         everyone = self.children.everyone
         plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
+
+    def excepted_owners(self, match: Span) -> list[int]:
+        """'all the bedrooms except Liam's', 'every room apart from the girls'': the children
+        whose room the words after 'except' leave out (the rooms said of all of them)."""
+        rooms = self._rooms_of(match)
+        if not rooms or not self.people.parsed or \
+                not any(t.lower_ in ("all", "every", "each", "both") for t in self.span.doc[rooms[0].i - 3:rooms[0].i]):
+            return []
+        doc, found = self.span.doc, []
+        for t in doc[rooms[-1].i + 1:min(self.span.end, rooms[-1].i + 3)]:
+            if t.lower_ in _EXCEPT and t.i + 1 < self.span.end:
+                rest = doc[t.i + 1:self.span.end]
+                if t.lower_ in ("apart", "other") and len(rest) and rest[0].lower_ in ("from", "than"):
+                    rest = rest[1:]
+                for w in rest:
+                    if w.lower_ in (",", ";", "which", "where", "who", "because", "as"):
+                        break
+                    if w.lower_ in ("'s", "’s", "'") and w.i > 0:
+                        found += [i for i in self.children.meant_by(w.nbor(-1)) if i not in found]
+                break
+        return found
 
     def household_room(self, match: Span) -> bool:
         """'The family have one room between them, which I saw': a room of the whole household."""
@@ -220,12 +251,12 @@ class PhraseAbout:
                 arguments.append(verb.head)  # "either bedroom seen", "bedroom, which the worker was shown"
             found = [a for a in arguments if a.lower_ in ROOMS]
             chosen = found[:1] or chosen
-            if chosen and chosen[0].lower_.startswith("cot"):  # "Leo's cot, in Ava's room, was seen"
-                chosen += [a for a in found[1:] if a.head.lower_ == "in" and not a.lower_.startswith("cot")]
+            if chosen and chosen[0].lower_ in SLEEPING_PLACES:  # "Leo's cot, in Ava's room, was seen"
+                chosen += [a for a in found[1:] if a.head.lower_ == "in" and a.lower_ not in SLEEPING_PLACES]
         if chosen and self.people.parsed:
             chosen += [c for c in chosen[0].conjuncts if c.lower_ in ROOMS]
             # "Harry's cot, in Finn's room, was seen": the room the cot is in was seen too
-            chosen += [g for r in list(chosen) if r.lower_.startswith("cot") for p in r.children
+            chosen += [g for r in list(chosen) if r.lower_ in SLEEPING_PLACES for p in r.children
                        if p.dep_ == "prep" and p.lower_ == "in" for g in p.children if g.lower_ in ROOMS]
         if chosen:  # "Macy's bedroom and the room Kyle shares", however the parse joins them
             doc, first = match.doc, chosen[0]
@@ -265,11 +296,13 @@ class PhraseAbout:
         for child in room.children:
             if child.dep_ == "poss":
                 owners += self.children_of([child])
-            elif child.dep_ == "relcl":
+            elif child.dep_ == "relcl" or child.dep_ == "acl" and child.lower_ in _SLEEP:
+                # "the room Kyle shares with Bradley", "the bedroom shared by Aaliyah and Kenzo"
                 sharers = [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
-                sharers += [g for p in child.children if p.dep_ == "prep" and p.lower_ == "with"
+                sharers += [g for p in child.children if p.dep_ in ("prep", "agent") and p.lower_ in ("with", "by")
                             for g in p.children if g.dep_ == "pobj"]
                 owners += self.children_of(sharers)
+        owners += self._listed_possessors(room)
         if not owners and room.dep_ == "pobj" and room.head.lower_ in ("in", "on"):
             verb = room.head
             for _ in range(4):  # "The children sleep on a mattress in nan's bedroom"
@@ -278,11 +311,30 @@ class PhraseAbout:
                     break
             if verb.lower_ in _SLEEP:
                 owners += self.children_of([c for c in verb.children if c.dep_ == "nsubj"])
-        if not owners and room.dep_ == "dobj" and room.head.lower_ in _SLEEP:  # "The children share a room"
+        if not owners and room.dep_ == "dobj" and room.head.lower_ in _SLEEP | _HAVING:
+            # "The children share a room", "Alfie has the box room"
             owners += self.children_of([c for c in room.head.children if c.dep_ == "nsubj"])
         doc = room.doc
         if not owners and room.i + 1 < len(doc) and doc[room.i + 1].i in self.people.name_of:
             owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
+            if room.i + 3 < len(doc) and doc[room.i + 2].lower_ in _SLEEP and doc[room.i + 3].lower_ == "with" \
+                    and room.i + 4 < len(doc):
+                owners += [i for i in self.children.meant_by(doc[room.i + 4]) if i not in owners]  # "... with Summer"
+        return list(dict.fromkeys(owners))
+
+    def _listed_possessors(self, room: Token) -> list[int]:
+        """'Phoebe's and Harley's bedrooms': every owner listed before the room, however the
+        parse joins them (it may make the first the subject)."""
+        doc, owners, j = room.doc, [], room.i - 1
+        while j > self.span.start and doc[j].tag_ in ("JJ", "VBN") and doc[j].lower_ not in ("'s", "’s", "'"):
+            j -= 1  # "the girls' shared bedroom"
+        while j - 1 >= self.span.start and doc[j].lower_ in ("'s", "’s", "'"):
+            owners += [i for i in self.children.meant_by(doc[j - 1]) if i not in owners]
+            j -= 2
+            if j - 1 >= self.span.start and doc[j].lower_ in ("and", "or", ","):
+                j -= 1
+            else:
+                break
         return owners
 
     def in_chunk(self, match: Span, *, owners: bool = False) -> list[int]:
@@ -324,6 +376,21 @@ class PhraseAbout:
                 return self.children_of(subjects)
         return self.in_chunk(match)
 
+
+
+def _named_after_of(token: Token, children: Children, people: People) -> Token | None:
+    """'Neither of the twins', 'none of the three younger ones', 'each of the girls': a group
+    word whose 'of' names the children itself (not 'of them', which means those just named)."""
+    if token.lower_ not in GROUP_WORDS:
+        return None
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for g in prep.children:
+                if g.dep_ == "pobj" and g.lower_ not in ("them", "us", "whom", "which") and \
+                        (children.in_group(g) or g.i in people.name_of or g.i in people.roles or
+                         people.phrase_head.get(g.i) is not None):
+                    return g
+    return None
 
 
 def _possessor(token: Token) -> bool:
