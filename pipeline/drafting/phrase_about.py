@@ -15,7 +15,7 @@ from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
           "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
-          "stayed", "sat", "remained", "viewed", "checked", "inspected"}  # "Leo stayed on mum's knee": Leo
+          "stayed", "sat", "remained", "viewed", "checked", "inspected", "get", "got"}  # "Leo stayed on mum's knee": Leo
 # a child who is the subject of these saw or met someone else ("the twins saw it"), unless it was the worker
 _WITNESSING = {"saw", "see", "sees", "met", "meet", "meets", "observed", "watched", "witnessed"}
 # "seen in their beds"; where a baby sleeps: "the baby's Moses basket in the parents' bedroom"
@@ -23,7 +23,7 @@ SLEEPING_PLACES = {"cot", "cots", "crib", "cribs", "basket", "baskets", "bassine
 ROOMS = {"bedroom", "bedrooms", "room", "rooms", "bed", "beds"} | SLEEPING_PLACES
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
-_ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
+_ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves", "privately"}
 _HOUSEHOLD_VERBS = {"have", "has", "had", "share", "shares", "shared", "sleep", "sleeps", "slept", "live", "lives",
                     "lived", "stay", "stays", "stayed", "use", "uses", "used"}  # no lemmatizer in the pipeline
 _EXCEPT = {"except", "apart", "other", "bar", "besides", "excluding"}  # "all the bedrooms except Liam's"
