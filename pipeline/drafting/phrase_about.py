@@ -189,7 +189,9 @@ class PhraseAbout:
         sleeps = [t for t in match if t.lower_ in ("sleep", "sleeps", "slept") and t.i > 0 and
                   any(w.lower_ == "where" for w in match.doc[max(0, t.i - 3):t.i])]
         if not rooms and sleeps:  # "I was shown where Leo sleeps": Leo's room, or nobody's the worker can tell
-            return self.children_of([c for t in sleeps for c in t.children if c.dep_ == "nsubj"])
+            sleepers = self.children_of([c for t in sleeps for c in t.children if c.dep_ == "nsubj"])
+            wheres = [w for t in sleeps for w in match.doc[max(0, t.i - 3):t.i] if w.lower_ == "where"]
+            return sleepers or self.children.mentioned_in(match.doc[wheres[-1].i + 1:sleeps[-1].i])
         owners = list(dict.fromkeys(owners))
         if owners:
             return owners
