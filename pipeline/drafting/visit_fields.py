@@ -104,14 +104,16 @@ def _known_to_someone_else(sentence: NoteSentence, found: re.Match, people: Peop
     family (a person of the note who is not a professional) knew about was announced."""
     if not re.search(r"\b(knew|aware|told)\b", found.group(0), re.I):
         return False
-    start = sentence.model.start_char + found.start()
-    words = [t for t in sentence.span if t.idx >= start][:found.group(0).count(" ") + 1]
+    start, end = sentence.model.start_char + found.start(), sentence.model.start_char + found.end()
+    words = [t for t in sentence.span if start <= t.idx < end]
     after = next((k for k, t in enumerate(words) if t.lower_ in ("which", "that")), None)
     if after is None:
         return False  # "Sarah knew about the visit": the parent named before
     knower = next((t for t in words[after + 1:] if t.lower_ not in ("the", "his", "her", "their")), None)
     ref = people.ref(knower) if knower is not None else None
-    return ref is None or ref.kind in ("professional", "worker")
+    if ref is not None:
+        return ref.kind in ("professional", "worker")
+    return knower is None or knower.i not in people.name_of and not knower.text[:1].isupper()  # "Kelly": a name
 
 
 def _arranged_with_professional(sentence: NoteSentence, end: int, people: People) -> bool:
