@@ -223,6 +223,11 @@ class _Sentence:
             if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
                 continue
             about = self.who.room_owners(match) if rooms else self.who.about(match)
+            if not rooms and self.people.parsed and match[0].lower_ in ("was", "were") and \
+                    any(t.lower_ == "together" for t in match[1:4]):
+                # "Mia and Kai were together ..., and I spoke with them": them is who was together
+                together = self.who.children_of([c for c in match[0].children if c.dep_ == "nsubj"])
+                about = [i for i in about if i in together]
             household = rooms and not about and self.who.household_room(match)
             if household:  # "The family have one room between them, which I saw"
                 about = self.children.everyone

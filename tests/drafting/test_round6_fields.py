@@ -50,6 +50,8 @@ def test_self_corrections(draft_text, text, expected):
     # where a child sleeps, seen or not; not seeing where she sleeps says nothing of seeing her
     ("Kevin refused to show me where Maya sleeps.", {"Maya": (N, N, F), "Ollie": (N, N, N)}),
     ("I was shown where Ollie sleeps, a mattress on the floor.", {"Maya": (N, N, N), "Ollie": (N, N, T)}),
+    # taken to the room
+    ("Ruby was napping when I arrived, so Kevin took me up to her room, where I saw Ruby asleep.", {"Ruby": (T, N, T)}),
 ])
 def test_rooms(draft_text, text, expected):
     note = fields(draft_text(THREE + text))
@@ -70,6 +72,9 @@ def test_rooms(draft_text, text, expected):
     ("Maya and Ollie were together at the table doing a jigsaw, and I chatted with them there.",
      {"Maya": (T, F, N), "Ollie": (T, F, N)}),
     ("I saw Maya on her own, and I saw Ollie with his sister later.", {"Maya": (T, T, N), "Ollie": (T, F, N)}),
+    # the adults together, spoken with: nothing about the children
+    ("Kevin and his partner Jo were together in the garden, and I spoke with them there.",
+     {"Maya": (N, N, N), "Ollie": (N, N, N)}),
     ("Ollie got back from football before I left, so I did see him, but only with Kevin there, so not on his own.",
      {"Ollie": (T, F, N)}),
 ])
