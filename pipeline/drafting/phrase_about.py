@@ -11,11 +11,13 @@ from spacy.tokens import Span, Token
 
 from pipeline.drafting.children import GROUP_WORDS, Children
 from pipeline.drafting.groups import group_words
+from pipeline.drafting.mention_words import named_after_of, possessor, relative_antecedent, several_rooms
 from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
           "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
-          "stayed", "sat", "remained", "viewed", "checked", "inspected", "get", "got"}  # "Leo stayed on mum's knee": Leo
+          "stayed", "sat", "remained",  # "Leo stayed on mum's knee": Leo
+          "viewed", "checked", "inspected", "get", "got"}  # "the bedroom was viewed", "didn't get him on his own"
 # a child who is the subject of these saw or met someone else ("the twins saw it"), unless it was the worker
 _WITNESSING = {"saw", "see", "sees", "met", "meet", "meets", "observed", "watched", "witnessed"}
 # "seen in their beds"; where a baby sleeps: "the baby's Moses basket in the parents' bedroom"
@@ -70,7 +72,7 @@ class PhraseAbout:
         arguments = self.arguments(verb)
         if arguments is None:
             return None
-        return [a for a in arguments if not _possessor(a) and a.lower_ not in ROOMS]
+        return [a for a in arguments if not possessor(a) and a.lower_ not in ROOMS]
 
     def _named_before_alone(self, match: Span, arguments: list[Token]) -> list[Token]:
         """'Both children were seen, Ruby on her own in her bedroom and Alfie with his mum':
@@ -150,12 +152,12 @@ class PhraseAbout:
             words = [token] + [c for c in token.conjuncts if until is None or c.i < until or c.i < token.i]
             words += [c for w in words for c in w.children if c.dep_ in ("compound", "appos")]
             for t in words:
-                antecedent = _relative_antecedent(t)
-                named_after_of = _named_after_of(t, self.children, self.people)
+                antecedent = relative_antecedent(t)
+                group_named = named_after_of(t, self.children, self.people)
                 if antecedent is not None:
                     meant = self.children_of([antecedent])  # "Mia and the baby, neither of whom was"
-                elif named_after_of is not None:
-                    meant = self.children.meant_by(named_after_of)  # "neither of the twins": the twins
+                elif group_named is not None:
+                    meant = self.children.meant_by(group_named)  # "neither of the twins": the twins
                 elif self.children.in_group(t) or t.i in self.people.name_of:
                     meant = self.children.meant_by(t)
                 elif any(c.lower_ in GROUP_WORDS for c in t.children) and t.lower_ not in ("them", "they"):
@@ -199,7 +201,7 @@ class PhraseAbout:
         if about:
             return about
         everyone = self.children.everyone
-        plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
+        plural = not rooms or any(r.lower_.endswith("s") or several_rooms(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
 
     def excepted_owners(self, match: Span) -> list[int]:
@@ -353,7 +355,7 @@ class PhraseAbout:
             end += 1
         # "I did not see Jayden's or Summer's": not them (unless the room is what is asked about)
         found = [i for at, kids in self.children.mentions(self.span.doc[start:end])
-                 if owners or not _possessor(self.span.doc[at]) for i in kids]
+                 if owners or not possessor(self.span.doc[at]) for i in kids]
         if found:
             return list(dict.fromkeys(found))
         opening = self._clipped_subject()
@@ -368,7 +370,7 @@ class PhraseAbout:
         mentions = self.children.mentions(self.span, named_only=True)
         if len(mentions) != 1 or mentions[0][0] != self.span.start or len(mentions[0][1]) != 1:
             return []
-        if _possessor(self.span.doc[mentions[0][0]]) or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in self.span):
+        if possessor(self.span.doc[mentions[0][0]]) or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in self.span):
             return []  # a sentence with a verb of its own says whom it is about
         return mentions[0][1]
 
@@ -381,37 +383,3 @@ class PhraseAbout:
             if subjects:
                 return self.children_of(subjects)
         return self.in_chunk(match)
-
-
-
-def _named_after_of(token: Token, children: Children, people: People) -> Token | None:
-    """'Neither of the twins', 'none of the three younger ones', 'each of the girls': a group
-    word whose 'of' names the children itself (not 'of them', which means those just named)."""
-    if token.lower_ not in GROUP_WORDS:
-        return None
-    for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for g in prep.children:
-                if g.dep_ == "pobj" and g.lower_ not in ("them", "us", "whom", "which") and \
-                        (children.in_group(g) or g.i in people.name_of or g.i in people.roles or
-                         people.phrase_head.get(g.i) is not None):
-                    return g
-    return None
-
-
-def _possessor(token: Token) -> bool:
-    return any(c.dep_ == "case" for c in token.children) or \
-        token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in ("'s", "’s")
-
-
-def _relative_antecedent(token: Token) -> Token | None:
-    """'Mia and the baby, neither of whom was seen alone': 'neither of whom' means Mia and the baby."""
-    if token.lower_ not in GROUP_WORDS or token.head.dep_ != "relcl":
-        return None
-    relative = any(g.lower_ in ("whom", "which") for p in token.children if p.dep_ == "prep" for g in p.children)
-    return token.head.head if relative else None
-
-
-def _several(room: Token) -> bool:
-    doc = room.doc
-    return room.i > 0 and doc[room.i - 1].lower_ in ("neither", "either", "both", "each", "all")
