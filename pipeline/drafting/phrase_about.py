@@ -325,9 +325,11 @@ class PhraseAbout:
         doc = room.doc
         if not owners and room.i + 1 < len(doc) and doc[room.i + 1].i in self.people.name_of:
             owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
-            if room.i + 3 < len(doc) and doc[room.i + 2].lower_ in _SLEEP and doc[room.i + 3].lower_ == "with" \
-                    and room.i + 4 < len(doc):
-                owners += [i for i in self.children.meant_by(doc[room.i + 4]) if i not in owners]  # "... with Summer"
+            verb = next((t for t in doc[room.i + 2:min(len(doc), room.i + 7)] if t.lower_ in _SLEEP), None)
+            if verb is not None:  # "the room Maya and Ollie share", "the bedroom River shares with Summer"
+                sharers = doc[room.i + 1:verb.i + 3 if verb.i + 2 < len(doc) and verb.nbor(1).lower_ == "with"
+                              else verb.i]
+                owners += [i for _, kids in self.children.mentions(sharers, named_only=True) for i in kids]
         return list(dict.fromkeys(owners))
 
     def _listed_possessors(self, room: Token) -> list[int]:

@@ -42,6 +42,8 @@ def test_self_corrections(draft_text, text, expected):
      {"Maya": (N, N, F), "Ollie": (N, N, F), "Ruby": (N, N, N)}),
     ("Ollie has the little room at the back, which I did not get to see.",
      {"Maya": (N, N, N), "Ollie": (N, N, F), "Ruby": (N, N, N)}),
+    ("I saw the room Maya and Ollie share, which was tidy.", {"Maya": (N, N, T), "Ollie": (N, N, T), "Ruby": (N, N, N)}),
+    ("Maya was spoken to one to one in her room.", {"Maya": (T, T, T), "Ollie": (N, N, N)}),
     # every room but one: the one left out was not seen
     ("Kevin showed me all the bedrooms apart from Maya's, because she had locked it.",
      {"Maya": (N, N, F), "Ollie": (N, N, T), "Ruby": (N, N, T)}),
