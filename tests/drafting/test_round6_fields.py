@@ -74,6 +74,7 @@ def test_rooms(draft_text, text, expected):
     ("Maya and Ollie were together at the table doing a jigsaw, and I chatted with them there.",
      {"Maya": (T, F, N), "Ollie": (T, F, N)}),
     ("I saw Maya on her own, and I saw Ollie with his sister later.", {"Maya": (T, T, N), "Ollie": (T, F, N)}),
+    ("Ollie would not talk to me away from his dad.", {"Ollie": (T, F, N)}),
     # the adults together, spoken with: nothing about the children
     ("Kevin and his partner Jo were together in the garden, and I spoke with them there.",
      {"Maya": (N, N, N), "Ollie": (N, N, N)}),
