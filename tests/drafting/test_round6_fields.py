@@ -75,6 +75,8 @@ def test_rooms(draft_text, text, expected):
      {"Maya": (T, F, N), "Ollie": (T, F, N)}),
     ("I saw Maya on her own, and I saw Ollie with his sister later.", {"Maya": (T, T, N), "Ollie": (T, F, N)}),
     ("Ollie would not talk to me away from his dad.", {"Ollie": (T, F, N)}),
+    # a child feeling alone is not about being seen alone
+    ("Maya said she has made friends at her new school, and not alone at break any more.", {"Maya": (N, N, N)}),
     # the adults together, spoken with: nothing about the children
     ("Kevin and his partner Jo were together in the garden, and I spoke with them there.",
      {"Maya": (N, N, N), "Ollie": (N, N, N)}),
