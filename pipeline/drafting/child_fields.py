@@ -34,6 +34,7 @@ from models.draft import CHILD_FIELDS, ChildVisit, Evidence, Person
 from pipeline.drafting.children import Children
 from pipeline.drafting.field_clauses import negated, seen_with_adult
 from pipeline.drafting.form_answers import form_answers
+from pipeline.drafting.self_corrections import corrections
 from pipeline.drafting.people import People
 from pipeline.drafting.phrase_about import ROOMS, PhraseAbout
 from pipeline.drafting.sentences import NoteSentence
@@ -57,6 +58,7 @@ class _Said:
     sentence: int
     household: bool = False  # said of a room the whole household has: not of a child away from it
     described: bool = False  # "Her room was tidy": a room described, which says it was seen
+    at: int = -1  # where the phrase that says it ends (a token of the doc); -1: not from one phrase
 
 
 def child_statements(sentences: list[NoteSentence], people: People, children: Children) -> list[_Said]:
@@ -139,6 +141,7 @@ class _Sentence:
         self.who = PhraseAbout(sentence.span, people, children)
         self.found: list[_Said] = []
         self.said_at: list[tuple[int, str, bool]] = []  # (end of the phrase, field, value) in order
+        self.phrase_end = -1  # the end of the phrase whose statements are being added
 
     def statements(self) -> list[_Said]:
         if not len(self.children):
@@ -160,6 +163,7 @@ class _Sentence:
         said = alone_not + too_young + alone + room_not + room_seen
         seen_not = self._each("child_seen", "not", False, skip=said)
         seen = self._each("child_seen", "seen", True, skip=seen_not + said)
+        self.phrase_end = -1
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
             for child in self.who.children_of(self._named_with_adult()) + self._listed_then_seen_with_adult():
                 self._add(child, "child_seen_alone", False, FOLLOWS)
@@ -171,10 +175,24 @@ class _Sentence:
                 self._add(child, "child_seen_alone", False, FOLLOWS)
                 self._add(child, "child_seen", True, FOLLOWS)
         self._elided()
+        self.phrase_end = -1
         for match in self._matches(self.rules["child_away"]):
             for child in self.who.subject_of_was(match):
                 self._add(child, "child_seen", False, AWAY)
-        return self.found
+        return self._self_corrected()
+
+    def _self_corrected(self) -> list[_Said]:
+        """'Freddie was seen alone in the kitchen, no actually, mum was in the doorway': what
+        the part just before a correction said is withdrawn (the worker is asked, unless the
+        note says it again); 'I did not see Tyler's room, sorry, I did see it': said again
+        the other way."""
+        found = self.found
+        for withdrawn_from, withdrawn_to, restated in corrections(self.span, self.rules["corrections"]):
+            withdrawn = [s for s in found if withdrawn_from < s.at <= withdrawn_to]
+            found = [s for s in found if s not in withdrawn]
+            if restated is not None:
+                found += [replace(s, value=restated, at=-1) for s in withdrawn if s.strength == SAID]
+        return found
 
     # -- phrases ---------------------------------------------------------------------------
     def _matches(self, pattern: re.Pattern) -> list[Span]:
@@ -195,6 +213,7 @@ class _Sentence:
         for match in self._matches(self.rules[group][name]):
             if any(match.start < other.end and other.start < match.end for other in skip):
                 continue
+            self.phrase_end = match.end
             said = value
             verb = PhraseAbout.verb_of(match)
             if name == "seen" and verb is not None and self.people.parsed and (_later(verb) or _before(verb)):
@@ -204,6 +223,11 @@ class _Sentence:
             if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
                 continue
             about = self.who.room_owners(match) if rooms else self.who.about(match)
+            if not rooms and self.people.parsed and match[0].lower_ in ("was", "were") and \
+                    any(t.lower_ == "together" for t in match[1:4]):
+                # "Mia and Kai were together ..., and I spoke with them": them is who was together
+                together = self.who.children_of([c for c in match[0].children if c.dep_ == "nsubj"])
+                about = [i for i in about if i in together]
             household = rooms and not about and self.who.household_room(match)
             if household:  # "The family have one room between them, which I saw"
                 about = self.children.everyone
@@ -211,6 +235,8 @@ class _Sentence:
                 self._add(child, field, said, SAID, household=household, described=described)
                 if seen_follows:
                     self._add(child, "child_seen", True, FOLLOWS)
+            for child in self.who.excepted_owners(match) if rooms and about else []:
+                self._add(child, field, not said, SAID)  # "all the bedrooms except Liam's": not Liam's
             if about:
                 self.said_at.append((match.end, field, said))
             if group == "child_seen" and said and verb is not None and self.people.parsed:
@@ -227,6 +253,7 @@ class _Sentence:
             return []
         used = []
         for match in self._matches(self.rules["bedroom"]["elided_not"]):
+            self.phrase_end = match.end
             owners = [t.nbor(-1) for t in match if t.lower_ in ("'s", "’s") and t.i > 0]
             for child in self.who.children_of(owners):
                 self._add(child, "bedroom_seen", False, SAID)
@@ -244,6 +271,7 @@ class _Sentence:
                 before = [s for s in self.said_at if s[0] <= match.start]
                 if not before:
                     continue
+                self.phrase_end = match.end
                 _, field, said = before[-1]
                 who = [t for t in match if t.i in self.people.name_of or self.children.in_group(t)
                        or t.i in self.people.roles or t.lower_ in self.people.lex.pronouns]
@@ -306,7 +334,7 @@ class _Sentence:
 
     def _add(self, child: int, field: str, value: bool, strength: int, *, household: bool = False,
              described: bool = False) -> None:
-        self.found.append(_Said(child, field, value, strength, self.index, household, described))
+        self.found.append(_Said(child, field, value, strength, self.index, household, described, self.phrase_end))
 
 
 def _before(verb: Token) -> bool:

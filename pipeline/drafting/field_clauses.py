@@ -90,7 +90,9 @@ def _adult(token: Token, people: People) -> bool:
 
 
 def _someone_else(token: Token, argument: Token, people: People) -> bool:
-    """A named person other than the one seen (a brother or sister), not the worker."""
+    """A person other than the one seen, named or by a word for them ("with her sister",
+    "with his brother Leo"), not the worker."""
     ref = people.ref(token)
-    return token.i in people.name_of and ref is not None and ref.kind not in ("worker", "professional") and \
-        people.ref(argument) != ref
+    said = token.i in people.name_of or token.i in people.roles or people.phrase_head.get(token.i) is not None
+    return said and token.lower_ not in people.lex.pronouns and ref is not None and \
+        ref.kind not in ("worker", "professional") and people.ref(argument) != ref

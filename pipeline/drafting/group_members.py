@@ -45,6 +45,12 @@ class GroupMembers:
             pool = [i for i in self._twins() if i in pool]
         by_age = group.order is not None and all(self.children[i].age is not None for i in pool)
         if group.count is not None and len(pool) > group.count and not group.singular and not by_age:
+            # "Archie and the twins stayed with mum, so none of the three younger ones was seen alone":
+            # 'none of' the group sums up the children the sentence has just named, as many as it says
+            before = self.mentioned_in(self.doc[sentence_of(token).start:group.start])
+            if group.start > 0 and self.doc[group.start - 1].lower_ == "of" and len(before) == group.count and \
+                    all(i in pool and self.children[i].gender in (group.gender, None) for i in before):
+                return sorted(before)
             named_apart = set(self.mentioned_in(sentence_of(token), named_only=True, skip_groups=True))
             # "both boys ..., and Reece was seen with dad" (the ages, when said, tell "the older three")
             rest = [i for i in pool if i not in named_apart]

@@ -11,19 +11,25 @@ from spacy.tokens import Span, Token
 
 from pipeline.drafting.children import GROUP_WORDS, Children
 from pipeline.drafting.groups import group_words
+from pipeline.drafting.mention_words import named_after_of, possessor, relative_antecedent, several_rooms
 from pipeline.drafting.people import People
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
           "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
-          "stayed", "sat", "remained"}  # "Leo stayed on mum's knee": Leo
+          "stayed", "sat", "remained",  # "Leo stayed on mum's knee": Leo
+          "viewed", "checked", "inspected", "get", "got"}  # "the bedroom was viewed", "didn't get him on his own"
 # a child who is the subject of these saw or met someone else ("the twins saw it"), unless it was the worker
 _WITNESSING = {"saw", "see", "sees", "met", "meet", "meets", "observed", "watched", "witnessed"}
-ROOMS = {"bedroom", "bedrooms", "room", "rooms", "cot", "cots", "bed", "beds"}  # "seen in their beds"
+# "seen in their beds"; where a baby sleeps: "the baby's Moses basket in the parents' bedroom"
+SLEEPING_PLACES = {"cot", "cots", "crib", "cribs", "basket", "baskets", "bassinet", "bassinets"}
+ROOMS = {"bedroom", "bedrooms", "room", "rooms", "bed", "beds"} | SLEEPING_PLACES
 _WORKER_WORDS = {"i", "we", "sw", "worker", "colleague", "writer"}
 _CHUNK_BREAKS = {",", ";", "and", "but", "so", "while", "whilst", "because", "as", "although"}
-_ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves"}
+_ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "herself", "themselves", "privately"}
 _HOUSEHOLD_VERBS = {"have", "has", "had", "share", "shares", "shared", "sleep", "sleeps", "slept", "live", "lives",
                     "lived", "stay", "stays", "stayed", "use", "uses", "used"}  # no lemmatizer in the pipeline
+_EXCEPT = {"except", "apart", "other", "bar", "besides", "excluding"}  # "all the bedrooms except Liam's"
+_HAVING = {"has", "have", "had", "got"}  # "Alfie has the box room"
 _SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
           "staying"}
 
@@ -66,7 +72,7 @@ class PhraseAbout:
         arguments = self.arguments(verb)
         if arguments is None:
             return None
-        return [a for a in arguments if not _possessor(a) and a.lower_ not in ROOMS]
+        return [a for a in arguments if not possessor(a) and a.lower_ not in ROOMS]
 
     def _named_before_alone(self, match: Span, arguments: list[Token]) -> list[Token]:
         """'Both children were seen, Ruby on her own in her bedroom and Alfie with his mum':
@@ -146,9 +152,12 @@ class PhraseAbout:
             words = [token] + [c for c in token.conjuncts if until is None or c.i < until or c.i < token.i]
             words += [c for w in words for c in w.children if c.dep_ in ("compound", "appos")]
             for t in words:
-                antecedent = _relative_antecedent(t)
+                antecedent = relative_antecedent(t)
+                group_named = named_after_of(t, self.children, self.people)
                 if antecedent is not None:
                     meant = self.children_of([antecedent])  # "Mia and the baby, neither of whom was"
+                elif group_named is not None:
+                    meant = self.children.meant_by(group_named)  # "neither of the twins": the twins
                 elif self.children.in_group(t) or t.i in self.people.name_of:
                     meant = self.children.meant_by(t)
                 elif any(c.lower_ in GROUP_WORDS for c in t.children) and t.lower_ not in ("them", "they"):
@@ -167,6 +176,9 @@ class PhraseAbout:
         rooms = self._rooms_of(match)
         owners: list[int] = []
         if rooms and self.people.parsed:
+            excepted = self.excepted_owners(match)
+            if excepted:  # "I saw all the bedrooms except Liam's": everyone else's
+                return [i for i in self.children.everyone if i not in excepted]
             for room in rooms:
                 owners += self._owners_of(room)
             for t in self.span.doc[rooms[-1].i + 1:self.span.end]:
@@ -176,6 +188,12 @@ class PhraseAbout:
                     break
         elif rooms:
             owners = self.in_chunk(match, owners=True)
+        sleeps = [t for t in match if t.lower_ in ("sleep", "sleeps", "slept") and t.i > 0 and
+                  any(w.lower_ == "where" for w in match.doc[max(0, t.i - 3):t.i])]
+        if not rooms and sleeps:  # "I was shown where Leo sleeps": Leo's room, or nobody's the worker can tell
+            sleepers = self.children_of([c for t in sleeps for c in t.children if c.dep_ == "nsubj"])
+            wheres = [w for t in sleeps for w in match.doc[max(0, t.i - 3):t.i] if w.lower_ == "where"]
+            return sleepers or self.children.mentioned_in(match.doc[wheres[-1].i + 1:sleeps[-1].i])
         owners = list(dict.fromkeys(owners))
         if owners:
             return owners
@@ -183,8 +201,29 @@ class PhraseAbout:
         if about:
             return about
         everyone = self.children.everyone
-        plural = not rooms or any(r.lower_.endswith("s") or _several(r) for r in rooms)  # "neither bedroom"
+        plural = not rooms or any(r.lower_.endswith("s") or several_rooms(r) for r in rooms)  # "neither bedroom"
         return everyone if plural or len(everyone) == 1 else []
+
+    def excepted_owners(self, match: Span) -> list[int]:
+        """'all the bedrooms except Liam's', 'every room apart from the girls'': the children
+        whose room the words after 'except' leave out (the rooms said of all of them)."""
+        rooms = self._rooms_of(match)
+        if not rooms or not self.people.parsed or \
+                not any(t.lower_ in ("all", "every", "each", "both") for t in self.span.doc[rooms[0].i - 3:rooms[0].i]):
+            return []
+        doc, found = self.span.doc, []
+        for t in doc[rooms[-1].i + 1:min(self.span.end, rooms[-1].i + 3)]:
+            if t.lower_ in _EXCEPT and t.i + 1 < self.span.end:
+                rest = doc[t.i + 1:self.span.end]
+                if t.lower_ in ("apart", "other") and len(rest) and rest[0].lower_ in ("from", "than"):
+                    rest = rest[1:]
+                for w in rest:
+                    if w.lower_ in (",", ";", "which", "where", "who", "because", "as"):
+                        break
+                    if w.lower_ in ("'s", "’s", "'") and w.i > 0:
+                        found += [i for i in self.children.meant_by(w.nbor(-1)) if i not in found]
+                break
+        return found
 
     def household_room(self, match: Span) -> bool:
         """'The family have one room between them, which I saw': a room of the whole household."""
@@ -220,12 +259,12 @@ class PhraseAbout:
                 arguments.append(verb.head)  # "either bedroom seen", "bedroom, which the worker was shown"
             found = [a for a in arguments if a.lower_ in ROOMS]
             chosen = found[:1] or chosen
-            if chosen and chosen[0].lower_.startswith("cot"):  # "Leo's cot, in Ava's room, was seen"
-                chosen += [a for a in found[1:] if a.head.lower_ == "in" and not a.lower_.startswith("cot")]
+            if chosen and chosen[0].lower_ in SLEEPING_PLACES:  # "Leo's cot, in Ava's room, was seen"
+                chosen += [a for a in found[1:] if a.head.lower_ == "in" and a.lower_ not in SLEEPING_PLACES]
         if chosen and self.people.parsed:
             chosen += [c for c in chosen[0].conjuncts if c.lower_ in ROOMS]
             # "Harry's cot, in Finn's room, was seen": the room the cot is in was seen too
-            chosen += [g for r in list(chosen) if r.lower_.startswith("cot") for p in r.children
+            chosen += [g for r in list(chosen) if r.lower_ in SLEEPING_PLACES for p in r.children
                        if p.dep_ == "prep" and p.lower_ == "in" for g in p.children if g.lower_ in ROOMS]
         if chosen:  # "Macy's bedroom and the room Kyle shares", however the parse joins them
             doc, first = match.doc, chosen[0]
@@ -265,11 +304,13 @@ class PhraseAbout:
         for child in room.children:
             if child.dep_ == "poss":
                 owners += self.children_of([child])
-            elif child.dep_ == "relcl":
+            elif child.dep_ == "relcl" or child.dep_ == "acl" and child.lower_ in _SLEEP:
+                # "the room Kyle shares with Bradley", "the bedroom shared by Aaliyah and Kenzo"
                 sharers = [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
-                sharers += [g for p in child.children if p.dep_ == "prep" and p.lower_ == "with"
+                sharers += [g for p in child.children if p.dep_ in ("prep", "agent") and p.lower_ in ("with", "by")
                             for g in p.children if g.dep_ == "pobj"]
                 owners += self.children_of(sharers)
+        owners += self._listed_possessors(room)
         if not owners and room.dep_ == "pobj" and room.head.lower_ in ("in", "on"):
             verb = room.head
             for _ in range(4):  # "The children sleep on a mattress in nan's bedroom"
@@ -278,11 +319,32 @@ class PhraseAbout:
                     break
             if verb.lower_ in _SLEEP:
                 owners += self.children_of([c for c in verb.children if c.dep_ == "nsubj"])
-        if not owners and room.dep_ == "dobj" and room.head.lower_ in _SLEEP:  # "The children share a room"
+        if not owners and room.dep_ == "dobj" and room.head.lower_ in _SLEEP | _HAVING:
+            # "The children share a room", "Alfie has the box room"
             owners += self.children_of([c for c in room.head.children if c.dep_ == "nsubj"])
         doc = room.doc
         if not owners and room.i + 1 < len(doc) and doc[room.i + 1].i in self.people.name_of:
             owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
+            verb = next((t for t in doc[room.i + 2:min(len(doc), room.i + 7)] if t.lower_ in _SLEEP), None)
+            if verb is not None:  # "the room Maya and Ollie share", "the bedroom River shares with Summer"
+                sharers = doc[room.i + 1:verb.i + 3 if verb.i + 2 < len(doc) and verb.nbor(1).lower_ == "with"
+                              else verb.i]
+                owners += [i for _, kids in self.children.mentions(sharers, named_only=True) for i in kids]
+        return list(dict.fromkeys(owners))
+
+    def _listed_possessors(self, room: Token) -> list[int]:
+        """'Phoebe's and Harley's bedrooms': every owner listed before the room, however the
+        parse joins them (it may make the first the subject)."""
+        doc, owners, j = room.doc, [], room.i - 1
+        while j > self.span.start and doc[j].tag_ in ("JJ", "VBN") and doc[j].lower_ not in ("'s", "’s", "'"):
+            j -= 1  # "the girls' shared bedroom"
+        while j - 1 >= self.span.start and doc[j].lower_ in ("'s", "’s", "'"):
+            owners += [i for i in self.children.meant_by(doc[j - 1]) if i not in owners]
+            j -= 2
+            if j - 1 >= self.span.start and doc[j].lower_ in ("and", "or", ","):
+                j -= 1
+            else:
+                break
         return owners
 
     def in_chunk(self, match: Span, *, owners: bool = False) -> list[int]:
@@ -295,7 +357,7 @@ class PhraseAbout:
             end += 1
         # "I did not see Jayden's or Summer's": not them (unless the room is what is asked about)
         found = [i for at, kids in self.children.mentions(self.span.doc[start:end])
-                 if owners or not _possessor(self.span.doc[at]) for i in kids]
+                 if owners or not possessor(self.span.doc[at]) for i in kids]
         if found:
             return list(dict.fromkeys(found))
         opening = self._clipped_subject()
@@ -310,7 +372,7 @@ class PhraseAbout:
         mentions = self.children.mentions(self.span, named_only=True)
         if len(mentions) != 1 or mentions[0][0] != self.span.start or len(mentions[0][1]) != 1:
             return []
-        if _possessor(self.span.doc[mentions[0][0]]) or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in self.span):
+        if possessor(self.span.doc[mentions[0][0]]) or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in self.span):
             return []  # a sentence with a verb of its own says whom it is about
         return mentions[0][1]
 
@@ -323,22 +385,3 @@ class PhraseAbout:
             if subjects:
                 return self.children_of(subjects)
         return self.in_chunk(match)
-
-
-
-def _possessor(token: Token) -> bool:
-    return any(c.dep_ == "case" for c in token.children) or \
-        token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in ("'s", "’s")
-
-
-def _relative_antecedent(token: Token) -> Token | None:
-    """'Mia and the baby, neither of whom was seen alone': 'neither of whom' means Mia and the baby."""
-    if token.lower_ not in GROUP_WORDS or token.head.dep_ != "relcl":
-        return None
-    relative = any(g.lower_ in ("whom", "which") for p in token.children if p.dep_ == "prep" for g in p.children)
-    return token.head.head if relative else None
-
-
-def _several(room: Token) -> bool:
-    doc = room.doc
-    return room.i > 0 and doc[room.i - 1].lower_ in ("neither", "either", "both", "each", "all")

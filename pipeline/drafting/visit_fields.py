@@ -31,6 +31,7 @@ _SOFT_BREAKS = {"with"}  # "I met Jade at home with her mum": the next part shar
 _LIST = r"^[\s,]*(?>[A-Za-z' ]{0,40}?(?:,|and)\s*)*[A-Za-z' ]{0,40}?\b"
 _PLANNED = re.compile(r"\s*(will|is to|are to|to be|should|needs to|would)\b", re.I)
 _SHARING = {"share", "shares", "shared", "sharing", "sleep", "sleeps", "slept", "sleeping"}
+_HAVING = {"has", "have", "had"}
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
 _ASLEEP = re.compile(r"\b(was|were|is|are) (still |also )?asleep\b", re.I)  # a child asleep at home is there
 _ARRANGED = re.compile(r"\b(arranged|agreed|booked|arrangement)\b", re.I)
@@ -92,9 +93,27 @@ def _announced(sentences: list[NoteSentence], patterns: dict, people: People) ->
         return False
     for sentence in sentences:
         for found in patterns["announced"].finditer(sentence.text):
-            if not _arranged_with_professional(sentence, found.end(), people):
+            if not _arranged_with_professional(sentence, found.end(), people) and \
+                    not _known_to_someone_else(sentence, found, people):
                 return True
     return None
+
+
+def _known_to_someone_else(sentence: NoteSentence, found: re.Match, people: People) -> bool:
+    """'a referral which the school knew about' says nothing of the visit: only a visit the
+    family (a person of the note who is not a professional) knew about was announced."""
+    if not re.search(r"\b(knew|aware|told)\b", found.group(0), re.I):
+        return False
+    start, end = sentence.model.start_char + found.start(), sentence.model.start_char + found.end()
+    words = [t for t in sentence.span if start <= t.idx < end]
+    after = next((k for k, t in enumerate(words) if t.lower_ in ("which", "that")), None)
+    if after is None:
+        return False  # "Sarah knew about the visit": the parent named before
+    knower = next((t for t in words[after + 1:] if t.lower_ not in ("the", "his", "her", "their")), None)
+    ref = people.ref(knower) if knower is not None else None
+    if ref is not None:
+        return ref.kind in ("professional", "worker")
+    return knower is None or knower.i not in people.name_of and not knower.text[:1].isupper()  # "Kelly": a name
 
 
 def _arranged_with_professional(sentence: NoteSentence, end: int, people: People) -> bool:
@@ -206,8 +225,11 @@ def _in_a_thing(token: Token) -> bool:
     if any(a.lower_ in _THINGS for a in list(token.ancestors)[:6]):
         return True
     verb = token.head
-    if token.dep_ == "nsubj" and verb.lower_ in _SHARING and any(t.lower_ in _THINGS for t in verb.subtree):
-        return True
+    if token.dep_ == "nsubj" and verb.lower_ in _SHARING | _HAVING and any(t.lower_ in _THINGS for t in verb.subtree):
+        return True  # "Ollie has the little room, which I did not see"
+    if token.dep_ in ("nsubj", "compound") and verb.lower_ in _SHARING and \
+            any(c.lower_ == "where" for c in verb.children):
+        return True  # "refused to show me where Maya sleeps"
     doc = token.doc
     for j in range(token.i - 1, max(-1, token.i - 7), -1):
         if doc[j].lower_ in _THINGS:

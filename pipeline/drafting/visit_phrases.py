@@ -33,9 +33,16 @@ def visit_rules() -> dict:
     if not isinstance(other_rooms, list) or not all(isinstance(w, str) and w.isalpha() and w.islower()
                                                     for w in other_rooms):
         raise ValueError(f"{_DATA.name}: other_rooms must be a list of lower-case words")
-    data = {k: compiled(v) for k, v in data.items() if k not in ("contact_types", "other_rooms")} | {
+    corrections = data.get("corrections")
+    if not isinstance(corrections, dict) or set(corrections) != {"signal", "any"} or not all(
+            isinstance(w, str) and w == w.lower() and " " not in w for ws in corrections.values() for w in ws) \
+            or not set(corrections["signal"]) <= set(corrections["any"]):
+        raise ValueError(f"{_DATA.name}: corrections must be 'signal' and 'any' lists of lower-case words, "
+                         "every signal word also in 'any'")
+    data = {k: compiled(v) for k, v in data.items() if k not in ("contact_types", "other_rooms", "corrections")} | {
         "contact_types": [(c["type"], re.compile(c["regex"], re.I)) for c in data["contact_types"]],
-        "other_rooms": frozenset(other_rooms)}
+        "other_rooms": frozenset(other_rooms),
+        "corrections": {k: frozenset(v) for k, v in corrections.items()}}
     return data
 
 
