@@ -7,7 +7,8 @@ is phenomena3/ (round 3's own notes); family-seen3/ (a third author's notes) was
 round 3's first run (as family-heldout3/) and is tuned on in round 4; family-seen4/ (a fourth author's
 notes) was held out until round 4's first run (as family-heldout4/) and is tuned on in round 5;
 family-seen5/ (a fifth author's notes) was held out until round 5's first run (as family-heldout5/) and is
-tuned on in round 6. A ratio of nothing counts as 1.0, so the tests also check
+tuned on in round 6, as family-seen6/ (a sixth author's, held out as family-heldout6/ until round 6's
+first run) is in round 7. A ratio of nothing counts as 1.0, so the tests also check
 that there was something to compare."""
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ from tests.drafting.conftest import DEVSET
 #   family-seen5 (a fifth author, held out as family-heldout5 until its first run after round 5: code P 0.773 R 0.823 F1 0.797,
 #       family F1 0.859, sections 0.901, visit fields 0.826, per-child fields 0.791, per-child code F1 0.746,
 #       date/time 0.958; after the two guards of test_field_guards.py: visit fields 0.847, per-child fields 0.822)
+# measured (issue 14 round 6; the others unchanged or higher, but held-out per-child fields 0.980 -> 0.961:
+#   two children's "seen" now unanswered, because the sentence that showed them is now an observation):
+#   family-seen5 code P 0.934 R 0.919 F1 0.926, family F1 0.965, sections 0.988, visit fields 0.931,
+#       per-child fields 0.960, per-child code P 0.901 R 0.937 F1 0.919, date/time 0.958
+#   family-seen6 (a sixth author, held out as family-heldout6 until its first run after round 6): code P 0.761
+#       R 0.795 F1 0.778, family F1 0.850, sections 0.817, visit fields 0.868, per-child fields 0.761,
+#       per-child code P 0.709 R 0.793 F1 0.749, date/time 0.708
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
@@ -85,11 +93,14 @@ THRESHOLDS = {
                      "section_accuracy": 0.89, "visit_accuracy": 0.93,
                      "children.field_accuracy": 0.95, "children.code_f1": 0.88, "children.when_accuracy": 0.97},
     # a regression floor under a never-tuned set's figures, not a target (issue 14's are 0.95 / 0.90)
-    "family-seen5": {"code_f1": 0.77, "code_precision": 0.75, "code_recall": 0.80, "family_f1": 0.84,
-                        "section_accuracy": 0.88, "visit_accuracy": 0.82,
-                        "children.field_accuracy": 0.80, "children.code_f1": 0.72, "children.when_accuracy": 0.93},
+    "family-seen5": {"code_f1": 0.92, "code_precision": 0.92, "code_recall": 0.91, "family_f1": 0.96,
+                     "section_accuracy": 0.98, "visit_accuracy": 0.92,
+                     "children.field_accuracy": 0.95, "children.code_f1": 0.91, "children.when_accuracy": 0.95},
+    "family-seen6": {"code_f1": 0.77, "code_precision": 0.75, "code_recall": 0.78, "family_f1": 0.84,
+                     "section_accuracy": 0.81, "visit_accuracy": 0.86,
+                     "children.field_accuracy": 0.75, "children.code_f1": 0.74, "children.when_accuracy": 0.70},
 }
-MINIMUM_NOTES = {"dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
+MINIMUM_NOTES = {"family-seen6": 24, "dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
                  "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
                  "family-seen3": 24, "family-seen4": 24, "family-seen5": 24}
 
@@ -129,7 +140,7 @@ def test_family_sets_have_several_children_per_note():
     from pipeline.drafting.evaluation import load_gold
 
     for folder in ("family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3",
-                   "family-seen3", "family-seen4", "family-seen5"):
+                   "family-seen3", "family-seen4", "family-seen5", "family-seen6"):
         notes = load_gold(DEVSET / folder)
         several = [n for n in notes if len(n.children) >= 2]
         assert len(several) * 4 >= len(notes) * 3, folder  # most notes are about 2-4 children
