@@ -35,6 +35,7 @@ from pipeline.drafting.context import (allegations_refuted, context_of, hurts_ou
                                       speaks_of_contact)
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
+from pipeline.drafting.factor_hedges import worker_guess
 from pipeline.drafting.factor_people import doer, named_inside, only_child_named, victim_fits
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
@@ -89,6 +90,8 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
         is_no_factors = match.family.rules.family == NO_FACTORS
         if not context.current and not (is_no_factors and context.reason == "negated"):
             continue  # "no concerns" is itself a negation: that is what 21 looks for
+        if worker_guess(match.span):
+            continue  # "I think she may have been drinking": a guess is not said
         mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
         if mention is not None:
             mentions += _each_household_adult(mention, people)
