@@ -68,6 +68,7 @@ class _Rules:
     discussion: re.Pattern
     allegation: re.Pattern
     refuted: re.Pattern
+    came_to_nothing: re.Pattern
     contact_arrangement: re.Pattern
     outsider_victims: frozenset[str]
     outsider_determiners: frozenset[str]
@@ -95,6 +96,7 @@ def _rules() -> _Rules:
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
         allegation=compiled(data["allegation"]), refuted=compiled(data["refuted"]),
+        came_to_nothing=compiled(data["came_to_nothing"]),
         contact_arrangement=compiled(data["contact_arrangement"]),
         outsider_victims=frozenset(data["outsider_victims"]),
         outsider_determiners=frozenset(data["outsider_determiners"]),
@@ -168,6 +170,9 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool, refuted: bool =
     sentence = sentence_of(span)
     unfounded = refuted and rules.allegation.search(doc_text(span.doc)[sentence.start_char:span.start_char]) \
         is not None and rules.refuted.search(sentence.text) is None  # not the sentence that refutes it
+    # "the school asked about self-harm but it turned out there was nothing in it": looked into, not found
+    unfounded = unfounded or rules.came_to_nothing.search(doc_text(span.doc)[span.end_char:sentence.end_char]) \
+        is not None
     return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion,
                    unfounded=unfounded)
 
