@@ -69,6 +69,7 @@ class _Rules:
     allegation: re.Pattern
     refuted: re.Pattern
     came_to_nothing: re.Pattern
+    cleared: re.Pattern
     contact_arrangement: re.Pattern
     outsider_victims: frozenset[str]
     outsider_determiners: frozenset[str]
@@ -97,6 +98,7 @@ def _rules() -> _Rules:
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
         allegation=compiled(data["allegation"]), refuted=compiled(data["refuted"]),
         came_to_nothing=compiled(data["came_to_nothing"]),
+        cleared=compiled(data["cleared"]),
         contact_arrangement=compiled(data["contact_arrangement"]),
         outsider_victims=frozenset(data["outsider_victims"]),
         outsider_determiners=frozenset(data["outsider_determiners"]),
@@ -142,6 +144,12 @@ def negex_marks(nlp: Language, doc: Doc, spans: list[Span], *, parsed: bool) -> 
         if span._.get(_EXTENSION):
             negated.add((span.start, span.end))
     return negated
+
+
+def said_no_concern(sentence: str) -> bool:
+    """Does a sentence holding a negated factor word say the thing is no concern ("Lucy's
+    deafness is not a concern"), rather than only that it is absent?"""
+    return _rules().cleared.search(sentence) is not None
 
 
 def allegations_refuted(text: str) -> bool:
