@@ -73,6 +73,8 @@ class _Rules:
     contact_arrangement: re.Pattern
     outsider_victims: frozenset[str]
     outsider_determiners: frozenset[str]
+    outsider_people: frozenset[str]
+    indefinite_determiners: frozenset[str]
     not_household: re.Pattern
 
 
@@ -102,6 +104,8 @@ def _rules() -> _Rules:
         contact_arrangement=compiled(data["contact_arrangement"]),
         outsider_victims=frozenset(data["outsider_victims"]),
         outsider_determiners=frozenset(data["outsider_determiners"]),
+        outsider_people=frozenset(data["outsider_people"]),
+        indefinite_determiners=frozenset(data["indefinite_determiners"]),
         not_household=compiled(data["not_household"]),
     )
 
@@ -350,6 +354,9 @@ def hurts_outsider(span: Span) -> bool:
         if child.lower_ in rules.outsider_victims or \
                 any(g.dep_ in ("amod", "det") and g.lower_ in rules.outsider_determiners for g in child.children):
             return True
+        if child.lower_ in rules.outsider_people and \
+                any(g.dep_ == "det" and g.lower_ in rules.indefinite_determiners for g in child.children):
+            return True  # "punching a boy": someone outside the family
     return False
 
 
