@@ -143,7 +143,10 @@ def children_with_no_factors(mentions: list[Mention], others: list[FactorSuggest
         if mention.span is not None:
             start, end = statement_part(mention.span)
             span = span.doc[start:end]
-        named = children.mentioned_in(span)
+        inside = range(mention.span.start, mention.span.end) if mention.span is not None else range(0)
+        named = []  # not the statement's own words ("None for Chloe or Dylan": 'none' is nobody)
+        for token, indices in children.mentions(span):
+            named += [i for i in indices if token not in inside and i not in named]
         if not named and mention.span is not None and span.doc.has_annotation("DEP"):
             head = clause_head(mention.span.root)
             if head.dep_ == "relcl":  # "the two girls, who are happy and well cared for": the girls
