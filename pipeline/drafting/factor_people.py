@@ -15,6 +15,17 @@ def only_child_named(sentence: Span, people: People) -> PersonRef | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def fragment_topic(sentence: Span, people: People) -> PersonRef | None:
+    """A dictated fragment that opens with a name and a comma is about that person
+    ("Lucas, learning disability diagnosed in January, SALT involved"), when the name is
+    the only person the fragment names."""
+    if len(sentence) < 3 or sentence[0].i not in people.name_of or sentence[1].text != ",":
+        return None
+    topic = people.ref(sentence[0])
+    others = {ref.key for t in sentence[2:] if t.i in people.name_of for ref in [people.ref(t)] if ref is not None}
+    return topic if topic is not None and not others - {topic.key} else None
+
+
 def named_inside(span: Span, people: People, *, parsed: bool) -> list[PersonRef | None]:
     """The people named inside a match ("reported Keira missing"); a pronoun there is not the
     verb's own subject ("she has reported her missing": her is not she)."""

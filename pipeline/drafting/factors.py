@@ -36,7 +36,7 @@ from pipeline.drafting.context import (allegations_refuted, context_of, hurts_ou
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
 from pipeline.drafting.factor_hedges import worker_guess
-from pipeline.drafting.factor_people import doer, named_inside, only_child_named, victim_fits
+from pipeline.drafting.factor_people import doer, fragment_topic, named_inside, only_child_named, victim_fits
 from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, code_order, load_factor_rules
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
@@ -185,6 +185,7 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
         owner = owner or owner_of(match.span, people, parsed=parsed)
         if owner is None and parsed and match.span.root.dep_ == "compound":
             owner = only_child_named(sentence_of(match.span), people)  # "the diabetes nurse said Freddie ..."
+        owner = owner or (fragment_topic(sentence_of(match.span), people) if parsed else None)
         if owner is not None and owner.is_child and rules.child_from_age is not None and parsed and \
                 owner.age is not None and owner.age < rules.child_from_age:
             owner = adult_meant(match.span, owner, people)
