@@ -30,7 +30,10 @@ class HedgeLexicon(BaseModel):
         if not patterns:
             raise ValueError("a hedge list may not be empty")
         for pattern in patterns:
-            re.compile(pattern)  # raises re.error with the bad pattern
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"{_DATA.name}: bad pattern {pattern!r}: {error}") from error
         return patterns
 
 
