@@ -184,7 +184,8 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
         if owner is None and parsed and match.span.root.dep_ == "compound":
-            owner = only_child_named(sentence_of(match.span), people)  # "the diabetes nurse said Freddie ..."
+            start, end = statement_part(match.span)  # not a child named in a clause of its own
+            owner = only_child_named(match.span.doc[start:end], people)  # "the diabetes nurse said Freddie ..."
         owner = owner or (fragment_topic(sentence_of(match.span), people) if parsed else None)
         if owner is not None and owner.is_child and rules.child_from_age is not None and parsed and \
                 owner.age is not None and owner.age < rules.child_from_age:

@@ -120,3 +120,19 @@ def test_a_fragment_opening_with_a_name_is_that_childs(draft_text):
     note = draft_text("Children, Maddie 9 and Zac 5. Zac, learning disability, school have an EHCP in place. "
                       "Maddie, happy, doing well.")
     assert codes(note).get("5A") == ["Zac"]
+
+
+# -- the child cared for is not the young carer ------------------------------------------------
+def test_the_child_got_ready_is_not_the_young_carer(draft_text):
+    note = draft_text("Mum Jade has MS and is in bed most days. Kai who is 13 and Lily who is 5 live with her. Kai is "
+                      "a young carer. In Kai's words, I do all the cooking. And I get Lily dressed for school.")
+    assert codes(note).get("7A") == ["Kai"]
+
+
+# -- a professional's title names no child in another clause ----------------------------------
+def test_a_plan_to_ask_a_nurse_is_not_the_childs_illness(draft_text):
+    note = draft_text("Mum Stacey has diabetes and it isn't well controlled. Noah who is 7 was at school. I will "
+                      "phone the diabetes nurse about her insulin and I'll see Noah at school on Friday.")
+    found = codes(note)
+    assert "6A" not in found
+    assert found.get("6B") == ["Noah"]
