@@ -7,6 +7,8 @@ from spacy.tokens import Span
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.subjects import doer_of, doer_token, person_of, teller_of
 
+PARTNER_FROM_AGE = 13  # the youngest age at which a child's own partner's abuse (3A) is read
+
 
 def only_child_named(sentence: Span, people: People) -> PersonRef | None:
     """The one child a sentence names, when it names exactly one (by name)."""
@@ -42,6 +44,8 @@ def named_inside(span: Span, people: People, *, parsed: bool) -> list[PersonRef 
 
 def victim_fits(rule: str | None, victim: PersonRef | None, perpetrator: PersonRef | None) -> bool:
     by_partner = perpetrator is not None and perpetrator.role == "partner" and perpetrator.kind != "household_member"
+    if victim is not None and victim.age is not None and victim.age < PARTNER_FROM_AGE:
+        by_partner = False  # a 6-year-old has no partner of their own: "partner" is a parent's
     if rule is None:
         return victim is None or victim.likely_child or victim.kind not in ("another_child",)
     if rule == "adult":

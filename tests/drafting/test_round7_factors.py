@@ -136,3 +136,13 @@ def test_a_plan_to_ask_a_nurse_is_not_the_childs_illness(draft_text):
     found = codes(note)
     assert "6A" not in found
     assert found.get("6B") == ["Noah"]
+
+
+# -- regional words for hitting; a young child has no partner of their own ---------------------
+@pytest.mark.parametrize("verb", ["skelped", "walloped", "clouted", "thumped"])
+def test_regional_words_for_hitting_a_child(draft_text, verb):
+    note = draft_text(f"Ewan who is 7 told me his mammy's boyfriend Craig {verb} him on the legs when he spilled "
+                      "his juice.")
+    found = codes(note)
+    assert found.get("18C") == ["Ewan"]
+    assert "3A" not in found
