@@ -68,9 +68,13 @@ class _Rules:
     discussion: re.Pattern
     allegation: re.Pattern
     refuted: re.Pattern
+    came_to_nothing: re.Pattern
+    cleared: re.Pattern
     contact_arrangement: re.Pattern
     outsider_victims: frozenset[str]
     outsider_determiners: frozenset[str]
+    outsider_people: frozenset[str]
+    indefinite_determiners: frozenset[str]
     not_household: re.Pattern
 
 
@@ -95,9 +99,13 @@ def _rules() -> _Rules:
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
         allegation=compiled(data["allegation"]), refuted=compiled(data["refuted"]),
+        came_to_nothing=compiled(data["came_to_nothing"]),
+        cleared=compiled(data["cleared"]),
         contact_arrangement=compiled(data["contact_arrangement"]),
         outsider_victims=frozenset(data["outsider_victims"]),
         outsider_determiners=frozenset(data["outsider_determiners"]),
+        outsider_people=frozenset(data["outsider_people"]),
+        indefinite_determiners=frozenset(data["indefinite_determiners"]),
         not_household=compiled(data["not_household"]),
     )
 
@@ -142,6 +150,12 @@ def negex_marks(nlp: Language, doc: Doc, spans: list[Span], *, parsed: bool) -> 
     return negated
 
 
+def said_no_concern(sentence: str) -> bool:
+    """Does a sentence holding a negated factor word say the thing is no concern ("Lucy's
+    deafness is not a concern"), rather than only that it is absent?"""
+    return _rules().cleared.search(sentence) is not None
+
+
 def allegations_refuted(text: str) -> bool:
     """Does the note say the allegations (of a referral, of someone) were not substantiated?"""
     return _rules().refuted.search(text) is not None
@@ -168,6 +182,9 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool, refuted: bool =
     sentence = sentence_of(span)
     unfounded = refuted and rules.allegation.search(doc_text(span.doc)[sentence.start_char:span.start_char]) \
         is not None and rules.refuted.search(sentence.text) is None  # not the sentence that refutes it
+    # "the school asked about self-harm but it turned out there was nothing in it": looked into, not found
+    unfounded = unfounded or rules.came_to_nothing.search(doc_text(span.doc)[span.end_char:sentence.end_char]) \
+        is not None
     return Context(negated=negated, historical=historical, hypothetical=hypothetical, discussion=discussion,
                    unfounded=unfounded)
 
@@ -337,6 +354,9 @@ def hurts_outsider(span: Span) -> bool:
         if child.lower_ in rules.outsider_victims or \
                 any(g.dep_ in ("amod", "det") and g.lower_ in rules.outsider_determiners for g in child.children):
             return True
+        if child.lower_ in rules.outsider_people and \
+                any(g.dep_ == "det" and g.lower_ in rules.indefinite_determiners for g in child.children):
+            return True  # "punching a boy": someone outside the family
     return False
 
 

@@ -69,6 +69,11 @@ def _children_of_mention(mention: Mention, children: Children, sentences: list[N
         return about + [i for i in _joined_with(about[0], mention.span, children) if i not in about]
     if about:
         return about
+    if mention.family.rules.owner_is_doer and sentence.doc.has_annotation("DEP"):
+        inside = {i for t in mention.span or [] for i in children.meant_by(t)}  # "gets Poppy ready"
+        named = [i for i in named if i not in _cared_for(sentence, children) | inside]
+        if not named:
+            return []  # "I get Poppy ready for school": Poppy is cared for, not the carer
     if len(named) > 1 and mention.span is not None:
         doer = _main_subject(sentence, named, children) if mention.family.rules.owner_is_doer else None
         if doer is not None:
@@ -90,6 +95,19 @@ def _joined_with(child: int, span: Span, children: Children) -> list[int]:
         if token.dep_ in ("nsubj", "nsubjpass") and children.meant_by(token) == [child]:
             return [i for c in token.conjuncts for i in children.meant_by(c)]
     return []
+
+
+def _cared_for(sentence: Span, children: Children) -> set[int]:
+    """The children a sentence names only as the object of a verb or preposition (the ones
+    looked after), never as a subject."""
+    objects, subjects = set(), set()
+    for token in sentence:
+        if token.i not in children.people.name_of:
+            continue
+        meant = set(children.meant_by(token))
+        (subjects if token.dep_ in ("nsubj", "nsubjpass") else
+         objects if token.dep_ in ("dobj", "dative", "pobj") else set()).update(meant)
+    return objects - subjects
 
 
 def _main_subject(sentence: Span, named: list[int], children: Children) -> int | None:
@@ -143,7 +161,10 @@ def children_with_no_factors(mentions: list[Mention], others: list[FactorSuggest
         if mention.span is not None:
             start, end = statement_part(mention.span)
             span = span.doc[start:end]
-        named = children.mentioned_in(span)
+        inside = range(mention.span.start, mention.span.end) if mention.span is not None else range(0)
+        named = []  # not the statement's own words ("None for Chloe or Dylan": 'none' is nobody)
+        for token, indices in children.mentions(span):
+            named += [i for i in indices if token not in inside and i not in named]
         if not named and mention.span is not None and span.doc.has_annotation("DEP"):
             head = clause_head(mention.span.root)
             if head.dep_ == "relcl":  # "the two girls, who are happy and well cared for": the girls

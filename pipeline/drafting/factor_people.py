@@ -7,12 +7,25 @@ from spacy.tokens import Span
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.subjects import doer_of, doer_token, person_of, teller_of
 
+PARTNER_FROM_AGE = 13  # the youngest age at which a child's own partner's abuse (3A) is read
+
 
 def only_child_named(sentence: Span, people: People) -> PersonRef | None:
     """The one child a sentence names, when it names exactly one (by name)."""
     found = {ref.key: ref for t in sentence if t.i in people.name_of
              for ref in [people.ref(t)] if ref is not None and ref.is_child}
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def fragment_topic(sentence: Span, people: People) -> PersonRef | None:
+    """A dictated fragment that opens with a name and a comma is about that person
+    ("Lucas, learning disability diagnosed in January, SALT involved"), when the name is
+    the only person the fragment names."""
+    if len(sentence) < 3 or sentence[0].i not in people.name_of or sentence[1].text != ",":
+        return None
+    topic = people.ref(sentence[0])
+    others = {ref.key for t in sentence[2:] if t.i in people.name_of for ref in [people.ref(t)] if ref is not None}
+    return topic if topic is not None and not others - {topic.key} else None
 
 
 def named_inside(span: Span, people: People, *, parsed: bool) -> list[PersonRef | None]:
@@ -31,6 +44,8 @@ def named_inside(span: Span, people: People, *, parsed: bool) -> list[PersonRef 
 
 def victim_fits(rule: str | None, victim: PersonRef | None, perpetrator: PersonRef | None) -> bool:
     by_partner = perpetrator is not None and perpetrator.role == "partner" and perpetrator.kind != "household_member"
+    if victim is not None and victim.age is not None and victim.age < PARTNER_FROM_AGE:
+        by_partner = False  # a 6-year-old has no partner of their own: "partner" is a parent's
     if rule is None:
         return victim is None or victim.likely_child or victim.kind not in ("another_child",)
     if rule == "adult":

@@ -129,3 +129,9 @@ def load_factor_rules(directory: Path = FACTOR_DIR) -> tuple[CompiledFamily, ...
 def reachable_codes() -> set[str]:
     """Every code some rule can suggest."""
     return {code for family in load_factor_rules() for code in family.rules.all_codes()}
+
+
+def code_order(code: str) -> tuple[int, str]:
+    """Census order: 1A, 1B, ... 2A, ... 21, 22A."""
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return int(digits), code

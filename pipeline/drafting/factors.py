@@ -32,11 +32,12 @@ from models.draft import Evidence, FactorSuggestion, Subject
 from models.settings import Settings
 from pipeline.drafting.children import Children
 from pipeline.drafting.context import (allegations_refuted, context_of, hurts_outsider, lives_elsewhere, negex_marks,
-                                      speaks_of_contact)
+                                      said_no_concern, speaks_of_contact)
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
-from pipeline.drafting.factor_people import doer, named_inside, only_child_named, victim_fits
-from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, load_factor_rules
+from pipeline.drafting.factor_hedges import worker_guess
+from pipeline.drafting.factor_people import doer, fragment_topic, named_inside, only_child_named, victim_fits
+from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, code_order, load_factor_rules
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
 from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
@@ -83,16 +84,24 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
     negated = negex_marks(nlp, doc, [m.span for m in matches], parsed=parsed)
     mentions: list[_Mention] = []
     refuted = allegations_refuted(text)
+    no_concern: set[tuple[str, str]] = set()  # (family, person) the note says is no concern
     for match in matches:
         context = context_of(match.span, parsed=parsed, negex_negated=(match.span.start, match.span.end) in negated,
                              refuted=refuted)
         is_no_factors = match.family.rules.family == NO_FACTORS
+        if not is_no_factors and context.reason == "negated" and said_no_concern(sentences[match.sentence].text):
+            cleared = _mention(match, people, parsed, text, sentences[match.sentence].text)
+            if cleared is not None and cleared.about is not None:  # "Lucy's deafness is not a concern"
+                no_concern.add((match.family.rules.family, cleared.about.key))
         if not context.current and not (is_no_factors and context.reason == "negated"):
             continue  # "no concerns" is itself a negation: that is what 21 looks for
+        if worker_guess(match.span):
+            continue  # "I think she may have been drinking": a guess is not said
         mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
         if mention is not None:
             mentions += _each_household_adult(mention, people)
             mentions += _companion(mention, people) if parsed else []
+    mentions = [m for m in mentions if m.about is None or (m.family.rules.family, m.about.key) not in no_concern]
     mentions = _adults_of_unsaid_role(_without_yielded(resolve_support(mentions)), children)
     by_code = {code: ms for code, ms in _combine(mentions).items()
                if _confidence(ms) >= settings.factor_min_confidence}
@@ -110,7 +119,7 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
     if problems:  # the rules above make this impossible; never hand a worker an invalid set
         logger.error("factor suggestions broke census rules: %s", "; ".join(problems))
         suggestions = [s for s in suggestions if s.code != NO_FACTORS]
-    return sorted(suggestions, key=lambda s: (-s.confidence, _code_order(s.code)))
+    return sorted(suggestions, key=lambda s: (-s.confidence, code_order(s.code)))
 
 
 def find_terms(doc: Doc, sentences: list[NoteSentence], families: tuple[CompiledFamily, ...], *,
@@ -175,7 +184,9 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
                 return None  # "... sits with him": the one cared for is not the carer (a misparse)
         owner = owner or owner_of(match.span, people, parsed=parsed)
         if owner is None and parsed and match.span.root.dep_ == "compound":
-            owner = only_child_named(sentence_of(match.span), people)  # "the diabetes nurse said Freddie ..."
+            start, end = statement_part(match.span)  # not a child named in a clause of its own
+            owner = only_child_named(match.span.doc[start:end], people)  # "the diabetes nurse said Freddie ..."
+        owner = owner or (fragment_topic(sentence_of(match.span), people) if parsed else None)
         if owner is not None and owner.is_child and rules.child_from_age is not None and parsed and \
                 owner.age is not None and owner.age < rules.child_from_age:
             owner = adult_meant(match.span, owner, people)
@@ -385,8 +396,3 @@ def _suggestion(code: str, mentions: list[_Mention], confidence: float,
                                  start_s=s.start_s, end_s=s.end_s))
     return FactorSuggestion(code=code, label=cin_factors()[code].label, confidence=confidence,
                             subject=subject, evidence=evidence, by=by)
-
-
-def _code_order(code: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return int(digits), code
