@@ -32,7 +32,8 @@ from spacy.tokens import Span, Token
 
 from models.draft import CHILD_FIELDS, ChildVisit, Evidence, Person
 from pipeline.drafting.children import Children
-from pipeline.drafting.field_clauses import negated, seen_with_adult
+from pipeline.drafting.field_clauses import attempted, negated, seen_with_adult
+from pipeline.drafting.field_hedges import hedged
 from pipeline.drafting.form_answers import form_answers
 from pipeline.drafting.self_corrections import corrections
 from pipeline.drafting.people import People
@@ -45,6 +46,8 @@ _OTHER_TIMES = {"last", "weekend", "weekends", "night", "nights", "overnight", "
                 "week", "month", "christmas", "summer", "usually", "often", "sometimes", "always"}
 _STAYED = {"stayed", "stays", "remained", "sat", "was", "were", "stuck"}
 _STAYED_DURING = {"stayed", "remained", "sat", "stuck"}  # said of the visit itself, not "was with dad"
+_SAYING = {"says", "said", "say", "told", "tells", "explained", "explains", "described", "describes", "talked",
+           "talks", "shared", "shares", "disclosed", "discloses", "mentioned", "mentions"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _PLANS = {"going", "plan", "plans", "planned", "arrange", "arranged", "hope", "aim", "need", "needs", "is", "are"}
 
@@ -177,8 +180,10 @@ class _Sentence:
         self._elided()
         self.phrase_end = -1
         for match in self._matches(self.rules["child_away"]):
+            telling = self._told_by(match[0])
             for child in self.who.subject_of_was(match):
-                self._add(child, "child_seen", False, AWAY)
+                if child not in telling:  # "Tia says she was at a party": Tia told me, so was there
+                    self._add(child, "child_seen", False, AWAY)
         return self._self_corrected()
 
     def _self_corrected(self) -> list[_Said]:
@@ -218,6 +223,10 @@ class _Sentence:
             verb = PhraseAbout.verb_of(match)
             if name == "seen" and verb is not None and self.people.parsed and (_later(verb) or _before(verb)):
                 continue  # "Worker will see Tyler alone at school next week", "since I last saw him": not this visit
+            if hedged(verb, match, self.span, parsed=self.people.parsed):
+                continue  # "I may have seen Daisy's room", "I think he was seen alone": not said
+            if value and verb is not None and attempted(verb, parsed=self.people.parsed):
+                continue  # "I tried to see Harvey on his own but he wouldn't come away": not said it happened
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
             if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
@@ -245,6 +254,14 @@ class _Sentence:
                     self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
+
+    def _told_by(self, token: Token) -> list[int]:
+        """The children who tell what the words of ``token`` say ("Tia says she was at a
+        party"): the subject of a verb of saying above it."""
+        if not self.people.parsed:
+            return []
+        tellers = [c for a in token.ancestors if a.lower_ in _SAYING for c in a.children if c.dep_ == "nsubj"]
+        return self.who.children_of(tellers)
 
     def _elided_rooms(self, rooms: list[Span]) -> list[Span]:
         """'Worker did not see Kayla's bedroom, and did not see Jayden's or Summer's either':
