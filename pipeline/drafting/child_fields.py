@@ -34,7 +34,7 @@ from models.draft import CHILD_FIELDS, ChildVisit, Evidence, Person
 from pipeline.drafting.children import Children
 from pipeline.drafting.field_clauses import attempted, negated, seen_with_adult
 from pipeline.drafting.field_hedges import hedged
-from pipeline.drafting.form_answers import form_answers
+from pipeline.drafting.form_answers import asked_field, form_answers
 from pipeline.drafting.self_corrections import corrections
 from pipeline.drafting.people import People
 from pipeline.drafting.phrase_about import ROOMS, PhraseAbout
@@ -154,6 +154,11 @@ class _Sentence:
             for child, field, value in answers:
                 self._add(child, field, value, SAID)
             return self.found
+        before = self.finder.sentences[self.index - 1].text if self.index else ""
+        asked = asked_field(before)
+        if asked is not None:  # "Alone?" "Tia yes, Kai no.": said as well as what the sentence says
+            for child, field, value in form_answers(self.span, self.sentence.text, self.children, asked=asked) or []:
+                self._add(child, field, value, SAID)
         alone_not = self._each("seen_alone", "not", False, seen_follows=True)
         too_young = self._each("seen_alone", "too_young", False, seen_follows=False, skip=alone_not)
         alone = self._each("seen_alone", "seen", True, seen_follows=True, skip=alone_not + too_young)
