@@ -147,8 +147,8 @@ class _Sentence:
         self.phrase_end = -1  # the end of the phrase whose statements are being added
 
     def statements(self) -> list[_Said]:
-        if not len(self.children):
-            return []
+        if not len(self.children) or self.sentence.text.rstrip().endswith("?"):
+            return []  # "Were they seen alone?" asks; the answer says
         answers = form_answers(self.span, self.sentence.text, self.children)
         if answers is not None:  # a sentence dictated as a form says nothing else
             for child, field, value in answers:
