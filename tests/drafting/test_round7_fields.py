@@ -100,3 +100,23 @@ def test_child_telling_where_she_was(draft_text, text, expected):
 def test_hedge_lexicon_is_checked_when_loaded():
     words = hedge_words()
     assert "may" in words["modals"] and "think" in words["doubting_verbs"] and "sure" in words["unsure"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the worker with the child on their own, whatever the verb
+    ("After tea we wandered down to the swings with Maya on her own and she talked about school.",
+     {"Maya": (T, T, N), "Ollie": (N, N, N)}),
+    ("I had twenty minutes with Leo by himself in the garden.", {"Leo": (T, T, N)}),
+    # with an adult on her own is not a child seen alone
+    ("I sat with Sarah on her own while the children watched television.", {"Ava": (N, N, N), "Leo": (N, N, N)}),
+])
+def test_worker_with_the_child_on_their_own(draft_text, text, expected):
+    assert {k: v for k, v in _draft(draft_text, text, expected).items() if k in expected} == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Visit to Ava and Leo, it was not announced, and Sarah let me in.", False),
+    ("Announced visit, Sarah let me in.", True),
+])
+def test_not_announced(draft_text, text, expected):
+    assert draft_text(text).visit.announced is expected
