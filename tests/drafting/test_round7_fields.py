@@ -120,3 +120,9 @@ def test_worker_with_the_child_on_their_own(draft_text, text, expected):
 ])
 def test_not_announced(draft_text, text, expected):
     assert draft_text(text).visit.announced is expected
+
+
+def test_room_shown_to_us(draft_text):
+    text = "Kevin showed us the back bedroom Ollie and Maya share, which was tidy."
+    assert {k: v for k, v in _draft(draft_text, text, {"Maya": 0}).items() if k in ("Maya", "Ollie")} == \
+        {"Maya": (N, N, T), "Ollie": (N, N, T)}
