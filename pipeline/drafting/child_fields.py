@@ -19,6 +19,11 @@ subject, the owner of a room...). What a statement says:
 - strength 1.5, where the child was said to be: "at school", "at her dad's", "in hospital"
   means not seen; strength 1, the people present: a child at the visit was seen.
 
+Not said: a statement the worker hedges ("I may have seen Daisy's room", "I think I saw
+him alone": ``field_hedges.py``), a seeing only tried or asked for ("I tried to see Harvey
+on his own"), a question ("Were they seen alone?": its answer in the next sentence is read
+as a form answer), a child's own account of where they were ("Tia says she was at a party").
+
 The strongest statements decide; statements of the same strength that disagree leave the
 field null for the worker to answer, and so does a child decided not seen but seen alone.
 Nothing else is filled in: unsaid stays null."""
