@@ -19,6 +19,11 @@ subject, the owner of a room...). What a statement says:
 - strength 1.5, where the child was said to be: "at school", "at her dad's", "in hospital"
   means not seen; strength 1, the people present: a child at the visit was seen.
 
+Not said: a statement the worker hedges ("I may have seen Daisy's room", "I think I saw
+him alone": ``field_hedges.py``), a seeing only tried or asked for ("I tried to see Harvey
+on his own"), a question ("Were they seen alone?": its answer in the next sentence is read
+as a form answer), a child's own account of where they were ("Tia says she was at a party").
+
 The strongest statements decide; statements of the same strength that disagree leave the
 field null for the worker to answer, and so does a child decided not seen but seen alone.
 Nothing else is filled in: unsaid stays null."""
@@ -32,8 +37,9 @@ from spacy.tokens import Span, Token
 
 from models.draft import CHILD_FIELDS, ChildVisit, Evidence, Person
 from pipeline.drafting.children import Children
-from pipeline.drafting.field_clauses import negated, seen_with_adult
-from pipeline.drafting.form_answers import form_answers
+from pipeline.drafting.field_clauses import attempted, negated, seen_with_adult
+from pipeline.drafting.field_hedges import hedged
+from pipeline.drafting.form_answers import asked_field, form_answers
 from pipeline.drafting.self_corrections import corrections
 from pipeline.drafting.people import People
 from pipeline.drafting.phrase_about import ROOMS, PhraseAbout
@@ -45,6 +51,8 @@ _OTHER_TIMES = {"last", "weekend", "weekends", "night", "nights", "overnight", "
                 "week", "month", "christmas", "summer", "usually", "often", "sometimes", "always"}
 _STAYED = {"stayed", "stays", "remained", "sat", "was", "were", "stuck"}
 _STAYED_DURING = {"stayed", "remained", "sat", "stuck"}  # said of the visit itself, not "was with dad"
+_SAYING = {"says", "said", "say", "told", "tells", "explained", "explains", "described", "describes", "talked",
+           "talks", "shared", "shares", "disclosed", "discloses", "mentioned", "mentions"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _PLANS = {"going", "plan", "plans", "planned", "arrange", "arranged", "hope", "aim", "need", "needs", "is", "are"}
 
@@ -144,13 +152,18 @@ class _Sentence:
         self.phrase_end = -1  # the end of the phrase whose statements are being added
 
     def statements(self) -> list[_Said]:
-        if not len(self.children):
-            return []
+        if not len(self.children) or self.sentence.text.rstrip().endswith("?"):
+            return []  # "Were they seen alone?" asks; the answer says
         answers = form_answers(self.span, self.sentence.text, self.children)
         if answers is not None:  # a sentence dictated as a form says nothing else
             for child, field, value in answers:
                 self._add(child, field, value, SAID)
             return self.found
+        before = self.finder.sentences[self.index - 1].text if self.index else ""
+        asked = asked_field(before)
+        if asked is not None:  # "Alone?" "Tia yes, Kai no.": said as well as what the sentence says
+            for child, field, value in form_answers(self.span, self.sentence.text, self.children, asked=asked) or []:
+                self._add(child, field, value, SAID)
         alone_not = self._each("seen_alone", "not", False, seen_follows=True)
         too_young = self._each("seen_alone", "too_young", False, seen_follows=False, skip=alone_not)
         alone = self._each("seen_alone", "seen", True, seen_follows=True, skip=alone_not + too_young)
@@ -177,8 +190,10 @@ class _Sentence:
         self._elided()
         self.phrase_end = -1
         for match in self._matches(self.rules["child_away"]):
+            telling = self._told_by(match[0])
             for child in self.who.subject_of_was(match):
-                self._add(child, "child_seen", False, AWAY)
+                if child not in telling:  # "Tia says she was at a party": Tia told me, so was there
+                    self._add(child, "child_seen", False, AWAY)
         return self._self_corrected()
 
     def _self_corrected(self) -> list[_Said]:
@@ -218,6 +233,10 @@ class _Sentence:
             verb = PhraseAbout.verb_of(match)
             if name == "seen" and verb is not None and self.people.parsed and (_later(verb) or _before(verb)):
                 continue  # "Worker will see Tyler alone at school next week", "since I last saw him": not this visit
+            if hedged(verb, match, self.span, parsed=self.people.parsed):
+                continue  # "I may have seen Daisy's room", "I think he was seen alone": not said
+            if value and verb is not None and attempted(verb, parsed=self.people.parsed):
+                continue  # "I tried to see Harvey on his own but he wouldn't come away": not said it happened
             if name == "seen" and verb is not None and negated(verb, self.span, parsed=self.people.parsed):
                 said = False  # "Neither Lily nor Jack was seen alone", "nor was either bedroom seen"
             if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
@@ -245,6 +264,14 @@ class _Sentence:
                     self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
+
+    def _told_by(self, token: Token) -> list[int]:
+        """The children who tell what the words of ``token`` say ("Tia says she was at a
+        party"): the subject of a verb of saying above it."""
+        if not self.people.parsed:
+            return []
+        tellers = [c for a in token.ancestors if a.lower_ in _SAYING for c in a.children if c.dep_ == "nsubj"]
+        return self.who.children_of(tellers)
 
     def _elided_rooms(self, rooms: list[Span]) -> list[Span]:
         """'Worker did not see Kayla's bedroom, and did not see Jayden's or Summer's either':

@@ -18,6 +18,11 @@ _NEGATIVE_WORDS_UNPARSED = NEGATIVE_WORDS | {"not", "n't", "never"}
 _REFUSING = {"refused", "refuses", "refusing", "declined", "declines", "unable", "reluctant"}
 _CLAUSE_STOPS = {",", ";", "but", "and", "so", "because", "as", "while", "whilst", "although"}
 _ADULT_KINDS = {"parent_carer", "household_member", "adult"}
+# "I tried to see Harvey on his own", "wanted to speak to her alone": an attempt or a wish,
+# which does not say that it happened
+_ATTEMPTING = {"tried", "try", "tries", "trying", "attempted", "attempt", "attempts", "attempting", "wanted", "want",
+               "wants", "wanting", "hoped", "hope", "hoping", "asked", "asking", "offered", "offering", "planned",
+               "intended", "meant", "aimed"}
 
 
 def negated(verb: Token, span: Span, *, parsed: bool) -> bool:
@@ -39,6 +44,16 @@ def negated(verb: Token, span: Span, *, parsed: bool) -> bool:
         if current.lower_ in _REFUSING:
             return True
     return any(w == "nor" for _, w in _clause_before(verb, span))
+
+
+def attempted(verb: Token, *, parsed: bool) -> bool:
+    """'I tried to see Harvey on his own', 'I asked to see her room', 'wanted to speak to
+    Kai alone': the seeing is only tried, asked for or wished (the worker's, or anyone's)."""
+    if parsed:
+        return verb.dep_ == "xcomp" and verb.head.lower_ in _ATTEMPTING
+    doc = verb.doc
+    before = [doc[j].lower_ for j in range(max(0, verb.i - 3), verb.i)]
+    return "to" in before[-2:] and any(w in _ATTEMPTING for w in before[:-1])
 
 
 def _negative_subject(subject: Token) -> bool:

@@ -30,6 +30,8 @@ _HOUSEHOLD_VERBS = {"have", "has", "had", "share", "shares", "shared", "sleep", 
                     "lived", "stay", "stays", "stayed", "use", "uses", "used"}  # no lemmatizer in the pipeline
 _EXCEPT = {"except", "apart", "other", "bar", "besides", "excluding"}  # "all the bedrooms except Liam's"
 _HAVING = {"has", "have", "had", "got"}  # "Alfie has the box room"
+SLEEPING_ROOM_WORDS = {"bed", "box", "nursery", "sleeping", "baby", "babies", "kids", "children", "guest", "spare",
+                       "attic", "loft", "bunk"}
 _SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
           "staying"}
 
@@ -133,9 +135,10 @@ class PhraseAbout:
         while subject is None and current.dep_ == "conj" and current.head.i != current.i:
             current = current.head
             subject = next((c for c in current.children if c.dep_ == "nsubj"), None)
-        if subject is None or self._is_worker(subject):
-            return False
-        ref = self.people.ref(subject)
+        return subject is not None and not self._is_worker(subject) and self._is_adult(subject)
+
+    def _is_adult(self, token: Token) -> bool:
+        ref = self.people.ref(token)
         return ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child
 
     def _is_worker(self, token: Token) -> bool:
@@ -237,13 +240,19 @@ class PhraseAbout:
         what it is used for ('the medical room', 'the breakfast room': ``other_rooms`` of
         ``data/visit.yaml``)."""
         rooms = self._rooms_of(match)
-        if rooms and all(r.lower_ in ("room", "rooms") and
-                         any(c.dep_ in ("compound", "amod") and c.lower_ in other_rooms for c in r.children)
-                         for r in rooms):
+        if rooms and all(r.lower_ in ("room", "rooms") and any(
+                c.dep_ in ("compound", "amod") and c.lower_ in other_rooms or self._named_for_a_use(c)
+                for c in r.children) for r in rooms):
             return True
         return bool(rooms) and all(r.lower_ in ("room", "rooms") and r.dep_ == "pobj" and not self._owners_of(r) and
                                    any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in r.children)
                                    for r in rooms)  # not "the children share a room, which I saw"
+
+    def _named_for_a_use(self, word: Token) -> bool:
+        """'the nurture room', 'the family room': a noun before 'room' that names neither a
+        person nor where one sleeps ("box room", "the boys room")."""
+        return word.dep_ == "compound" and word.tag_ in ("NN", "NNS") and word.lower_ not in SLEEPING_ROOM_WORDS and \
+            self.people.ref(word) is None and not self.children.in_group(word)
 
     def _rooms_of(self, match: Span) -> list[Token]:
         """The rooms a phrase speaks of: the one its verb is about ("the twins' bedroom was

@@ -39,6 +39,9 @@ def visit_rules() -> dict:
             or not set(corrections["signal"]) <= set(corrections["any"]):
         raise ValueError(f"{_DATA.name}: corrections must be 'signal' and 'any' lists of lower-case words, "
                          "every signal word also in 'any'")
+    words = data.get("form", {}).get("question_words")
+    if not isinstance(words, int) or not 1 <= words <= 12:
+        raise ValueError(f"{_DATA.name}: form.question_words must be a whole number from 1 to 12")
     data = {k: compiled(v) for k, v in data.items() if k not in ("contact_types", "other_rooms", "corrections")} | {
         "contact_types": [(c["type"], re.compile(c["regex"], re.I)) for c in data["contact_types"]],
         "other_rooms": frozenset(other_rooms),
