@@ -25,6 +25,7 @@ from pipeline.drafting.people import People, PersonRef
 
 _SPEECH = Path(__file__).parent / "data" / "speech.yaml"
 _SUBJECTS = ("nsubj", "nsubjpass")
+_BEING = frozenset({"is", "are", "was", "were", "'s", "remains", "remain"})
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?|\d{1,2}(?:am|pm)", re.I)  # "22:30", "5.40pm", "6pm"
 
 
@@ -48,6 +49,7 @@ class SignalWords:
     document_verbs: frozenset[str]
     result_states: frozenset[str]
     judging_verbs: frozenset[str]
+    judgement_nouns: frozenset[str]
     contact_verbs: frozenset[str]
 
 
@@ -228,6 +230,55 @@ def worker_judges(span: Span, people: People) -> bool:
     if root.lower_ not in words.judging_verbs or not any(c.dep_ == "ccomp" for c in root.children):
         return False
     return (_ref(_subject(root), people) or PersonRef(role="", kind="")).kind == "worker"
+
+
+def worker_names_concern(span: Span, people: People) -> bool:
+    """The worker says what the worry is, in a main clause of being: 'The worry is all about
+    the eldest', 'My main worries are ...', 'Dad's drinking is the concern' (the worry nobody
+    else's: not 'her worry is', 'the school's concern is', 'the concern the school raised')."""
+    words = signal_words()
+    for noun in span:
+        if noun.dep_ not in ("nsubj", "attr") or noun.lower_ not in words.judgement_nouns:
+            continue
+        verb = noun.head
+        follows = noun.i + 1 < span.end and noun.doc[noun.i + 1].lower_ in _BEING  # "My worries are Jayden going ..."
+        if not (verb.lower_ in _BEING or follows) or not _main_clause(verb, span, first_ccomp=True):
+            continue
+        if any(c.dep_ == "poss" and c.lower_ not in ("my", "our") for c in noun.children) or \
+                any(c.dep_ in ("acl", "relcl") or c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+                    for c in noun.children):
+            continue  # someone else's worry, or one raised by someone
+        return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _form_questions() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load(_SPEECH.read_text(encoding="utf-8"))
+    questions = data.get("form_questions") if isinstance(data, dict) else None
+    if not isinstance(questions, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and v and
+            all(isinstance(w, str) and re.fullmatch(r"[a-z'\-]+", w) for w in v) for k, v in questions.items()):
+        raise ValueError(f"{_SPEECH.name}: form_questions must map section keys to lists of lower-case words")
+    return {key: frozenset(value) for key, value in questions.items()}
+
+
+FORM_QUESTION_WORDS = 6  # "Were the children seen alone?": a form's question is short
+
+
+def form_question_section(span: Span) -> str | None:
+    """The section a statutory question dictated as a fragment asks about: 'Seen?',
+    'Alone?', 'Bedrooms?', 'Who was there?' (who was present and seen), 'Concerns?'
+    (analysis), 'Next steps?' (actions); None for anything else, and for a question that
+    names more than one section or is someone's reported question."""
+    if not span.text.rstrip().endswith("?"):
+        return None
+    words = [t.lower_ for t in span if not t.is_punct]
+    if not words or len(words) > FORM_QUESTION_WORDS or \
+            any(t.lower_ in ("said", "asked", "says", "asks", "wondered") for t in span):
+        return None
+    asked = {key for key, question_words in _form_questions().items() if question_words & set(words)}
+    return asked.pop() if len(asked) == 1 else None
 
 
 def plan_without_will(span: Span) -> bool:

@@ -27,8 +27,8 @@ from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
-                                               plan_without_will, says_presence, told_by_contact, worker_alone_with_child,
-                                               worker_judges)
+                                               form_question_section, plan_without_will, says_presence, told_by_contact,
+                                               worker_alone_with_child, worker_judges, worker_names_concern)
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.speakers import described_first, speaker_of
 from pipeline.drafting.template import Template
@@ -138,15 +138,26 @@ def assign_sections(sentences: list[NoteSentence], people: People, template: Tem
     labels = [_label_of(sentence, sections, people, kind_of) for sentence in sentences]
     labelled = {label[0] for label in labels if label is not None}
     governing: tuple[str, bool] | None = None  # (section, said alone) of the heading or label in force
+    known = {section.key for section in sections}
+    asked: str | None = None  # the section of a form's question just dictated ("Bedrooms?")
     for index, sentence in enumerate(sentences):
         label = labels[index]
         if label is not None:
             keys.append(label[0])
-            governing = label
+            governing, asked = label, None
             continue
         if governing is not None and governing[1]:  # the worker's own structure wins
             keys.append(governing[0])
             continue
+        if asked is not None:  # the answer goes with its question ("Alone? Only Jack, ...")
+            keys.append(asked)
+            asked = None
+            continue
+        asked = form_question_section(sentence.span)
+        if asked is not None and asked in known:
+            keys.append(asked)
+            continue
+        asked = None
         previous = keys[-1] if keys else None
         best = _best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous, default,
                              kind_of, (seen_at_visit or {}).get(index))
@@ -229,7 +240,7 @@ def _structure(span, people: People, speaker: PersonRef | None,
         speaker = _A_CHILD  # "she signed sad", "he pushed his picture card towards me"
     if speaker is None and document_speaks(span):
         speaker = _SOMEONE_ELSE  # "His EHCP records autism ..."
-    if worker_judges(span, people):
+    if worker_judges(span, people) or speaker is None and worker_names_concern(span, people):
         signals.add(WORKER_VIEW)
     if speaker is None and seen_at_visit is not True and \
             (arrives_during_visit(span, people) or worker_alone_with_child(span, people)):
