@@ -37,6 +37,7 @@ class SignalWords:
     not_messages: frozenset[str]
     arriving_verbs: frozenset[str]
     arriving_particles: frozenset[str]
+    worker_arriving_verbs: frozenset[str]
     visit_time_words: frozenset[str]
     presence_words: frozenset[str]
     away_places: frozenset[str]
@@ -137,6 +138,23 @@ def arrives_during_visit(span: Span, people: People) -> bool:
         ref = _ref(_subject(verb), people)
         if ref is not None and ref.kind not in ("worker", "professional"):
             return True
+    return False
+
+
+def worker_arrives_to_someone(span: Span, people: People) -> bool:
+    """The worker arrives in a main clause and the sentence names who was there: 'At 9.15 I
+    arrived and met Mrs Holt', 'I knocked and it was a while before Becky came to the door'
+    (not 'when I arrived, ...', nor an arrival with nobody named: 'I arrived at 4pm')."""
+    words = signal_words()
+    for verb in span:
+        if verb.lower_ not in words.worker_arriving_verbs or not verb.tag_.startswith("VB") or \
+                not _main_clause(verb, span, first_ccomp=True):
+            continue
+        if verb.lower_ == "got" and not any(c.lower_ in ("there", "to") for c in verb.children):
+            continue  # "I got a call": not arriving
+        if (_ref(_subject(verb), people) or PersonRef(role="", kind="")).kind != "worker":
+            continue
+        return any((_ref(t, people) or PersonRef(role="", kind="worker")).kind != "worker" for t in span)
     return False
 
 

@@ -28,7 +28,7 @@ from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
                                                form_question_section, plan_without_will, says_presence, told_by_contact,
-                                               worker_alone_with_child, worker_judges, worker_names_concern)
+                                               worker_alone_with_child, worker_arrives_to_someone, worker_judges, worker_names_concern)
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.speakers import described_first, speaker_of
 from pipeline.drafting.template import Template
@@ -243,8 +243,11 @@ def _structure(span, people: People, speaker: PersonRef | None,
     if worker_judges(span, people) or speaker is None and worker_names_concern(span, people):
         signals.add(WORKER_VIEW)
     if speaker is None and seen_at_visit is not True and \
-            (arrives_during_visit(span, people) or worker_alone_with_child(span, people)):
-        seen_at_visit = True  # "Harrison arrived back ten minutes into the visit", "I sat with him on his own"
+            (arrives_during_visit(span, people) or worker_alone_with_child(span, people) or
+             worker_arrives_to_someone(span, people)):
+        # "Harrison arrived back ten minutes into the visit", "I sat with him on his own", "I knocked and Becky came
+        # to the door"
+        seen_at_visit = True
     if speaker is None and seen_at_visit is not True and describes_room(span, people):
         signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
         seen_at_visit = None
