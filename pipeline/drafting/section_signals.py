@@ -158,6 +158,21 @@ def worker_arrives_to_someone(span: Span, people: People) -> bool:
     return False
 
 
+def says_where_someone_was(span: Span, people: People, presence_states: frozenset[str] | set[str]) -> bool:
+    """The main clause says where a person was, or that they were asleep, upstairs, out:
+    'Lily-Rose was asleep in her Moses basket ...', 'The baby was in her cot upstairs ...'
+    (not what they were doing: 'was playing with his cars')."""
+    root = span.root
+    if root.lower_ not in _BEING:
+        return False
+    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    ref = _ref(subject, people)
+    if ref is None or ref.kind == "worker":
+        return False
+    return any(c.dep_ in ("acomp", "advmod") and c.lower_ in presence_states or
+               c.dep_ == "prep" and c.lower_ in ("in", "at", "upstairs", "downstairs") for c in root.children)
+
+
 def worker_alone_with_child(span: Span, people: People) -> bool:
     """The worker with a child and nobody else: 'I sat with Harrison on his own in his
     bedroom', 'spent twenty minutes with her alone' (the worker the subject, the child

@@ -27,7 +27,8 @@ from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
-                                               form_question_section, plan_without_will, says_presence, told_by_contact,
+                                               form_question_section, plan_without_will, says_presence, says_where_someone_was,
+                                               told_by_contact,
                                                worker_alone_with_child, worker_arrives_to_someone, worker_judges, worker_names_concern)
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.speakers import described_first, speaker_of
@@ -248,6 +249,8 @@ def _structure(span, people: People, speaker: PersonRef | None,
         # "Harrison arrived back ten minutes into the visit", "I sat with him on his own", "I knocked and Becky came
         # to the door"
         seen_at_visit = True
+    if speaker is None and seen_at_visit is False and says_where_someone_was(span, people, lexicon().presence_states):
+        seen_at_visit = True  # "The baby was asleep in her cot and I saw her there": where a child was, and seen
     if speaker is None and seen_at_visit is not True and describes_room(span, people):
         signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
         seen_at_visit = None
