@@ -27,9 +27,9 @@ from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
-                                               form_question_section, plan_without_will, says_presence, says_where_someone_was,
-                                               told_by_contact,
-                                               worker_alone_with_child, worker_arrives_to_someone, worker_judges, worker_names_concern)
+                                               form_question_section, plan_without_will, says_presence,
+                                               says_where_someone_was, told_by_contact, worker_alone_with_child,
+                                               worker_arrives_to_someone, worker_judges, worker_names_concern)
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.speakers import described_first, speaker_of
 from pipeline.drafting.template import Template
