@@ -169,8 +169,10 @@ def says_where_someone_was(span: Span, people: People, presence_states: frozense
     ref = _ref(subject, people)
     if ref is None or ref.kind == "worker":
         return False
+    rooms = signal_words().room_words
     return any(c.dep_ in ("acomp", "advmod") and c.lower_ in presence_states or
-               c.dep_ == "prep" and c.lower_ in ("in", "at", "upstairs", "downstairs") for c in root.children)
+               c.dep_ == "prep" and c.lower_ in ("in", "at") and any(g.lower_ in rooms for g in c.subtree)
+               for c in root.children)
 
 
 def worker_alone_with_child(span: Span, people: People) -> bool:

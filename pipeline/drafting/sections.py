@@ -199,10 +199,15 @@ class _SpeakerKinds:
 def _describes(span) -> bool:
     """'... and it was clean with two beds made up', 'the worker saw Sophie help her to the
     toilet': a clause that describes what was seen, or what someone was seen doing (not
-    'was asleep': where someone was)."""
+    'was asleep': where someone was, nor 'who's 3 weeks old': who they are)."""
     presence = lexicon().presence_states
-    return any(t.dep_ == "acomp" and t.tag_ == "JJ" and t.lower_ not in presence or
+    return any(t.dep_ == "acomp" and t.tag_ == "JJ" and t.lower_ not in presence and not _who_clause(t.head) or
                t.dep_ in ("ccomp", "xcomp") and t.tag_.startswith("VB") and t.head.lower_ in _SEEING for t in span)
+
+
+def _who_clause(verb) -> bool:
+    """'Theo, who's 3 weeks old, ...': a clause on who a person is."""
+    return verb.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ == "who" for c in verb.children)
 
 
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
@@ -249,8 +254,12 @@ def _structure(span, people: People, speaker: PersonRef | None,
         # "Harrison arrived back ten minutes into the visit", "I sat with him on his own", "I knocked and Becky came
         # to the door"
         seen_at_visit = True
-    if speaker is None and seen_at_visit is False and says_where_someone_was(span, people, lexicon().presence_states):
-        seen_at_visit = True  # "The baby was asleep in her cot and I saw her there": where a child was, and seen
+    if speaker is None and seen_at_visit is not True and \
+            (seen_at_visit is False or not any(c.dep_ == "conj" for c in span.root.children)) and \
+            says_where_someone_was(span, people, lexicon().presence_states):
+        # "The baby was asleep in her cot and I saw her there": where a child was, and seen; "Theo was asleep
+        # in his basket" (and nothing else): where someone was counts as "only seen"
+        seen_at_visit = seen_at_visit is False
     if speaker is None and seen_at_visit is not True and describes_room(span, people):
         signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
         seen_at_visit = None

@@ -92,3 +92,13 @@ def test_a_named_professional_goes_on_speaking(draft_text):
     goes_on = "She said Nadia has been sitting alone at lunch and was upset in maths last week."
     note = draft_text("School visit to see Nadia, who is 13. " + first + " " + goes_on + CLOSE)
     assert section_of(note, goes_on) == "other_information"
+
+
+def test_where_a_child_was_said_alone_does_not_go_on_with_their_words(draft_text):
+    """A sentence that says only where a child was (with who they are) is who was present,
+    not more of the child's words said before it."""
+    words = "Nadia told me she wants to stay with her dad and she likes her new school."
+    where = "Reece, who's 9, was asleep on the settee in the living room."
+    note = draft_text(INTRO + words + " " + where + CLOSE)
+    assert section_of(note, words) == "child_voice"
+    assert section_of(note, where) == "present"
