@@ -264,7 +264,32 @@ def worker_judges(span: Span, people: People) -> bool:
     root = span.root
     if root.lower_ not in words.judging_verbs or not any(c.dep_ == "ccomp" for c in root.children):
         return False
+    if hedged_presence(span, people) is not None:
+        return False  # "I think Jake was on his own with me ...": a fact of the visit, hedged
     return (_ref(_subject(root), people) or PersonRef(role="", kind="")).kind == "worker"
+
+
+def hedged_presence(span: Span, people: People) -> bool | None:
+    """The worker's 'I think' around where a person was or whether they were alone: 'I think
+    Jake was on his own with me for a few minutes' (True: alone), 'I think Finley was upstairs'
+    (False: only where); None for anything else. Who was present says it, hedged; the
+    fields leave it unsaid (``child_fields.py``)."""
+    words = signal_words()
+    root = span.root
+    if root.lower_ not in words.judging_verbs or \
+            (_ref(_subject(root), people) or PersonRef(role="", kind="")).kind != "worker":
+        return None
+    for clause in (c for c in root.children if c.dep_ == "ccomp" and c.lower_ in _BEING):
+        ref = _ref(next((c for c in clause.children if c.dep_ in _SUBJECTS), None), people)
+        if ref is None or ref.kind == "worker":
+            continue
+        said = [t for c in clause.children if c.dep_ not in ("advcl", "ccomp", "conj", "relcl") for t in c.subtree]
+        if any(t.lower_ in words.alone_words or t.lower_ in words.own_words and t.head.lower_ == "on" for t in said):
+            return True
+        if any(c.dep_ in ("acomp", "advmod") and c.lower_ in words.presence_words | {"upstairs", "downstairs", "in"}
+               for c in clause.children):
+            return False
+    return None
 
 
 def worker_names_concern(span: Span, people: People) -> bool:

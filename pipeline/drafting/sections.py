@@ -27,7 +27,7 @@ from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
-                                               form_question_section, plan_without_will, says_presence,
+                                               form_question_section, hedged_presence, plan_without_will, says_presence,
                                                says_where_someone_was, told_by_contact, worker_alone_with_child,
                                                worker_arrives_to_someone, worker_judges, worker_names_concern)
 from pipeline.drafting.sentences import NoteSentence
@@ -248,6 +248,8 @@ def _structure(span, people: People, speaker: PersonRef | None,
         speaker = _SOMEONE_ELSE  # "His EHCP records autism ..."
     if worker_judges(span, people) or speaker is None and worker_names_concern(span, people):
         signals.add(WORKER_VIEW)
+    if speaker is None and seen_at_visit is None:
+        seen_at_visit = hedged_presence(span, people)  # "I think Jake was on his own with me ...": present, hedged
     if speaker is None and seen_at_visit is not True and \
             (arrives_during_visit(span, people) or worker_alone_with_child(span, people) or
              worker_arrives_to_someone(span, people)):

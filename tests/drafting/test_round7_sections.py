@@ -102,3 +102,15 @@ def test_where_a_child_was_said_alone_does_not_go_on_with_their_words(draft_text
     note = draft_text(INTRO + words + " " + where + CLOSE)
     assert section_of(note, words) == "child_voice"
     assert section_of(note, where) == "present"
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # the worker unsure of a fact of the visit: who was present says it (the fields leave it unsaid)
+    ("I think Reece was on his own with me for a bit while Tomasz took a call outside, but I can't be certain.",
+     "present"),
+    # the worker's judgement stays analysis
+    ("I think Nadia is struggling far more than she lets on and her dad hasn't noticed.", "analysis"),
+])
+def test_a_hedged_fact_of_the_visit_is_not_a_judgement(draft_text, sentence, expected):
+    note = draft_text(INTRO + "Nadia told me she likes her new school. " + sentence + CLOSE)
+    assert section_of(note, sentence) == expected
