@@ -114,3 +114,9 @@ def test_where_a_child_was_said_alone_does_not_go_on_with_their_words(draft_text
 def test_a_hedged_fact_of_the_visit_is_not_a_judgement(draft_text, sentence, expected):
     note = draft_text(INTRO + "Nadia told me she likes her new school. " + sentence + CLOSE)
     assert section_of(note, sentence) == expected
+
+
+def test_a_baby_babbling_at_the_worker_is_an_observation(draft_text):
+    sentence = "Zofia, the baby, was on her bouncer chewing a rusk and she babbled at me and grabbed my lanyard."
+    note = draft_text(INTRO + "The flat was warm. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "observations"
