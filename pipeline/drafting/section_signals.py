@@ -4,12 +4,15 @@ and the template's cue phrases: read from spaCy's parse with the word classes of
 
 - a child telling the worker without speech (signing, pointing, a tablet, a picture card):
   the child's voice;
-- a person arriving or leaving during the visit, or the worker with a child on their own:
-  who was present and seen;
+- a person arriving or leaving during the visit, the worker arriving to someone named, the
+  worker with a child on their own, where a person was ("asleep in her cot"), or the worker's
+  "I think" around any of these: who was present and seen;
 - a room described (a clause on the room with what it is or has): an observation;
 - a record or a result as the subject of what it says: information from others;
-- the worker's own judgement ("I think ...") and a plan said without "will" ("SW to
-  discuss ..."): analysis and actions."""
+- the worker's own judgement ("I think ...", "the worry is ...") and a plan said without
+  "will" ("SW to discuss ..."): analysis and actions;
+- a statutory question dictated as a fragment ("Alone?", "Concerns?"): the section it asks
+  about, for it and its answer."""
 
 from __future__ import annotations
 

@@ -6,9 +6,10 @@ the template's cue phrases, by who is speaking or being reported ("Kayden told m
 -> child's voice, "mum said" -> parents' views, "the school said" -> information
 from others), by what its structure says (``section_signals.py``: a child signing or
 pressing a picture on a tablet, a person arriving during the visit, a room described, a
-record's findings, "I think ...", "SW to ...") and by its neighbours (a sentence with no
-cue stays with the one before, unless that one said who was present and this one says
-nothing of who was there)."""
+record's findings, "I think ...", "the worry is ...", "SW to ...") and by its neighbours (a
+sentence with no cue stays with the one before, unless that one said who was present and
+this one says nothing of who was there; the answer to a form's question, "Bedrooms? Jack's
+yes, ...", goes with the question)."""
 
 from __future__ import annotations
 
