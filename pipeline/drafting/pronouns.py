@@ -38,6 +38,7 @@ class PronounResolution:
         self._said_gender: dict[str, str] = {}
         history: list[tuple[Token, PersonRef]] = []  # mentions so far, in order
         topic: PersonRef | None = None  # who the sentence before was about
+        speaker_before: PersonRef | None = None  # who last said something in the sentence before
         tokens, lower, tag = self.t.tokens, self.t.lower, self.t.tag
         for sent in parser_sentences(self.doc):
             seen_person = False
@@ -62,6 +63,10 @@ class PronounResolution:
                         ranked = [same] + [r for r in ranked if r != same]
                     if opens:  # "She smelled of cannabis ..., that Lisa said she had not paid for": not Lisa
                         ranked = self._not_reporting_after(i, sent, ranked)
+                    if opens and speaker_before is not None and token.head.lower_ in REPORTING_HEADS and \
+                            self._fits(self._gendered(speaker_before), gender):
+                        # "... and she said she knows she's drinking too much. She said ...": who spoke goes on
+                        ranked = [speaker_before] + [r for r in ranked if r != speaker_before]
                     if opens and token.head.lower_ in REPORTING_HEADS and self._calls_a_parent_by_name(i, sent):
                         # "She said Mum went out at teatime": who calls her "Mum" is her child
                         ranked = [r for r in ranked if r.is_child] + [r for r in ranked if not r.is_child]
@@ -80,6 +85,21 @@ class PronounResolution:
                     history.append((token, ref))
                     seen_person = True
             topic = self._topic(sent) or topic
+            speaker_before = self._last_speaker(sent)
+
+    def _last_speaker(self, sent: Span) -> PersonRef | None:
+        """Who says something in a sentence's main clause ('... I spoke with Becky and she said
+        ...' -> Becky; not someone in their reported words), not the worker; None without a parse."""
+        if not self.parsed:
+            return None
+        for i in range(sent.start, sent.end):
+            token = self.t.tokens[i]
+            verb = token.head
+            if token.dep_ == "nsubj" and verb.lower_ in REPORTING_HEADS and \
+                    (verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
+                ref = self.resolved.get(i) if i in self.resolved else self.ref(token)
+                return ref if ref is not None and ref.kind != "worker" else None
+        return None
 
     def _parallel_subject(self, pronoun: Token, gender: str) -> PersonRef | None:
         """A subject pronoun of a clause joined to one with a named subject means that subject
@@ -178,6 +198,8 @@ class PronounResolution:
                         return self._met_by_worker(root)  # "I saw Demi on her own. She told me ...": Demi
                     if ref is not None and ref.kind not in ("worker", "professional"):
                         return ref
+                    if ref is not None and ref.name is not None and root.lower_ in REPORTING_HEADS:
+                        return ref  # "Mrs Holt said ... She said ...": a named professional goes on speaking
             return None
         for token in sent:
             ref = self.ref(token)

@@ -4,12 +4,15 @@ and the template's cue phrases: read from spaCy's parse with the word classes of
 
 - a child telling the worker without speech (signing, pointing, a tablet, a picture card):
   the child's voice;
-- a person arriving or leaving during the visit, or the worker with a child on their own:
-  who was present and seen;
+- a person arriving or leaving during the visit, the worker arriving to someone named, the
+  worker with a child on their own, where a person was ("asleep in her cot"), or the worker's
+  "I think" around any of these: who was present and seen;
 - a room described (a clause on the room with what it is or has): an observation;
 - a record or a result as the subject of what it says: information from others;
-- the worker's own judgement ("I think ...") and a plan said without "will" ("SW to
-  discuss ..."): analysis and actions."""
+- the worker's own judgement ("I think ...", "the worry is ...") and a plan said without
+  "will" ("SW to discuss ..."): analysis and actions;
+- a statutory question dictated as a fragment ("Alone?", "Concerns?"): the section it asks
+  about, for it and its answer."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from pipeline.drafting.people import People, PersonRef
 
 _SPEECH = Path(__file__).parent / "data" / "speech.yaml"
 _SUBJECTS = ("nsubj", "nsubjpass")
+_BEING = frozenset({"is", "are", "was", "were", "'s", "remains", "remain"})
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?|\d{1,2}(?:am|pm)", re.I)  # "22:30", "5.40pm", "6pm"
 
 
@@ -36,6 +40,7 @@ class SignalWords:
     not_messages: frozenset[str]
     arriving_verbs: frozenset[str]
     arriving_particles: frozenset[str]
+    worker_arriving_verbs: frozenset[str]
     visit_time_words: frozenset[str]
     presence_words: frozenset[str]
     away_places: frozenset[str]
@@ -48,6 +53,7 @@ class SignalWords:
     document_verbs: frozenset[str]
     result_states: frozenset[str]
     judging_verbs: frozenset[str]
+    judgement_nouns: frozenset[str]
     contact_verbs: frozenset[str]
 
 
@@ -136,6 +142,40 @@ def arrives_during_visit(span: Span, people: People) -> bool:
         if ref is not None and ref.kind not in ("worker", "professional"):
             return True
     return False
+
+
+def worker_arrives_to_someone(span: Span, people: People) -> bool:
+    """The worker arrives in a main clause and the sentence names who was there: 'At 9.15 I
+    arrived and met Mrs Holt', 'I knocked and it was a while before Becky came to the door'
+    (not 'when I arrived, ...', nor an arrival with nobody named: 'I arrived at 4pm')."""
+    words = signal_words()
+    for verb in span:
+        if verb.lower_ not in words.worker_arriving_verbs or not verb.tag_.startswith("VB") or \
+                not _main_clause(verb, span, first_ccomp=True):
+            continue
+        if verb.lower_ == "got" and not any(c.lower_ in ("there", "to") for c in verb.children):
+            continue  # "I got a call": not arriving
+        if (_ref(_subject(verb), people) or PersonRef(role="", kind="")).kind != "worker":
+            continue
+        return any((_ref(t, people) or PersonRef(role="", kind="worker")).kind != "worker" for t in span)
+    return False
+
+
+def says_where_someone_was(span: Span, people: People, presence_states: frozenset[str] | set[str]) -> bool:
+    """The main clause says where a person was, or that they were asleep, upstairs, out:
+    'Lily-Rose was asleep in her Moses basket ...', 'The baby was in her cot upstairs ...'
+    (not what they were doing: 'was playing with his cars')."""
+    root = span.root
+    if root.lower_ not in _BEING:
+        return False
+    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    ref = _ref(subject, people)
+    if ref is None or ref.kind == "worker":
+        return False
+    rooms = signal_words().room_words
+    return any(c.dep_ in ("acomp", "advmod") and c.lower_ in presence_states or
+               c.dep_ == "prep" and c.lower_ in ("in", "at") and any(g.lower_ in rooms for g in c.subtree)
+               for c in root.children)
 
 
 def worker_alone_with_child(span: Span, people: People) -> bool:
@@ -227,7 +267,81 @@ def worker_judges(span: Span, people: People) -> bool:
     root = span.root
     if root.lower_ not in words.judging_verbs or not any(c.dep_ == "ccomp" for c in root.children):
         return False
+    if hedged_presence(span, people) is not None:
+        return False  # "I think Jake was on his own with me ...": a fact of the visit, hedged
     return (_ref(_subject(root), people) or PersonRef(role="", kind="")).kind == "worker"
+
+
+def hedged_presence(span: Span, people: People) -> bool | None:
+    """The worker's 'I think' around where a person was or whether they were alone: 'I think
+    Jake was on his own with me for a few minutes' (True: alone), 'I think Finley was upstairs'
+    (False: only where); None for anything else. Who was present says it, hedged; the
+    fields leave it unsaid (``child_fields.py``)."""
+    words = signal_words()
+    root = span.root
+    if root.lower_ not in words.judging_verbs or \
+            (_ref(_subject(root), people) or PersonRef(role="", kind="")).kind != "worker":
+        return None
+    for clause in (c for c in root.children if c.dep_ == "ccomp" and c.lower_ in _BEING):
+        ref = _ref(next((c for c in clause.children if c.dep_ in _SUBJECTS), None), people)
+        if ref is None or ref.kind == "worker":
+            continue
+        said = [t for c in clause.children if c.dep_ not in ("advcl", "ccomp", "conj", "relcl") for t in c.subtree]
+        if any(t.lower_ in words.alone_words or t.lower_ in words.own_words and t.head.lower_ == "on" for t in said):
+            return True
+        if any(c.dep_ in ("acomp", "advmod") and c.lower_ in words.presence_words | {"upstairs", "downstairs", "in"}
+               for c in clause.children):
+            return False
+    return None
+
+
+def worker_names_concern(span: Span, people: People) -> bool:
+    """The worker says what the worry is, in a main clause of being: 'The worry is all about
+    the eldest', 'My main worries are ...', 'Dad's drinking is the concern' (the worry nobody
+    else's: not 'her worry is', 'the school's concern is', 'the concern the school raised')."""
+    words = signal_words()
+    for noun in span:
+        if noun.dep_ not in ("nsubj", "attr") or noun.lower_ not in words.judgement_nouns:
+            continue
+        verb = noun.head
+        follows = noun.i + 1 < span.end and noun.doc[noun.i + 1].lower_ in _BEING  # "My worries are Jayden going ..."
+        if not (verb.lower_ in _BEING or follows) or not _main_clause(verb, span, first_ccomp=True):
+            continue
+        if any(c.dep_ == "poss" and c.lower_ not in ("my", "our") for c in noun.children) or \
+                any(c.dep_ in ("acl", "relcl") or c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+                    for c in noun.children):
+            continue  # someone else's worry, or one raised by someone
+        return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _form_questions() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load(_SPEECH.read_text(encoding="utf-8"))
+    questions = data.get("form_questions") if isinstance(data, dict) else None
+    if not isinstance(questions, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and v and
+            all(isinstance(w, str) and re.fullmatch(r"[a-z'\-]+", w) for w in v) for k, v in questions.items()):
+        raise ValueError(f"{_SPEECH.name}: form_questions must map section keys to lists of lower-case words")
+    return {key: frozenset(value) for key, value in questions.items()}
+
+
+FORM_QUESTION_WORDS = 6  # "Were the children seen alone?": a form's question is short
+
+
+def form_question_section(span: Span) -> str | None:
+    """The section a statutory question dictated as a fragment asks about: 'Seen?',
+    'Alone?', 'Bedrooms?', 'Who was there?' (who was present and seen), 'Concerns?'
+    (analysis), 'Next steps?' (actions); None for anything else, and for a question that
+    names more than one section or is someone's reported question."""
+    if not span.text.rstrip().endswith("?"):
+        return None
+    words = [t.lower_ for t in span if not t.is_punct]
+    if not words or len(words) > FORM_QUESTION_WORDS or \
+            any(t.lower_ in ("said", "asked", "says", "asks", "wondered") for t in span):
+        return None
+    asked = {key for key, question_words in _form_questions().items() if question_words & set(words)}
+    return asked.pop() if len(asked) == 1 else None
 
 
 def plan_without_will(span: Span) -> bool:

@@ -6,9 +6,10 @@ the template's cue phrases, by who is speaking or being reported ("Kayden told m
 -> child's voice, "mum said" -> parents' views, "the school said" -> information
 from others), by what its structure says (``section_signals.py``: a child signing or
 pressing a picture on a tablet, a person arriving during the visit, a room described, a
-record's findings, "I think ...", "SW to ...") and by its neighbours (a sentence with no
-cue stays with the one before, unless that one said who was present and this one says
-nothing of who was there)."""
+record's findings, "I think ...", "the worry is ...", "SW to ...") and by its neighbours (a
+sentence with no cue stays with the one before, unless that one said who was present and
+this one says nothing of who was there; the answer to a form's question, "Bedrooms? Jack's
+yes, ...", goes with the question)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
-                                               plan_without_will, says_presence, told_by_contact, worker_alone_with_child,
-                                               worker_judges)
+                                               form_question_section, hedged_presence, plan_without_will, says_presence,
+                                               says_where_someone_was, told_by_contact, worker_alone_with_child,
+                                               worker_arrives_to_someone, worker_judges, worker_names_concern)
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.speakers import described_first, speaker_of
 from pipeline.drafting.template import Template
@@ -138,15 +140,26 @@ def assign_sections(sentences: list[NoteSentence], people: People, template: Tem
     labels = [_label_of(sentence, sections, people, kind_of) for sentence in sentences]
     labelled = {label[0] for label in labels if label is not None}
     governing: tuple[str, bool] | None = None  # (section, said alone) of the heading or label in force
+    known = {section.key for section in sections}
+    asked: str | None = None  # the section of a form's question just dictated ("Bedrooms?")
     for index, sentence in enumerate(sentences):
         label = labels[index]
         if label is not None:
             keys.append(label[0])
-            governing = label
+            governing, asked = label, None
             continue
         if governing is not None and governing[1]:  # the worker's own structure wins
             keys.append(governing[0])
             continue
+        if asked is not None:  # the answer goes with its question ("Alone? Only Jack, ...")
+            keys.append(asked)
+            asked = None
+            continue
+        asked = form_question_section(sentence.span)
+        if asked is not None and asked in known:
+            keys.append(asked)
+            continue
+        asked = None
         previous = keys[-1] if keys else None
         best = _best_section(sentence, sections, cue_scores[index], people, parsed, index, last, previous, default,
                              kind_of, (seen_at_visit or {}).get(index))
@@ -187,10 +200,15 @@ class _SpeakerKinds:
 def _describes(span) -> bool:
     """'... and it was clean with two beds made up', 'the worker saw Sophie help her to the
     toilet': a clause that describes what was seen, or what someone was seen doing (not
-    'was asleep': where someone was)."""
+    'was asleep': where someone was, nor 'who's 3 weeks old': who they are)."""
     presence = lexicon().presence_states
-    return any(t.dep_ == "acomp" and t.tag_ == "JJ" and t.lower_ not in presence or
+    return any(t.dep_ == "acomp" and t.tag_ == "JJ" and t.lower_ not in presence and not _who_clause(t.head) or
                t.dep_ in ("ccomp", "xcomp") and t.tag_.startswith("VB") and t.head.lower_ in _SEEING for t in span)
+
+
+def _who_clause(verb) -> bool:
+    """'Theo, who's 3 weeks old, ...': a clause on who a person is."""
+    return verb.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ == "who" for c in verb.children)
 
 
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
@@ -229,11 +247,22 @@ def _structure(span, people: People, speaker: PersonRef | None,
         speaker = _A_CHILD  # "she signed sad", "he pushed his picture card towards me"
     if speaker is None and document_speaks(span):
         speaker = _SOMEONE_ELSE  # "His EHCP records autism ..."
-    if worker_judges(span, people):
+    if worker_judges(span, people) or speaker is None and worker_names_concern(span, people):
         signals.add(WORKER_VIEW)
+    if speaker is None and seen_at_visit is None:
+        seen_at_visit = hedged_presence(span, people)  # "I think Jake was on his own with me ...": present, hedged
     if speaker is None and seen_at_visit is not True and \
-            (arrives_during_visit(span, people) or worker_alone_with_child(span, people)):
-        seen_at_visit = True  # "Harrison arrived back ten minutes into the visit", "I sat with him on his own"
+            (arrives_during_visit(span, people) or worker_alone_with_child(span, people) or
+             worker_arrives_to_someone(span, people)):
+        # "Harrison arrived back ten minutes into the visit", "I sat with him on his own", "I knocked and Becky came
+        # to the door"
+        seen_at_visit = True
+    if speaker is None and seen_at_visit is not True and \
+            (seen_at_visit is False or not any(c.dep_ == "conj" for c in span.root.children)) and \
+            says_where_someone_was(span, people, lexicon().presence_states):
+        # "The baby was asleep in her cot and I saw her there": where a child was, and seen; "Theo was asleep
+        # in his basket" (and nothing else): where someone was counts as "only seen"
+        seen_at_visit = seen_at_visit is False
     if speaker is None and seen_at_visit is not True and describes_room(span, people):
         signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
         seen_at_visit = None
