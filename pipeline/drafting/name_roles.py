@@ -301,6 +301,9 @@ class NameRoles(FamilyTies):
             j -= 1  # "a 24 year old man called Dean"
             if j >= 1 and self.t.lower[j] in ("is", "was", "'s", "’s"):
                 j -= 1  # "her best friend is called Maisie"
+        elif j >= 1 and self.t.lower[j] in ("is", "was") and j - 1 in self.roles and \
+                {"her", "his", "their", "my"} & set(self.t.lower[max(self.roles[j - 1][1] - 2, 0):j - 1]):
+            j -= 1  # "her best friend is Hana": whose friend says she is one
         owner = i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")  # "Nan, Mark's mum": Mark owns
         if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and not owner and \
                 not (after_comma and self._apposition_of_name_before(j)):

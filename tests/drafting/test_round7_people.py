@@ -73,6 +73,13 @@ def test_a_capitalised_identity_word_is_not_a_person_present(draft_text):
     assert children(note) == [("Harris", 6)]
 
 
+def test_a_name_said_to_be_a_childs_friend_is_not_present(draft_text):
+    note = draft_text("Tamsin, 9, was seen on her own and told me her best mate is Kelsey and they play out "
+                      "together after school.")
+    assert children(note) == [("Tamsin", 9)]
+    assert "kelsey" not in present(note)
+
+
 # -- the baby named once -----------------------------------------------------------------------
 def test_the_baby_later_is_the_baby_named_before_even_past_a_year(draft_text):
     note = draft_text("Kerry-Ann was at home with Jodie, 5, and the baby, Reggie, who is 14 months. Reggie was "
