@@ -312,6 +312,10 @@ class NameRoles(FamilyTies):
                 self.parsed and self.t.tokens[j].dep_ == "compound" and \
                 self.name_of.get(self.t.tokens[j].head.i) == self.name_of[i]:
             return j  # "with health visitor Jo Fenwick": the parse makes the role part of the name
+        if j >= 1 and not after_comma and j in self.roles and self.roles[j][0]["kind"] == "professional" and \
+                self.t.lower[self.roles[j][1] - 1] in ("'s", "’s", "her", "his", "their") and \
+                not self.roles[j][0].get("plural"):
+            return j  # "Sharon's advocate Pauline", "his support worker Dee": whose professional
         return self._role_after(i)
 
     def _role_after(self, i: int) -> int | None:

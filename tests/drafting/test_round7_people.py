@@ -80,6 +80,14 @@ def test_a_name_said_to_be_a_childs_friend_is_not_present(draft_text):
     assert "kelsey" not in present(note)
 
 
+def test_a_professional_named_after_whose_role_is_a_professional(draft_text):
+    note = draft_text("Present: Dean, Ollie, who is 4, and Dean's advocate Priya from the learning disability "
+                      "service.")
+    roles = {p.name: p.role for p in note.visit.people_present if p.name}
+    assert roles.get("Priya") == "professional"
+    assert children(note) == [("Ollie", 4)]
+
+
 # -- the baby named once -----------------------------------------------------------------------
 def test_the_baby_later_is_the_baby_named_before_even_past_a_year(draft_text):
     note = draft_text("Kerry-Ann was at home with Jodie, 5, and the baby, Reggie, who is 14 months. Reggie was "
