@@ -93,3 +93,9 @@ def test_the_baby_later_is_the_baby_named_before_even_past_a_year(draft_text):
     note = draft_text("Kerry-Ann was at home with Jodie, 5, and the baby, Reggie, who is 14 months. Reggie was "
                       "asleep in his cot. I'm a bit worried about Kerry-Ann leaving the baby with her new boyfriend.")
     assert children(note) == [("Jodie", 5), ("Reggie", 1)]
+
+
+def test_an_age_said_with_only_before_it(draft_text):
+    note = draft_text("Mum was at home with Tyler, who's only 2, and the baby, Nathan, who is only 3 weeks "
+                      "old, and both were seen.")
+    assert children(note) == [("Tyler", 2), ("Nathan", 0)]
