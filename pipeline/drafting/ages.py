@@ -9,7 +9,7 @@ from __future__ import annotations
 from pipeline.drafting.doc_views import TokenTable
 from pipeline.drafting.person_words import number
 
-_LINKS = ("who", "is", "was", "'s", "aged", "age", "now", "just", "turned", "turns")  # "Reece, who turned 16"
+_LINKS = ("who", "is", "was", "'s", "aged", "age", "now", "just", "turned", "turns", "only", "’s")  # "Reece, who turned 16"
 _NOT_AGES = ("pounds", "percent", "%", "times", "o'clock", "am", "pm")  # and a month: "Jo Fenwick, 2 November"
 _LIST_STARTS = (("who", "are"), ("who", "are", "aged"), ("aged",), ("ages",), ("are", "aged"), ("both", "aged"),
                 ("who", "are", "both"), ("are",))

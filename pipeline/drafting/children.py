@@ -109,6 +109,9 @@ class Children(GroupMembers):
                 # "the baby" is the one baby of the visit, named or not; "a toddler" the one
                 # child of a toddler's age ("Reign, 16 months ... a house with a toddler")
                 babies = [i for i, c in enumerate(self.children) if c.age in _BABY_AGES[word] and not c.tentative]
+                called = self._named_by_word(word)
+                if len(called) == 1:  # "the baby, Archie, who is 1 ... alone with the baby": Archie
+                    babies = called
                 unnamed = [i for i, c in enumerate(self.children) if not c.named and c.age is None
                            and set(_BABY_AGES.get(c.name.removeprefix("the "), ())) & set(_BABY_AGES[word])]
                 if len(babies) == 1:
@@ -125,6 +128,12 @@ class Children(GroupMembers):
             for head in generic:
                 self._unnamed_heads[head] = self._unnamed("young person" if "young" in self.people.t.lower[head - 1:head + 1]
                                                           else "child", generic[0])
+
+    def _named_by_word(self, word: str) -> list[int]:
+        """The children a role word of this kind named ('baby Amelia', 'the baby, Archie')."""
+        found = {self._index.get(self.people.named_ref(key).key) for head, key in self.people.named_by_role.items()
+                 if self.people.t.lower[head] == word}
+        return sorted(i for i in found if i is not None)
 
     def _said_of_someone(self, start: int) -> bool:
         """'was a baby', 'were babies': a role word after a verb 'be' says what someone was."""

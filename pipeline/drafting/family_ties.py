@@ -11,9 +11,10 @@ from spacy.tokens import Doc
 
 from pipeline.drafting.ages import age_before
 from pipeline.drafting.doc_views import TokenTable, parser_sentences
-from pipeline.drafting.person_words import Lexicon
+from pipeline.drafting.person_words import Lexicon, number
 
 _OWNERS = ("the", "her", "his", "their")
+_ORDER_WORDS = {"eldest", "youngest", "oldest", "older", "younger", "middle", "little", "other"}
 _AGE_PARTS = {"year", "years", "old", "-", "month", "months", "week", "weeks", "aged"}
 _OUTSIDE_CHILD_WORDS = {"boy", "girl", "lad", "child", "kid", "teenager", "young person"}
 # "Kayleigh and Josh were both in, with Tommy": the words between adults and "with" the children
@@ -106,6 +107,21 @@ class FamilyTies:
                 if j in self.name_of:  # the sentence's first person, its subject: whose brother or sister
                     return self.names[self.name_of[j]].kind == "parent_carer"
         return False
+
+    def _owns_a_child(self, i: int) -> bool:
+        """'Mark's daughter', 'Donna's youngest son', 'Gemma's two kids': a name that owns a
+        child's role word is that child's parent."""
+        lower = self.t.lower
+        j = i + 1
+        while j in self.name_of and self.name_of[j] == self.name_of[i]:
+            j += 1  # the name's last word
+        if j >= len(lower) or lower[j] not in ("'s", "’s"):
+            return False
+        j += 1
+        while j < len(lower) and (lower[j] in _ORDER_WORDS or number(lower[j]) is not None):
+            j += 1
+        return any(start == j and entry["kind"] == "child" and entry["role"] == "child"
+                   for entry, start, _ in self.roles.values())
 
     def _children_from_outside(self) -> None:
         """'a boy called Kieran, who is 12, at her after-school club': a child the note brings

@@ -12,11 +12,10 @@ from spacy.tokens import Doc
 
 from pipeline.drafting.ages import age_after, age_before, list_ages
 from pipeline.drafting.doc_views import TokenTable, parser_sentences
-from pipeline.drafting.family_ties import FamilyTies
+from pipeline.drafting.family_ties import _ORDER_WORDS, FamilyTies
 from pipeline.drafting.person_words import Lexicon, number
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
-_ORDER_WORDS = {"eldest", "youngest", "oldest", "older", "younger", "middle", "little", "other"}
 _ARRANGING = {"arranged", "agreed", "arrangement", "booked", "planned", "organised", "organized"}
 _AGE_WORDS = {"who", "is", "aged", "age", "years", "year", "old", "months", "month", "weeks", ",", "("}
 
@@ -65,6 +64,10 @@ class NameRoles(FamilyTies):
                     elif name.age is None:  # "Kane, Jodie's son, who is 16": the age after the role
                         name.age = self.age_after(self.roles[role_i][2])
                     name.gender = name.gender or (None if entry.get("plural") else entry.get("gender"))
+                if name.gender is None and role_i is not None and role_i < i:  # "the children, Sophie, 8, who
+                    after = self._role_after(i)                                 # is Mark's daughter": a girl
+                    if after is not None and self.roles[after][0]["kind"] == name.kind:
+                        name.gender = self.roles[after][0].get("gender")
             if name.role is None and self._listed_child(i):
                 name.role, name.kind = "child", "child"  # "the children Kayden, Lacey and Ruby"
             listed_parent = self._listed_parent(i) if name.role is None else None
@@ -94,6 +97,8 @@ class NameRoles(FamilyTies):
                 if parent is not None:
                     name.role, name.kind = parent[:2]
                     name.gender = name.gender or parent[2]
+                elif self._owns_a_child(i):  # "Sophie, 8, Mark's daughter": Mark is her parent
+                    name.role, name.kind = "parent", "parent_carer"
                 elif self._at_home_with_children(i):
                     name.role, name.kind = "parent", "parent_carer"
                 elif name.title in ("mr", "mrs") and self._couple(i):  # "Present: Mr and Mrs Adeyemi, Esther, 14"
@@ -271,11 +276,11 @@ class NameRoles(FamilyTies):
         return self.t.lower[j - 1] in _ARRANGING
 
     def _with_partner(self, i: int) -> bool:
-        """'Kirsty and her partner Jay': a couple of the household, of whom the one named
+        """'Kirsty and her partner Jay', 'Mark, his wife Hannah': a couple of the household, of whom the one named
         first with no age is a parent (the partner is named by the role word)."""
         lower = self.t.lower
         words = lower[i + 1:i + 4]
-        return len(words) == 3 and words[0] == "and" and words[1] in ("her", "his") and \
+        return len(words) == 3 and words[0] in ("and", ",") and words[1] in ("her", "his") and \
             words[2] in ("partner", "boyfriend", "girlfriend", "husband", "wife", "fiance", "fiancee")
 
     def _last_of_name(self, i: int) -> bool:
@@ -296,6 +301,9 @@ class NameRoles(FamilyTies):
             j -= 1  # "a 24 year old man called Dean"
             if j >= 1 and self.t.lower[j] in ("is", "was", "'s", "’s"):
                 j -= 1  # "her best friend is called Maisie"
+        elif j >= 1 and self.t.lower[j] in ("is", "was") and j - 1 in self.roles and \
+                {"her", "his", "their", "my"} & set(self.t.lower[max(self.roles[j - 1][1] - 2, 0):j - 1]):
+            j -= 1  # "her best friend is Hana": whose friend says she is one
         owner = i + 1 < len(self.t.lower) and self.t.lower[i + 1] in ("'s", "’s")  # "Nan, Mark's mum": Mark owns
         if j >= 0 and j in self.roles and self.roles[j][0]["kind"] != "professional" and not owner and \
                 not (after_comma and self._apposition_of_name_before(j)):
@@ -304,11 +312,21 @@ class NameRoles(FamilyTies):
                 self.parsed and self.t.tokens[j].dep_ == "compound" and \
                 self.name_of.get(self.t.tokens[j].head.i) == self.name_of[i]:
             return j  # "with health visitor Jo Fenwick": the parse makes the role part of the name
+        if j >= 1 and not after_comma and j in self.roles and self.roles[j][0]["kind"] == "professional" and \
+                self.t.lower[self.roles[j][1] - 1] in ("'s", "’s", "her", "his", "their") and \
+                not self.roles[j][0].get("plural"):
+            return j  # "Sharon's advocate Pauline", "his support worker Dee": whose professional
+        return self._role_after(i)
+
+    def _role_after(self, i: int) -> int | None:
+        """'Leanne, mum,', 'Craig, mum's partner', 'Sophie, 8, who is Mark's daughter'."""
         k = i + 1
         lower, count = self.t.lower, len(self.t.lower)
         if k >= count or self.t.text[k] != ",":
             return None
         k += 1  # an apposition after a comma: "Leanne, mum," / "Craig, mum's partner"
+        if k + 2 < count and self.t.tokens[k].like_num and lower[k + 1] == "," and lower[k + 2] == "who":
+            k += 2  # "Sophie, 8, who is Mark's daughter": past the age said first
         if lower[k:k + 2] == ["who", "is"] or lower[k:k + 2] == ["who", "'s"]:
             k += 2  # "Jordan, who is Mason's dad"
         the = k < count and lower[k] == "the"
