@@ -60,6 +60,10 @@ from tests.drafting.conftest import DEVSET
 #   family-seen6 (a sixth author, held out as family-heldout6 until its first run after round 6): code P 0.761
 #       R 0.795 F1 0.778, family F1 0.850, sections 0.817, visit fields 0.868, per-child fields 0.761,
 #       per-child code P 0.709 R 0.793 F1 0.749, date/time 0.708
+# measured (issue 14 round 7, tuned on family-seen6; the others unchanged or higher: family-seen3 per-child
+#   fields 0.984, family-seen4 sections 0.939):
+#   family-seen6 code P 0.955 R 0.955 F1 0.955, family F1 0.988, sections 0.914, visit fields 0.951,
+#       per-child fields 0.883, per-child code P 0.897 R 0.946 F1 0.921, date/time 0.708
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
@@ -96,9 +100,9 @@ THRESHOLDS = {
     "family-seen5": {"code_f1": 0.92, "code_precision": 0.92, "code_recall": 0.91, "family_f1": 0.96,
                      "section_accuracy": 0.98, "visit_accuracy": 0.92,
                      "children.field_accuracy": 0.95, "children.code_f1": 0.91, "children.when_accuracy": 0.95},
-    "family-seen6": {"code_f1": 0.77, "code_precision": 0.75, "code_recall": 0.78, "family_f1": 0.84,
-                     "section_accuracy": 0.81, "visit_accuracy": 0.86,
-                     "children.field_accuracy": 0.75, "children.code_f1": 0.74, "children.when_accuracy": 0.70},
+    "family-seen6": {"code_f1": 0.95, "code_precision": 0.95, "code_recall": 0.95, "family_f1": 0.98,
+                     "section_accuracy": 0.91, "visit_accuracy": 0.94,
+                     "children.field_accuracy": 0.88, "children.code_f1": 0.91, "children.when_accuracy": 0.70},
 }
 MINIMUM_NOTES = {"family-seen6": 24, "dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
                  "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
