@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.drafting.visit_views import section_of
+
 TWO = "Child in need visit to Ruby, 9, and Finn, 6. "
 
-
-def section_of(note, sentence: str) -> str:
-    for section in note.sections:
-        if any(s.text == sentence for s in section.sentences):
-            return section.key
-    raise AssertionError(f"{sentence!r} is in no section")
 
 
 @pytest.mark.parametrize("sentence,key", [

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from tests.drafting.visit_views import children
+from tests.drafting.visit_views import children, section_of
 
 _PARTS = ("weekday", "day", "month", "year", "days_before", "time")
 
@@ -21,9 +21,6 @@ def codes(note) -> dict[str, list[str]]:
 def present(note) -> set[str]:
     return {(p.name or p.role).lower() for p in note.visit.people_present}
 
-
-def section_of(note, text: str) -> str:
-    return next(s.key for s in note.sections for x in s.sentences if x.text == text)
 
 
 # -- who is a child of the visit -------------------------------------------------------------

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.drafting.visit_views import section_of
+
 INTRO = "Planned home visit to Kiera, 11, and her brother Olly, 6, with their mum Danielle and her partner Wes. "
 CLOSE = " I will visit again in three weeks."
 
-
-def section_of(note, text: str) -> str:
-    return next(s.key for s in note.sections for x in s.sentences if x.text == text)
 
 
 @pytest.mark.parametrize("sentence,expected", [

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.drafting.visit_views import section_of
+
 INTRO = "Statutory visit to Nadia, who is 13, and her brother Reece, 9, at home with their dad Tomasz. "
 CLOSE = " I will visit again next month."
 
-
-def section_of(note, text: str) -> str:
-    return next(s.key for s in note.sections for x in s.sentences if x.text == text)
 
 
 def test_form_questions_and_their_answers(draft_text):

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.drafting.visit_views import section_of
+
 INTRO = "Child in need visit to Mia, 9, and Tyler, 6, at home with mum Leanne and her partner Dean. "
 
-
-def section_of(note, text: str) -> str:
-    return next(s.key for s in note.sections for x in s.sentences if x.text == text)
 
 
 @pytest.mark.parametrize("sentence,expected", [
