@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from models.draft import WEEKDAYS, VisitWhen
+from pipeline.drafting.field_hedges import hedge_words
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import visit_rules
 
 FIRST_SENTENCES = 3
+_NEAR_ARRIVAL = 12  # characters between a time and the arrival word after it: "At 10 past 4 I arrived"
+_PART_BREAK = re.compile(r"[,;]|\b(and|then|but|so|until|before)\b", re.I)  # "arrived, and at 5 ..."
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -48,6 +52,7 @@ _WHEN_FILLER = re.compile(r"\b(on|at|about|around|roughly|approximately|the|of|i
                           r"lunchtime|early|late|visit|date|time|and|it|is|it's|today|today's)\b|[\s,.:;-]+", re.I)
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
+_NOT_A_COUNT = r"(?! (years?|months?|weeks?|days?|times|percent|pounds|of|minutes|hours|children|kids|people)\b)"
 _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
     (re.compile(rf"\b{_HOUR}(?:[.:](\d{{2}}))? ?(am|pm|a\.m\.|p\.m\.)", re.I), "clock"),
     (re.compile(rf"\b{_HOUR}(?:[.:](\d{{2}}))? o'?clock\b", re.I), "clock"),
@@ -55,11 +60,13 @@ _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
     (re.compile(rf"\bhalf {_HOUR}\b", re.I), "half"),  # British "half four" is 4.30
     (re.compile(rf"\bquarter past {_HOUR}\b", re.I), "quarter past"),
     (re.compile(rf"\bquarter to {_HOUR}\b", re.I), "quarter to"),
-    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five) past {_HOUR}\b", re.I), "minutes past"),
-    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five) to {_HOUR}\b", re.I), "minutes to"),
+    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five|\d{{1,2}}) past {_HOUR}\b{_NOT_A_COUNT}", re.I), "minutes past"),
+    (re.compile(rf"\b(five|ten|twenty|twenty[- ]five|\d{{1,2}}) to {_HOUR}\b{_NOT_A_COUNT}", re.I), "minutes to"),
     (re.compile(r"\b(\d{1,2})[.:](\d{2})\b(?! ?(%|percent|pounds|kg|miles))", re.I), "clock"),
-    (re.compile(rf"\bat (?:about |around |roughly )?{_HOUR}\b(?! (years?|months?|weeks?|days?|times|percent|pounds|of)\b)",
-                re.I), "clock"),
+    (re.compile(rf"\bat (?:about |around |roughly )?{_HOUR}\b{_NOT_A_COUNT}", re.I), "clock"),
+    # "on the 3rd, around 4, she knew": an hour said roughly, then the sentence moves on
+    (re.compile(rf"\b(?:about|around|roughly|approximately) {_HOUR}\b(?=\s*(?:[,.;]|$|in the\b|this\b|that\b|on\b|"
+                rf"when\b|with\b))", re.I), "clock"),
 ]
 _PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night|tonight)\b", re.I)
 
@@ -75,14 +82,20 @@ def visit_when(sentences: list[NoteSentence], section_keys: list[str]) -> VisitW
         about_visit = rules["visit"].search(text) or label
         if not about_visit and index >= FIRST_SENTENCES:
             continue
-        if found and not (label and index == found[-1][0] + 1):
+        arrival = rules["worker_arrival"].search(text)
+        adds_time = arrival and not any("time" in said for _, said, _, _ in found)
+        if found and not (label and index == found[-1][0] + 1) and not adds_time:
             break  # a form's next line ("Date of visit, 22nd April." "Time, 5.30pm.") may add to it
         cut = rules["about_something_else"].search(text)
         clause = text[:cut.start()] if cut else text
         read = _read(clause)
-        if read is None or not about_visit and not _only_when(clause, read):
+        if read is None or not (about_visit or arrival) and not _only_when(clause, read):
             continue  # "Monday evening, about 7pm." opening a note is when; another sentence is not
         parts, start, end = read
+        if found and adds_time:  # "Visit on Thursday the 6th." "At 10 past 4 I arrived ...": only its time
+            if "time" not in parts:
+                break
+            parts = {"time": parts["time"]}
         if found and set(parts) & set(found[0][1]):
             break
         found.append((index, parts, start, end))
@@ -101,52 +114,78 @@ def _text_between(sentences: list[NoteSentence], start: int, end: int) -> str:
 
 
 def _read(clause: str) -> tuple[dict, int, int] | None:
-    parts: dict = {}
-    spans: list[tuple[int, int]] = []
+    said: list[tuple[dict, tuple[int, int]]] = []  # what each stretch of the clause says
     date = _DATE.search(clause)
     numeric = _NUMERIC_DATE.search(clause) if date is None else None
     if numeric is not None and 1 <= int(numeric.group(1)) <= 31 and 1 <= int(numeric.group(2)) <= 12:
         year = int(numeric.group(3))
-        parts.update(day=int(numeric.group(1)), month=int(numeric.group(2)), year=year + 2000 if year < 100 else year)
-        spans.append(numeric.span())
+        said.append(({"day": int(numeric.group(1)), "month": int(numeric.group(2)),
+                      "year": year + 2000 if year < 100 else year}, numeric.span()))
     if date is not None:
         day, month, year = (date.group(1), date.group(2), date.group(3)) if date.group(1) else \
             (date.group(5), date.group(4), date.group(6))
         day = int(day) if day.isdigit() else _ORDINAL_WORDS[day.lower()]  # "the twelfth of March"
         if 1 <= day <= 31:
-            parts.update(day=day, month=_MONTHS.index(month.lower()) + 1)
-            if year:
-                parts["year"] = int(year)
-            spans.append(date.span())
+            said.append(({"day": day, "month": _MONTHS.index(month.lower()) + 1} | ({"year": int(year)} if year else {}),
+                         date.span()))
     ordinal = _ORDINAL_DAY.search(clause) if date is None and numeric is None else None
     if ordinal is not None and 1 <= int(ordinal.group(1)) <= 31:
-        parts["day"] = int(ordinal.group(1))
-        spans.append(ordinal.span())
+        said.append(({"day": int(ordinal.group(1))}, ordinal.span()))
     weekdays = list(_WEEKDAY.finditer(clause))
     weekday = weekdays[0] if weekdays else None
     if date is not None:  # "arranged on Monday, carried out on Wednesday 26th March": the date's own weekday
         weekday = next((w for w in weekdays if 0 <= date.start() - w.end() <= 5), weekday)
     if weekday is not None:
-        parts["weekday"] = weekday.group(1).lower()
-        spans.append(weekday.span())
+        said.append(({"weekday": weekday.group(1).lower()}, weekday.span()))
     yesterday = _YESTERDAY.search(clause)
-    if yesterday is not None and not parts:
-        parts["days_before"] = 1
-        spans.append(yesterday.span())
+    if yesterday is not None and not said:
+        said.append(({"days_before": 1}, yesterday.span()))
     taken = [d.span() for d in (date, ordinal, numeric) if d is not None]
-    arrival = visit_rules()["when"]["arrival"].search(clause)
-    time = None
-    if arrival is not None:  # "call from police at 01:45 ..., arriving at 02:10": when the worker got there
-        later = _time(clause[arrival.end():], taken=[(a - arrival.end(), b - arrival.end()) for a, b in taken])
-        if later is not None:
-            time = later[0], (later[1][0] + arrival.end(), later[1][1] + arrival.end())
-    time = time or _time(clause, taken=taken)
-    if time is not None:
-        parts["time"], span = time
-        spans.append(span)
-    if not parts:
+    times = _said_times(clause, taken=taken)
+    time = _arrival_time(clause, times) or (times[0] if times else None)
+    if time is not None and time[0] is not None:  # a vague time says none
+        said.append(({"time": time[0]}, time[1]))
+    said = [(parts, span) for parts, span in said if not _hedged(clause, span)]
+    if not said:
         return None
-    return parts, min(s for s, _ in spans), max(e for _, e in spans)
+    return ({name: value for parts, _ in said for name, value in parts.items()},
+            min(start for _, (start, _) in said), max(end for _, (_, end) in said))
+
+
+def _arrival_time(clause: str, times: list[tuple[dt.time | None, tuple[int, int]]]
+                  ) -> tuple[dt.time | None, tuple[int, int]] | None:
+    """The time said of the worker's getting there: the first after the arrival word in its part of
+    the sentence ("Police rang at 23:05 and I arrived at the flat at 23:50"), else one just before it
+    ("At 10 past 4 I arrived ... I left at 20 past 5"), else the first after it."""
+    arrival = visit_rules()["when"]["arrival"].search(clause)
+    if arrival is None:
+        return None
+    after = sorted((t for t in times if t[1][0] >= arrival.end()), key=lambda t: t[1])
+    if after and not _PART_BREAK.search(clause[arrival.end():after[0][1][0]]):
+        return after[0]
+    before = [t for t in times if t[1][1] <= arrival.start() and arrival.start() - t[1][1] <= _NEAR_ARRIVAL]
+    return max(before, key=lambda t: t[1]) if before else after[0] if after else None
+
+
+def _hedged(clause: str, span: tuple[int, int]) -> bool:
+    """Said with the worker's doubt in its part of the sentence, or in a part just after it that is
+    only the doubt ("I think it was about quarter past 3", "on Tuesday at 4, I'm not sure"; not
+    "on Thursday, the 9th I think": the weekday is said)."""
+    start = max(clause.rfind(stop, 0, span[0]) for stop in ",;") + 1
+    end = min((i for i in (clause.find(stop, span[1]) for stop in ",;") if i >= 0), default=len(clause))
+    after = re.split(r"[,;]", clause[end + 1:])[0] if end < len(clause) else ""
+    doubt_after = _hedge_pattern().search(after)
+    return bool(_hedge_pattern().search(clause[start:end]) or doubt_after and len(
+        (after[:doubt_after.start()] + after[doubt_after.end():]).split()) <= 1)
+
+
+@lru_cache
+def _hedge_pattern() -> re.Pattern:
+    words = hedge_words()
+    alternatives = "|".join
+    return re.compile(rf"\b(I|we)('m| am| was| were)? ({alternatives(words['doubting_verbs'])})\b|"
+                      rf"(\bnot|n't) ({alternatives(words['unsure'])})\b|\b({alternatives(words['adverbs'])})\b|"
+                      rf"\b({alternatives(words['modals'])}) have\b", re.I)
 
 
 def _only_when(clause: str, found: tuple[dict, int, int]) -> bool:
@@ -156,35 +195,55 @@ def _only_when(clause: str, found: tuple[dict, int, int]) -> bool:
     return _WHEN_FILLER.sub("", rest) == ""
 
 
-def _time(clause: str, *, taken: list[tuple[int, int]]) -> tuple[dt.time, tuple[int, int]] | None:
+def _said_times(clause: str, *, taken: list[tuple[int, int]]) -> list[tuple[dt.time | None, tuple[int, int]]]:
+    """Every time said in the clause, the earlier pattern winning a stretch two patterns match, in
+    the patterns' order; None for a time said only vaguely ("just after 4", "four-ish")."""
+    said: list[tuple[dt.time | None, tuple[int, int]]] = []
     for pattern, kind in _TIMES:
         for m in pattern.finditer(clause):
-            if any(m.start() < b and a < m.end() for a, b in taken):
+            if any(m.start() < b and a < m.end() for a, b in taken + [span for _, span in said]):
                 continue  # "the 12th of February" is not 12 o'clock
-            minutes_said = _MINUTES.get(m.group(1).lower().replace("-", " ")) if kind.startswith("minutes") else None
-            hour = _hour(m.group(2) if minutes_said is not None else m.group(1))
-            if hour is None or not 1 <= hour <= 12 and kind != "clock" or hour > 23:
-                continue
-            minute = 0
-            if kind == "minutes past":
-                minute = minutes_said
-            elif kind == "minutes to":
-                hour, minute = hour - 1, 60 - minutes_said
-            elif kind == "half":
-                minute = 30
-            elif kind == "quarter past":
-                minute = 15
-            elif kind == "quarter to":
-                hour, minute = hour - 1, 45
-            elif m.lastindex and m.lastindex >= 2 and m.group(2) and m.group(2).isdigit():
-                minute = int(m.group(2))
-            if minute > 59:
-                continue
-            suffix = (m.group(3) or "").lower().replace(".", "") if kind == "clock" and m.lastindex and m.lastindex >= 3 \
-                else ""
-            said_24 = kind == "clock" and m.group(1).startswith("0") and len(m.group(1)) == 2  # "01:45", "00:20"
-            return dt.time(hour if said_24 else _twenty_four(hour, suffix, clause), minute), m.span()
-    return None
+            time = _clock(m, kind, clause)
+            if time is not None:
+                rules = visit_rules()["when"]
+                vague = rules["vague_before"].search(clause[:m.start()]) or rules["vague_after"].search(clause[m.end():])
+                said.append((None if vague else time, m.span()))
+    return said
+
+
+def _clock(m: re.Match, kind: str, clause: str) -> dt.time | None:
+    minutes_said = _minutes(m.group(1)) if kind.startswith("minutes") else None
+    if kind.startswith("minutes") and minutes_said is None:
+        return None  # "3 to 4" is a range, not three minutes to four
+    hour = _hour(m.group(2) if minutes_said is not None else m.group(1))
+    if hour is None or not 1 <= hour <= 12 and kind != "clock" or hour > 23:
+        return None
+    minute = 0
+    if kind == "minutes past":
+        minute = minutes_said
+    elif kind == "minutes to":
+        hour, minute = hour - 1, 60 - minutes_said
+    elif kind == "half":
+        minute = 30
+    elif kind == "quarter past":
+        minute = 15
+    elif kind == "quarter to":
+        hour, minute = hour - 1, 45
+    elif m.lastindex and m.lastindex >= 2 and m.group(2) and m.group(2).isdigit():
+        minute = int(m.group(2))
+    if minute > 59:
+        return None
+    suffix = (m.group(3) or "").lower().replace(".", "") if kind == "clock" and m.lastindex and m.lastindex >= 3 \
+        else ""
+    said_24 = kind == "clock" and m.group(1).startswith("0") and len(m.group(1)) == 2  # "01:45", "00:20"
+    return dt.time(hour if said_24 else _twenty_four(hour, suffix, clause), minute)
+
+
+def _minutes(text: str) -> int | None:
+    """'ten', 'twenty-five' or '10', '25' before past/to; only the five-minute steps speech uses."""
+    text = text.lower().replace("-", " ")
+    minutes = int(text) if text.isdigit() else _MINUTES.get(text)
+    return minutes if minutes in _MINUTES.values() else None
 
 
 def _hour(text: str) -> int | None:

@@ -1,0 +1,55 @@
+"""Round 8: the visit's fields said in new ways, in phrasings that are in no devset note:
+times said as speech, the arrival as the visit's time in a visit told in time order, a time
+the worker hedges or says only vaguely (visit_when.py, data/visit.yaml 'when')."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+_PARTS = ("weekday", "day", "month", "year", "days_before", "time")
+
+
+def when_of(note) -> dict:
+    when = note.visit.when
+    return {} if when is None else {k: v for k, v in when.model_dump().items() if k in _PARTS and v is not None}
+
+
+# -- times said as speech, and the worker's arrival in its own sentence ------------------------
+@pytest.mark.parametrize("text,parts", [
+    ("Announced CIN visit to the Okafor family on Tuesday the 9th of December. At twenty to five I arrived and "
+     "Grace let me in.", {"weekday": "tuesday", "day": 9, "month": 12, "time": dt.time(16, 40)}),
+    ("Home visit to see Kai, 6, on Wednesday. I got there at 25 past 2 and left at quarter to 4.",
+     {"weekday": "wednesday", "time": dt.time(14, 25)}),
+    ("I arrived at 10 past 11 and left at 20 past 12. Nana Joan was in with Tyrese, 3.", {"time": dt.time(11, 10)}),
+    ("School visit on the 12th of March, at 10 past 10, to see Ben, 9.",
+     {"day": 12, "month": 3, "time": dt.time(10, 10)}),
+    ("Statutory visit on the 21st, around 3, to see Amir, who is 8.", {"day": 21, "time": dt.time(15, 0)}),
+    ("Looked after child visit to Skye, 14. We eventually got there at 5 to 6 because of the traffic.",
+     {"time": dt.time(17, 55)}),
+    ("Unannounced visit on Saturday to see Jay, 10. At 7.20pm the worker knocked and his dad answered.",
+     {"weekday": "saturday", "time": dt.time(19, 20)}),
+    ("CP visit last Tuesday at 5 o'clock to see Ruby, 3.", {"weekday": "tuesday", "time": dt.time(17, 0)}),
+    ("Visited Leon, 12, yesterday at half past 6 in the evening.", {"days_before": 1, "time": dt.time(18, 30)}),
+    ("Visit to Jordan, 10.\nWhen: Tuesday afternoon, 2 o'clock.", {"weekday": "tuesday", "time": dt.time(14, 0)}),
+])
+def test_the_time_of_the_visit_said_as_speech(draft_text, text, parts):
+    assert when_of(draft_text(text)) == parts
+
+
+# -- not the visit's time: another event's, a hedged one, a vague one --------------------------
+@pytest.mark.parametrize("text,parts", [
+    ("Visit to Mo, 11, on Friday. Mum said she had rung the school at 9 to report him sick.", {"weekday": "friday"}),
+    ("Home visit to Aisha, 6, on Tuesday. Her dad was watching TV when we arrived at 11.", {"weekday": "tuesday"}),
+    ("Visit to Poppy, 5, on Monday, I think at about half 2.", {"weekday": "monday"}),
+    ("I saw Harvey, 7, at home on Thursday at 4, I'm not sure.", {}),
+    ("Child in need visit on Friday at four-ish to see Harry, 7.", {"weekday": "friday"}),
+    ("Unannounced visit to Lena, 4, on Thursday, I arrived at gone 5pm.", {"weekday": "thursday"}),
+    ("Visit between 3 and 4pm on Saturday to see Ella, 9.", {"weekday": "saturday"}),
+    ("Home visit on Sunday at about 2 or 3 to see Max, 8.", {"weekday": "sunday"}),
+    ("Visit to Noor, 9, on Wednesday. I arrived at 4 and we talked for about 20 to 30 minutes.",
+     {"weekday": "wednesday", "time": dt.time(16, 0)}),
+])
+def test_a_time_not_clearly_said_of_the_visit_is_not_its_time(draft_text, text, parts):
+    assert when_of(draft_text(text)) == parts
