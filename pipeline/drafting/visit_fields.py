@@ -38,6 +38,8 @@ _ARRANGED = re.compile(r"\b(arranged|agreed|booked|arrangement)\b", re.I)
 _PARENT_ROLES = {"mother", "father", "stepfather", "stepmother", "parent", "parents", "carer"}
 _OPEN_PARENT_ROLES = {"parent", "unknown", "carer"}  # a named adult who may be the "mum" or "dad" said
 _PARENT_WORDS = {"mother", "father", "parent", "parents"}
+_OPENING_SENTENCES = 3
+_PLAN = re.compile(r"\b(will|going to|next (week|time|visit|month))\b|'ll\b", re.I)  # "I'll visit as agreed"
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
 
@@ -55,8 +57,7 @@ def extract_visit_fields(sentences: list[NoteSentence], section_keys: list[str],
         **shared,
         people_present=_with_children_seen(present, per_child),
         contact_type=_first_match(rules["contact_types"], purpose) or _first_match(rules["contact_types"], everything),
-        announced=_announced([s for s, key in zip(sentences, section_keys) if key == "purpose"] or sentences[:2],
-                             rules["announced"], people),
+        announced=_announced(_visit_opening(sentences, section_keys), rules["announced"], people),
         children=per_child,
         when=visit_when(sentences, section_keys),
     )
@@ -77,6 +78,13 @@ def _with_children_seen(present: list[Person], children: list[ChildVisit]) -> li
                 kept = [p for p in kept if not (p.role == "child" and p.name is None)]
             kept.append(Person(name=child.name, role="child"))
     return kept
+
+
+def _visit_opening(sentences: list[NoteSentence], section_keys: list[str]) -> list[NoteSentence]:
+    """Where a note says whether the visit was announced: its purpose, and its first sentences
+    ("Home visit to Priya, 6. Her dad didn't know I was coming ..."), not a plan among them."""
+    return [s for index, (s, key) in enumerate(zip(sentences, section_keys))
+            if key == "purpose" or index < _OPENING_SENTENCES and not _PLAN.search(s.text)]
 
 
 def _first_match(types: list[tuple[str, re.Pattern]], texts: list[str]) -> str | None:
@@ -106,7 +114,9 @@ def _known_to_someone_else(sentence: NoteSentence, found: re.Match, people: Peop
         return False
     start, end = sentence.model.start_char + found.start(), sentence.model.start_char + found.end()
     words = [t for t in sentence.span if start <= t.idx < end]
-    after = next((k for k, t in enumerate(words) if t.lower_ in ("which", "that")), None)
+    knowing = next((k for k, t in enumerate(words) if t.lower_ in ("knew", "aware", "told")), len(words))
+    # "a visit which the school knew about"; not "I had told her dad ... that I would be visiting"
+    after = next((k for k, t in enumerate(words[:knowing]) if t.lower_ in ("which", "that")), None)
     if after is None:
         return False  # "Sarah knew about the visit": the parent named before
     knower = next((t for t in words[after + 1:] if t.lower_ not in ("the", "his", "her", "their")), None)

@@ -53,3 +53,20 @@ def test_the_time_of_the_visit_said_as_speech(draft_text, text, parts):
 ])
 def test_a_time_not_clearly_said_of_the_visit_is_not_its_time(draft_text, text, parts):
     assert when_of(draft_text(text)) == parts
+
+
+# -- announced or not, said in new ways -----------------------------------------------------------
+@pytest.mark.parametrize("text,announced", [
+    ("Home visit to Priya, 6. Her dad Sunil didn't know I was coming and was still in his dressing gown.", False),
+    ("Home visit to Priya, 6. Sunil wasn't expecting us, he said he'd have tidied up.", False),
+    ("This was a cold call on Priya, 6, and her dad Sunil after the school's worries.", False),
+    ("I went round on spec to see Priya, 6, and her father Sunil.", False),
+    ("I called round without ringing first to see Priya, 6, and her dad Sunil.", False),
+    ("Home visit to Priya, 6, which I'd let Sunil know about at the core group.", True),
+    ("Home visit to Priya, 6. I had told her dad at the last meeting that I would be visiting this week.", True),
+    # another's doings said with the same words say nothing of the visit
+    ("Home visit to Priya, 6. Priya said she went to the shop without telling her dad.", None),
+    ("Home visit to Priya, 6. I had told the school about my worries last month.", None),
+])
+def test_announced_said_in_new_ways(draft_text, text, announced):
+    assert draft_text(text).visit.announced is announced
