@@ -39,6 +39,9 @@ _PARENT_ROLES = {"mother", "father", "stepfather", "stepmother", "parent", "pare
 _OPEN_PARENT_ROLES = {"parent", "unknown", "carer"}  # a named adult who may be the "mum" or "dad" said
 _PARENT_WORDS = {"mother", "father", "parent", "parents"}
 _OPENING_SENTENCES = 3
+# a professional who came to the visit (with "me", "us", "along"); the pipeline has no lemmas
+_COMING = {"came", "come", "joined", "accompanied", "attended"}
+_BEING = {"was", "were", "is", "are"}
 _PLAN = re.compile(r"\b(will|going to|next (week|time|visit|month))\b|'ll\b", re.I)  # "I'll visit as agreed"
 _OUTPUT_ROLE = {"sibling": "child", "peer": "other", "unknown": "other", "parents": "parent"}
 
@@ -142,8 +145,11 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
     found: dict[str, PersonRef] = {}
     gone: set[str] = set()
     for sentence, key in zip(sentences, section_keys):
-        if key != "present" and not rules["presence"].search(sentence.text) or key == "other_information":
-            continue  # what others told the worker ("Tia was seen in A and E") is not who was at the visit
+        if key != "present" and not rules["presence"].search(sentence.text):
+            continue
+        # what others told the worker ("Tia was seen in A and E") is not who was at the visit; only a
+        # professional the sentence says came to it ("The OT was there too") is
+        told = key == "other_information"
         earlier = False  # a part of this sentence already said who was there
         before, away_before = "", False
         for chunk, soft in _chunks(sentence.span):
@@ -171,10 +177,13 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
             for token, ref in people.mentions(chunk):
                 if ref.kind in ("worker", "another_child", "adult") or token.lower_ in people.lex.pronouns:
                     continue
+                if told and not (ref.kind == "professional" and people.parsed and _came_to_the_visit(token)):
+                    continue
                 if token.dep_ == "poss" or token.nbor(1).lower_ in ("'s", "’s") if token.i + 1 < len(token.doc) else False:
                     continue  # "mum's partner was not present" is about the partner
                 together = ref.kind == "professional" and (_with_the_worker(token, people) or
-                                                           jointly and ref.name is not None)
+                                                           jointly and ref.name is not None or
+                                                           people.parsed and _came_to_the_visit(token))
                 if ref.kind == "professional" and not together and \
                         not _came_along(token, chunk_text, people, listed=key == "present"):
                     continue
@@ -325,8 +334,23 @@ def _came_along(token: Token, chunk_text: str, people: People, *, listed: bool) 
         return False
     if listed and token.i in people.name_of:
         return True
+    if people.parsed and _came_to_the_visit(token):
+        return True
     before = token.doc[max(0, token.i - 4):token.i].text.lower()
     return "with" in before.split() or bool(re.search(r"\b(also|was|were) (at|there|present)\b", chunk_text, re.I))
+
+
+def _came_to_the_visit(token: Token) -> bool:
+    """On the parse, the one who came: "The OT was there too", "An advocate from Mind joined us",
+    "the family support worker came with me" (not "the health visitor came last week")."""
+    while token.dep_ == "conj":
+        token = token.head
+    if token.dep_ != "nsubj":
+        return False
+    verb = token.head
+    if verb.lower_ in _BEING:
+        return any(c.lower_ in ("there", "present") for c in verb.children)
+    return verb.lower_ in _COMING and any(t.lower_ in ("me", "us", "along", "visit") for t in verb.subtree)
 
 
 def _as_people(found: dict[str, PersonRef], children: Children | None = None) -> list[Person]:

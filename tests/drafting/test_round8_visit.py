@@ -70,3 +70,32 @@ def test_a_time_not_clearly_said_of_the_visit_is_not_its_time(draft_text, text, 
 ])
 def test_announced_said_in_new_ways(draft_text, text, announced):
     assert draft_text(text).visit.announced is announced
+
+
+# -- a professional who came to the visit, even in a sentence filed as what others said --------
+def present(note) -> set[tuple]:
+    return {(p.name, p.role) for p in note.visit.people_present}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Home visit to Nadia and her son Zak, 9. The OT was there too and looked at the bathroom. Zak was seen alone.",
+     (None, "professional")),
+    ("Home visit to Nadia and her son Zak, 9. The family support worker came with me. Zak was seen alone.",
+     (None, "professional")),
+    ("Home visit to Nadia and her son Zak, 9. An advocate from Mind joined us. Zak was seen alone.",
+     (None, "professional")),
+    ("Home visit to Zak, 9. His teacher Mrs Lamb came along with us and sat in. Zak was seen alone.",
+     ("Mrs Lamb", "professional")),
+])
+def test_a_professional_who_came_to_the_visit_was_present(draft_text, text, expected):
+    assert expected in present(draft_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Home visit to Nadia and her son Zak, 9. Nadia said the health visitor came last week. Zak was seen alone.",
+    "Home visit to Nadia and her son Zak, 9. Nadia told the OT she was there for the assessment. Zak was seen alone.",
+    "Home visit to Zak, 9. The GP said dad was there too. Zak was seen alone.",
+    "Home visit to Zak, 9. The interpreter joined us by phone. Zak was seen alone.",
+])
+def test_a_professional_only_spoken_of_or_on_the_phone_was_not_present(draft_text, text):
+    assert not any(role == "professional" for _, role in present(draft_text(text)))
