@@ -17,6 +17,9 @@ from pipeline.drafting.person_words import Lexicon, number
 
 RoleSpans = dict[int, tuple[dict, int, int]]  # role head word -> (role entry, start, end)
 _ARRANGING = {"arranged", "agreed", "arrangement", "booked", "planned", "organised", "organized"}
+# professional words that name a place or a service, not one person ("the school Maisie goes to")
+_PLACES = {"school", "nursery", "college", "hospital", "ward", "police", "camhs", "housing", "probation", "yot",
+           "centre", "service", "team", "ambulance"}
 _AGE_WORDS = {"who", "is", "aged", "age", "years", "year", "old", "months", "month", "weeks", ",", "("}
 
 
@@ -316,7 +319,17 @@ class NameRoles(FamilyTies):
                 self.t.lower[self.roles[j][1] - 1] in ("'s", "’s", "her", "his", "their") and \
                 not self.roles[j][0].get("plural"):
             return j  # "Sharon's advocate Pauline", "his support worker Dee": whose professional
+        if j >= 1 and not after_comma and j in self.roles and self.roles[j][0]["kind"] == "professional" and \
+                {self.t.lower[self.roles[j][1] - 1], self.t.lower[self.roles[j][1]]} & {"the", "a", "an", "our", "my"} and \
+                not self.roles[j][0].get("plural") and self.t.lower[j] not in _PLACES and self._full_name(i):
+            return j  # "The midwife Anna Price", "the OT Mrs Lamb" (not "the school Maisie goes to")
         return self._role_after(i)
+
+    def _full_name(self, i: int) -> bool:
+        """A first name and surname, or a title: 'Anna Price', 'Mrs Lamb'."""
+        key = self.name_of[i]
+        return self.names[key].title is not None or len([k for k in self.name_of.values() if k == key]) >= 2 or \
+            self.name_of.get(i + 1) == key or self.name_of.get(i - 1) == key
 
     def _role_after(self, i: int) -> int | None:
         """'Leanne, mum,', 'Craig, mum's partner', 'Sophie, 8, who is Mark's daughter'."""

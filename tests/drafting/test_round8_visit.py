@@ -99,3 +99,15 @@ def test_a_professional_who_came_to_the_visit_was_present(draft_text, text, expe
 ])
 def test_a_professional_only_spoken_of_or_on_the_phone_was_not_present(draft_text, text):
     assert not any(role == "professional" for _, role in present(draft_text(text)))
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Home visit to Zak, 9, and his mum. The midwife Anna Price was also present. Zak was seen alone.", "Anna Price"),
+    ("Home visit to Zak, 9, and his mum. The family support worker Anna Price was also present. Zak was seen alone.",
+     "Anna Price"),
+    ("Joint visit to Poppy, 4, and her dad. The health visitor Mrs Osei came with me and weighed Poppy.", "Mrs Osei"),
+])
+def test_the_professional_said_before_a_full_name_is_that_person(draft_text, text, name):
+    people = present(draft_text(text))
+    assert (name, "professional") in people
+    assert (name, "child") not in people
