@@ -332,9 +332,15 @@ class NameRoles(FamilyTies):
             self.name_of.get(i + 1) == key or self.name_of.get(i - 1) == key
 
     def _role_after(self, i: int) -> int | None:
-        """'Leanne, mum,', 'Craig, mum's partner', 'Sophie, 8, who is Mark's daughter'."""
+        """'Leanne, mum,', 'Craig, mum's partner', 'Sophie, 8, who is Mark's daughter'; 'Hannah is
+        mum to Leo' (not "Nadia is mum's friend")."""
         k = i + 1
         lower, count = self.t.lower, len(self.t.lower)
+        if k + 1 < count and lower[k] in ("is", "was"):
+            for head, (entry, start, end) in self.roles.items():
+                if start == k + 1 and entry["kind"] == "parent_carer" and not entry.get("plural") and \
+                        end < count and lower[end] in ("to", "of"):
+                    return head
         if k >= count or self.t.text[k] != ",":
             return None
         k += 1  # an apposition after a comma: "Leanne, mum," / "Craig, mum's partner"

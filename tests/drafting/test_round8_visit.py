@@ -111,3 +111,15 @@ def test_the_professional_said_before_a_full_name_is_that_person(draft_text, tex
     people = present(draft_text(text))
     assert (name, "professional") in people
     assert (name, "child") not in people
+
+
+# -- a name said as a parent ("Nadia is mum to Zak"): a bare "mum" later is that person -------
+@pytest.mark.parametrize("text,expected", [
+    ("Nadia is mum to Zak, 9. Home visit today, mum was in with Zak and I saw him alone.", ("Nadia", "mother")),
+    ("Home visit to Zak, 9, and Amira, 6. Gary is dad to both of them and was at home with the children.",
+     ("Gary", "father")),
+])
+def test_a_name_said_to_be_mum_or_dad_is_the_parent_present(draft_text, text, expected):
+    people = present(draft_text(text))
+    assert expected in people
+    assert (None, expected[1]) not in people
