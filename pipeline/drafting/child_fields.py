@@ -250,6 +250,7 @@ class _Sentence:
             household = rooms and not about and self.who.household_room(match)
             if household:  # "The family have one room between them, which I saw"
                 about = self.children.everyone
+            about = [child for child in about if not self._pronoun_after_another(child)]
             for child in about:
                 self._add(child, field, said, SAID, household=household, described=described)
                 if seen_follows:
@@ -264,6 +265,17 @@ class _Sentence:
                     self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
+
+    def _pronoun_after_another(self, child: int) -> bool:
+        """'Lacey was in her room, and Jayden was out with his pals, so I've not seen him':
+        a child the sentence means only by a pronoun, after naming other children, may be one
+        of them whatever the pronoun was resolved to (a gender the note got wrong): not said."""
+        mentions = self.children.mentions(self.span)
+        named = [(at, kids) for at, kids in mentions if self.span.doc[at].lower_ not in self.people.lex.pronouns]
+        if any(child in kids for _, kids in named):
+            return False
+        by_pronoun = [at for at, kids in mentions if kids == [child] and (at, kids) not in named]
+        return bool(by_pronoun) and any(at < by_pronoun[0] and child not in kids for at, kids in named)
 
     def _told_by(self, token: Token) -> list[int]:
         """The children who tell what the words of ``token`` say ("Tia says she was at a

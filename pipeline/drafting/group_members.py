@@ -70,6 +70,9 @@ class GroupMembers:
             if any(self.children[i].age is None for i in pool):
                 return pool if len(pool) == (group.count or 0) else []
             pool = sorted(pool, key=lambda i: self.children[i].age, reverse=group.order == "old")
+            if group.order == "middle":  # "the middle one": of three children of different ages
+                ages = [self.children[i].age for i in pool]
+                return [pool[1]] if len(pool) == 3 and len(set(ages)) == 3 and group.count in (None, 1) else []
             size = group.count or (len(pool) - 1 if len(pool) >= 2 else len(pool))  # "the little ones"
             return sorted(pool[:size])
         return pool if group.count is None or len(pool) == group.count else []
