@@ -171,6 +171,8 @@ class _Sentence:
         room_not += self._elided_rooms(room_not)
         room_seen = self._each("bedroom", "seen", True, rooms=True, skip=room_not)
         self._each("bedroom", "described", True, rooms=True, skip=room_not, described=True)
+        if not room_not and not room_seen:
+            self._upstairs()
         # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides
         # that; "I did not see her bedroom" is about the room
         said = alone_not + too_young + alone + room_not + room_seen
@@ -265,6 +267,17 @@ class _Sentence:
                     self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
+
+    def _upstairs(self) -> None:
+        """'I didn't go upstairs', 'I had a look round upstairs': every child's bedroom not
+        seen, or seen, below what is said of a child's own room."""
+        for name, value in (("not", False), ("seen", True)):
+            for match in self._matches(self.rules["upstairs"][name]):
+                if hedged(PhraseAbout.verb_of(match), match, self.span, parsed=self.people.parsed):
+                    continue  # "I think I had a look upstairs"
+                self.phrase_end = match.end
+                for child in self.children.everyone:
+                    self._add(child, "bedroom_seen", value, FOLLOWS, household=True)
 
     def _pronoun_after_another(self, child: int) -> bool:
         """'Lacey was in her room, and Jayden was out with his pals, so I've not seen him':

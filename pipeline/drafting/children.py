@@ -226,8 +226,25 @@ class Children(GroupMembers):
                 # resolved before the note said the child's gender ("The boy ... he" taken for the
                 # baby later called "her"): not this child; a wrong child is worse than none
                 found = []
+            grouped = self._group_just_before(token, gender)
+            if grouped is not None and not set(found) & set(self.mentioned_in(sentence_of(token), named_only=True)):
+                return grouped  # "I saw the eldest on her own in her room": her is the eldest
             return found or self._nearest_child(token, gender) or self._child_alternative(token)
         return []
+
+    def _group_just_before(self, token: Token, gender: str) -> list[int] | None:
+        """The one child a group phrase earlier in the pronoun's sentence means ("the eldest",
+        "the middle one"), when it is the nearest mention of a child before the pronoun and
+        their gender fits (People resolves pronouns to names and roles, not to group phrases)."""
+        for i in range(token.i - 1, sentence_of(token).start - 1, -1):
+            group = self._group_at.get(i)
+            if group is not None:
+                meant = self._in_group(group, self.doc[group.start])
+                fits = len(meant) == 1 and self.children[meant[0]].gender in (gender, None)
+                return meant if fits and group.singular else None
+            if i in self.people.name_of or i in self.people.roles:
+                return None
+        return None
 
     def _bound_to_subject(self, token: Token, gender: str) -> list[int]:
         """A possessive in a clause whose subject is a child of the visit (named or by a

@@ -39,7 +39,8 @@ class GroupMembers:
         [] when it cannot be told: the worker answers."""
         pool = self.group_before(self.doc[group.start]) if group.recent else self.everyone
         spelled = self._spelled_out(group)
-        if spelled and len(spelled) == (group.count or len(spelled)) and not group.singular:
+        fitting = all(self.children[i].gender in (group.gender, None) for i in spelled) if group.gender else True
+        if len(spelled) >= 2 and len(spelled) == (group.count or len(spelled)) and not group.singular and fitting:
             return spelled  # "I saw both boys alone, Noah in his room and Leo in the garden"
         if group.twins:
             pool = [i for i in self._twins() if i in pool]
@@ -80,7 +81,8 @@ class GroupMembers:
     def _spelled_out(self, group: GroupPhrase) -> list[int]:
         """The children a group phrase's own sentence names straight after it, after a comma
         or colon and at most three words ("both boys alone, Noah ... and Leo ..."): the group
-        is them, not the children the sentence leaves out."""
+        is them, not the children the sentence leaves out (when they are several, and of the
+        group's gender: "The girls yes, Ollie no" names the next answer's child)."""
         sent = sentence_of(self.doc[group.start])
         for i in range(group.end, min(group.end + 4, sent.end)):
             if self.doc[i].text in (",", ":", "-", "\u2013"):
