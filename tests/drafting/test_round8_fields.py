@@ -171,3 +171,18 @@ def test_upstairs_is_where_the_bedrooms_are(draft_text, text, expected):
 ])
 def test_seen_in_a_place_with_a_parent_is_not_alone(draft_text, text, expected):
     assert {k: v for k, v in _fields(draft_text, text).items() if k in expected} == expected
+
+
+STACEY = "Visit to Stacey and her children Daisy, 4, and Finley, 9. "
+
+
+@pytest.mark.parametrize("text,expected", [
+    (STACEY + "Daisy was in the living room with Stacey the whole time.", {"Daisy": (T, F, N), "Finley": (N, N, N)}),
+    (STACEY + "The children were with their dad in the garden throughout.", {"Daisy": (T, F, N), "Finley": (T, F, N)}),
+    (STACEY + "Finley was at the table with his mum all the time I was there.", {"Daisy": (N, N, N),
+                                                                                 "Finley": (T, F, N)}),
+    # a child out the whole time was not seen at all
+    (STACEY + "Finley was out with his friends the whole time.", {"Daisy": (N, N, N), "Finley": (F, N, N)}),
+])
+def test_with_a_parent_all_through_the_visit_is_seen_not_alone(draft_text, text, expected):
+    assert _fields(draft_text, text) == expected
