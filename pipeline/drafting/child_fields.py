@@ -15,12 +15,15 @@ subject, the owner of a room...). What a statement says:
   visit ("will see Tyler alone at school") says nothing.
 - strength 2, follows from one: seen alone yes or no means the child was seen ("Tyler was
   not seen alone because he was asleep": seen yes), except "too young to be seen alone";
-  seen with a parent ("Tyler was seen with his dad") means not seen alone.
+  seen with a parent ("Tyler was seen with his dad", "Daisy was in the living room with
+  Stacey the whole time": ``with_adult.py``) means not seen alone; the worker not going
+  upstairs, or looking round up there, says every child's bedroom (below their own room).
 - strength 1.5, where the child was said to be: "at school", "at her dad's", "in hospital"
   means not seen; strength 1, the people present: a child at the visit was seen.
 
-Not said: a statement the worker hedges ("I may have seen Daisy's room", "I think I saw
-him alone": ``field_hedges.py``), a seeing only tried or asked for ("I tried to see Harvey
+Not said: a statement about a child the sentence means only by a pronoun after naming
+other children ("Lacey ... and Jayden was out, so I've not seen him"), a statement the
+worker hedges ("I may have seen Daisy's room", "I think I saw him alone": ``field_hedges.py``), a seeing only tried or asked for ("I tried to see Harvey
 on his own"), a question ("Were they seen alone?": its answer in the next sentence is read
 as a form answer), a child's own account of where they were ("Tia says she was at a party").
 
