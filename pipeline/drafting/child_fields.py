@@ -15,12 +15,15 @@ subject, the owner of a room...). What a statement says:
   visit ("will see Tyler alone at school") says nothing.
 - strength 2, follows from one: seen alone yes or no means the child was seen ("Tyler was
   not seen alone because he was asleep": seen yes), except "too young to be seen alone";
-  seen with a parent ("Tyler was seen with his dad") means not seen alone.
+  seen with a parent ("Tyler was seen with his dad", "Daisy was in the living room with
+  Stacey the whole time": ``with_adult.py``) means not seen alone; the worker not going
+  upstairs, or looking round up there, says every child's bedroom (below their own room).
 - strength 1.5, where the child was said to be: "at school", "at her dad's", "in hospital"
   means not seen; strength 1, the people present: a child at the visit was seen.
 
-Not said: a statement the worker hedges ("I may have seen Daisy's room", "I think I saw
-him alone": ``field_hedges.py``), a seeing only tried or asked for ("I tried to see Harvey
+Not said: a statement about a child the sentence means only by a pronoun after naming
+other children ("Lacey ... and Jayden was out, so I've not seen him"), a statement the
+worker hedges ("I may have seen Daisy's room", "I think I saw him alone": ``field_hedges.py``), a seeing only tried or asked for ("I tried to see Harvey
 on his own"), a question ("Were they seen alone?": its answer in the next sentence is read
 as a form answer), a child's own account of where they were ("Tia says she was at a party").
 
@@ -38,6 +41,7 @@ from spacy.tokens import Span, Token
 from models.draft import CHILD_FIELDS, ChildVisit, Evidence, Person
 from pipeline.drafting.children import Children
 from pipeline.drafting.field_clauses import attempted, negated, seen_with_adult
+from pipeline.drafting.with_adult import listed_then_seen_with_adult, named_with_adult, with_adult_all_visit
 from pipeline.drafting.field_hedges import hedged
 from pipeline.drafting.form_answers import asked_field, form_answers
 from pipeline.drafting.self_corrections import corrections
@@ -49,8 +53,6 @@ from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
 SAID, FOLLOWS, AWAY, WHERE = 3, 2, 1.5, 1  # where the child was, said of them, beats a list of who was there
 _OTHER_TIMES = {"last", "weekend", "weekends", "night", "nights", "overnight", "yesterday", "holiday", "holidays",
                 "week", "month", "christmas", "summer", "usually", "often", "sometimes", "always"}
-_STAYED = {"stayed", "stays", "remained", "sat", "was", "were", "stuck"}
-_STAYED_DURING = {"stayed", "remained", "sat", "stuck"}  # said of the visit itself, not "was with dad"
 _SAYING = {"says", "said", "say", "told", "tells", "explained", "explains", "described", "describes", "talked",
            "talks", "shared", "shares", "disclosed", "discloses", "mentioned", "mentions"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
@@ -171,6 +173,8 @@ class _Sentence:
         room_not += self._elided_rooms(room_not)
         room_seen = self._each("bedroom", "seen", True, rooms=True, skip=room_not)
         self._each("bedroom", "described", True, rooms=True, skip=room_not, described=True)
+        if not room_not and not room_seen:
+            self._upstairs()
         # "nobody was seen alone" says nothing against being seen: a seen-alone phrase decides
         # that; "I did not see her bedroom" is about the room
         said = alone_not + too_young + alone + room_not + room_seen
@@ -178,13 +182,17 @@ class _Sentence:
         seen = self._each("child_seen", "seen", True, skip=seen_not + said)
         self.phrase_end = -1
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
-            for child in self.who.children_of(self._named_with_adult()) + self._listed_then_seen_with_adult():
+            for child in self.who.children_of(named_with_adult(self.span, self.people, self.children)) + \
+                    listed_then_seen_with_adult(self.span, self.people, self.children):
                 self._add(child, "child_seen_alone", False, FOLLOWS)
                 self._add(child, "child_seen", True, FOLLOWS)
         elif not any(t.lower_ in _OTHER_TIMES for t in self.span):
             # "Jenson stayed with his mum", "Kai stayed downstairs with his mum the whole time":
             # during the visit, so seen, and not alone (not "stayed with his dad last weekend")
-            for child in self.who.children_of(self._named_with_adult(stayed_only=True)):
+            stayed = named_with_adult(self.span, self.people, self.children, stayed_only=True) + \
+                with_adult_all_visit(self.span, self.people, self.children, self.rules["whole_visit"],
+                                     self.rules["child_away"])
+            for child in self.who.children_of(stayed):
                 self._add(child, "child_seen_alone", False, FOLLOWS)
                 self._add(child, "child_seen", True, FOLLOWS)
         self._elided()
@@ -250,6 +258,7 @@ class _Sentence:
             household = rooms and not about and self.who.household_room(match)
             if household:  # "The family have one room between them, which I saw"
                 about = self.children.everyone
+            about = [child for child in about if not self._pronoun_after_another(child)]
             for child in about:
                 self._add(child, field, said, SAID, household=household, described=described)
                 if seen_follows:
@@ -264,6 +273,28 @@ class _Sentence:
                     self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
+
+    def _upstairs(self) -> None:
+        """'I didn't go upstairs', 'I had a look round upstairs': every child's bedroom not
+        seen, or seen, below what is said of a child's own room."""
+        for name, value in (("not", False), ("seen", True)):
+            for match in self._matches(self.rules["upstairs"][name]):
+                if hedged(PhraseAbout.verb_of(match), match, self.span, parsed=self.people.parsed):
+                    continue  # "I think I had a look upstairs"
+                self.phrase_end = match.end
+                for child in self.children.everyone:
+                    self._add(child, "bedroom_seen", value, FOLLOWS, household=True)
+
+    def _pronoun_after_another(self, child: int) -> bool:
+        """'Lacey was in her room, and Jayden was out with his pals, so I've not seen him':
+        a child the sentence means only by a pronoun, after naming other children, may be one
+        of them whatever the pronoun was resolved to (a gender the note got wrong): not said."""
+        mentions = self.children.mentions(self.span)
+        named = [(at, kids) for at, kids in mentions if self.span.doc[at].lower_ not in self.people.lex.pronouns]
+        if any(child in kids for _, kids in named):
+            return False
+        by_pronoun = [at for at, kids in mentions if kids == [child] and (at, kids) not in named]
+        return bool(by_pronoun) and any(at < by_pronoun[0] and child not in kids for at, kids in named)
 
     def _told_by(self, token: Token) -> list[int]:
         """The children who tell what the words of ``token`` say ("Tia says she was at a
@@ -307,57 +338,6 @@ class _Sentence:
                     self._add(child, field, answer, SAID)
                     if field == "child_seen_alone":
                         self._add(child, "child_seen", True, FOLLOWS)
-
-    def _named_with_adult(self, *, stayed_only: bool = False) -> list[Token]:
-        """'I saw Chloe on her own and Ellie with mum': a child named just before 'with' an adult
-        (``stayed_only``: 'Jenson stayed with his mum', 'Kai stayed downstairs with his mum')."""
-        doc, found = self.span.doc, []
-        for token in self.span[:-2]:
-            at = token.i + 1
-            if at < self.span.end - 1 and doc[at].lower_ in (_STAYED_DURING if stayed_only else _STAYED):
-                at += 1  # "and Mollie stayed with mum"
-                while stayed_only and at < self.span.end - 1 and at - token.i <= 3 and doc[at].tag_.startswith("RB"):
-                    at += 1  # "stayed downstairs with", "stayed close by with"
-            elif stayed_only:
-                continue
-            named = token.i in self.people.name_of or self.children.in_group(token) and not self.children.in_group(doc[at])
-            if named and doc[at].lower_ == "with" and at + 1 < self.span.end:  # "... and the youngest stayed with mum"
-                nxt = doc[at + 1]
-                if nxt.lower_ in ("his", "her", "their") and at + 2 < self.span.end:
-                    nxt = doc[at + 2]
-                ref = self.people.ref(nxt)
-                adult = ref is not None and (ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child
-                                             or ref.kind == "unknown" and ref.name and ref.age is None)
-                if adult:  # "Maisie stayed with Stacey": a bare name with no age beside a child's is an adult's
-                    found.append(token)
-                    found += self._listed_before(token)
-        return found
-
-    def _listed_before(self, token: Token) -> list[Token]:
-        """'Hamza and Amina stayed with their mum': the names listed just before, however the
-        parse joins them."""
-        doc, found, j = self.span.doc, [], token.i - 1
-        while j - 1 >= self.span.start and doc[j].lower_ in (",", "and") and \
-                (j - 1 in self.people.name_of or self.children.in_group(doc[j - 1])):
-            found.append(doc[j - 1])
-            j -= 2
-        return found
-
-    def _listed_then_seen_with_adult(self) -> list[int]:
-        """'Archie, 2, and the baby, 3 weeks, seen with Mum', 'Both little ones seen with Mum':
-        a clipped sentence that names the children first, then 'seen with' an adult."""
-        doc, found = self.span.doc, []
-        for token in self.span[:-2]:
-            if token.lower_ != "seen" or doc[token.i + 1].lower_ != "with" or \
-                    any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children):
-                continue
-            nxt = doc[token.i + 2]
-            if nxt.lower_ in ("his", "her", "their") and token.i + 3 < self.span.end:
-                nxt = doc[token.i + 3]
-            ref = self.people.ref(nxt)
-            if ref is not None and ref.kind in ("parent_carer", "household_member", "adult") and not ref.is_child:
-                found += self.children.mentioned_in(doc[self.span.start:token.i], named_only=True)
-        return list(dict.fromkeys(found))
 
     def _add(self, child: int, field: str, value: bool, strength: int, *, household: bool = False,
              described: bool = False) -> None:

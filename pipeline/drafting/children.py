@@ -220,9 +220,31 @@ class Children(GroupMembers):
                 return []  # "either bedroom", "all day": not children
             return self.group_before(token)
         if low in people.lex.pronouns:
+            gender = people.lex.pronouns[low]
             found = self.of_ref(people.ref(token))
-            return found or self._nearest_child(token, people.lex.pronouns[low]) or self._child_alternative(token)
+            if any(self.children[k].gender not in (gender, None) for k in found if gender in ("f", "m")):
+                # resolved before the note said the child's gender ("The boy ... he" taken for the
+                # baby later called "her"): not this child; a wrong child is worse than none
+                found = []
+            grouped = self._group_just_before(token, gender)
+            if grouped is not None and not set(found) & set(self.mentioned_in(sentence_of(token), named_only=True)):
+                return grouped  # "I saw the eldest on her own in her room": her is the eldest
+            return found or self._nearest_child(token, gender) or self._child_alternative(token)
         return []
+
+    def _group_just_before(self, token: Token, gender: str) -> list[int] | None:
+        """The one child a group phrase earlier in the pronoun's sentence means ("the eldest",
+        "the middle one"), when it is the nearest mention of a child before the pronoun and
+        their gender fits (People resolves pronouns to names and roles, not to group phrases)."""
+        for i in range(token.i - 1, sentence_of(token).start - 1, -1):
+            group = self._group_at.get(i)
+            if group is not None:
+                meant = self._in_group(group, self.doc[group.start])
+                fits = len(meant) == 1 and self.children[meant[0]].gender in (gender, None)
+                return meant if fits and group.singular else None
+            if i in self.people.name_of or i in self.people.roles:
+                return None
+        return None
 
     def _bound_to_subject(self, token: Token, gender: str) -> list[int]:
         """A possessive in a clause whose subject is a child of the visit (named or by a
@@ -273,6 +295,13 @@ class Children(GroupMembers):
             gender = entry.get("gender")
             chosen = [i for i in self.everyone if self.children[i].gender == gender]
             return chosen if len(chosen) == 1 else []
+        gender = entry.get("gender")
+        if gender is not None and start > 0 and self.people.t.lower[start - 1] == "the" or \
+                gender is not None and self.people.t.lower[start] == "the":
+            # "the boy", "the girl": the one child who can be of that gender (every other child's
+            # gender said otherwise); with two who could be, nobody ("a boy in his class": not ours)
+            chosen = [i for i in self.everyone if self.children[i].gender in (gender, None)]
+            return chosen if len(chosen) == 1 else []
         return self.everyone if len(self.everyone) == 1 else []
 
     def in_group(self, token: Token) -> bool:
@@ -303,6 +332,9 @@ class Children(GroupMembers):
                 found = self.meant_by(self.doc[i])
                 if len(found) == 1 and self.children[found[0]].gender in (gender, None):
                     return found
+                if not found and i in self.people.roles and self.people.roles[i][0]["kind"] == "child" and \
+                        self.people.roles[i][0].get("gender") in (gender, None):
+                    return []  # "The boy ..., he": the nearest child is one we cannot tell, not one further back
         return []
 
     def mentioned_in(self, span: Span, *, named_only: bool = False, skip_groups: bool = False) -> list[int]:

@@ -26,6 +26,7 @@ from pipeline.drafting.context import has_subject, clause_head
 from pipeline.drafting.doc_views import sentence_of
 from pipeline.drafting.factor_rules import CompiledFamily
 from pipeline.drafting.people import PersonRef
+from pipeline.drafting.person_words import REPORTING_HEADS
 from pipeline.drafting.sentences import NoteSentence
 
 
@@ -63,6 +64,9 @@ def _children_of_mention(mention: Mention, children: Children, sentences: list[N
     about = children.of_ref(mention.about)
     sentence = sentences[mention.sentence].span
     named = [i for i in children.mentioned_in(sentence, named_only=True) if not children.children[i].tentative]
+    if not about and named and mention.span is not None:
+        tellers = _only_telling(sentence, mention.span, children)
+        named = [i for i in named if i not in tellers]  # "The middle one said her brother ...": his, not hers
     if len(about) > 1 and named:
         return named  # "Chloe is on their waiting list": 'their' is not every child
     if len(about) == 1 and mention.span is not None:
@@ -83,6 +87,24 @@ def _children_of_mention(mention: Mention, children: Children, sentences: list[N
         return named
     everyone = children.everyone
     return everyone if len(everyone) == 1 else []
+
+
+def _only_telling(sentence: Span, span: Span, children: Children) -> set[int]:
+    """The children a sentence names only as the subject of a verb of saying above the
+    factor's words, when the words said have a subject of their own ("The middle one said her
+    brother comes in late"): they tell of someone else's factor."""
+    if not sentence.doc.has_annotation("DEP"):
+        return set()
+    tellers: set[int] = set()
+    for token in sentence:
+        verb = token.head
+        if token.dep_ != "nsubj" or verb.lower_ not in REPORTING_HEADS or token.lower_ in children.people.lex.pronouns:
+            continue
+        said = [c for c in verb.children if c.dep_ == "ccomp" and c.i <= span.start <= c.right_edge.i]
+        if said and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in children.people.lex.pronouns
+                        for c in said[0].children):
+            tellers.update(children.meant_by(token))
+    return tellers
 
 
 def _joined_with(child: int, span: Span, children: Children) -> list[int]:

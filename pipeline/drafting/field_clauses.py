@@ -84,11 +84,14 @@ def _clause_before(verb: Token, span: Span) -> list[tuple[Token, str]]:
 
 def seen_with_adult(arguments: list[Token], verb: Token, people: People) -> list[Token]:
     """The arguments seen together with an adult or another child ('Tyler was seen with his
-    dad', 'I saw Chloe on her own and Ellie with mum', 'Sagal was seen with Hodan'): not
-    seen alone."""
+    dad', 'I saw Chloe on her own and Ellie with mum', 'Sagal was seen with Hodan', 'I spoke
+    to him in the kitchen with his dad there'): not seen alone."""
     found = []
+    # "I spoke to him in the living room with his mum there": 'with' on the place the verb names
+    places = [g for p in verb.children if p.dep_ == "prep" and p.lower_ != "with" for g in p.children
+              if g.dep_ == "pobj"]
     for argument in arguments + [c for a in arguments for c in a.conjuncts if c not in arguments]:
-        for holder in (argument, verb):
+        for holder in [argument, verb] + places:
             if any(_adult(g, people) or _someone_else(g, argument, people) for p in holder.children
                    if p.dep_ == "prep" and p.lower_ == "with" for g in p.children if g.dep_ == "pobj"):
                 found.append(argument)

@@ -1,7 +1,7 @@
 """Seen / seen alone / bedroom seen dictated as a form ("Ella, seen, yes, seen alone, no",
 "Seen alone: yes for Mia, no for Tyler and Harvey", "Seen alone, Harley yes, Brooke no,
 Kenzie no, too young", "Bedrooms seen: yes, all three"), or asked and answered ("Alone?"
-"Tia yes, Kai yes, in the garden."; "Bedrooms?" "Tia's seen, Kai's not."). Labels and
+"Tia yes, Kai yes, in the garden."; "Bedrooms?" "Tia's seen, Kai's not."; "Alone?" "Only Jack."). Labels and
 answers are in ``data/visit.yaml`` (``form``).
 
 Each label's answers run to the next label (a label said as the answer of the one before,
@@ -51,6 +51,11 @@ def form_answers(span: Span, text: str, children: Children, *,
     label, answer, _ = _patterns()
     offset, doc = span.start_char, span.doc
     if asked is not None:
+        only = visit_rules()["form"]["only"].match(text)
+        if only is not None:  # "Only Jack, the girls were seen together": Jack yes
+            part = _span(doc, offset + only.end(), offset + len(text.split(",")[0].split(";")[0]))
+            named = children.mentioned_in(part, named_only=True) if part is not None else []
+            return [(child, asked, True) for child in named] or None
         if not answer.match(text.lstrip()) and not children.mentions(span[:1], named_only=True):
             return None  # the answer starts with an answer or a child ("Jack's yes"), else it moved on
         found = _answers(doc, offset, text, 0, len(text), asked, answer, children, children.everyone)

@@ -39,7 +39,8 @@ class GroupMembers:
         [] when it cannot be told: the worker answers."""
         pool = self.group_before(self.doc[group.start]) if group.recent else self.everyone
         spelled = self._spelled_out(group)
-        if spelled and len(spelled) == (group.count or len(spelled)) and not group.singular:
+        fitting = all(self.children[i].gender in (group.gender, None) for i in spelled) if group.gender else True
+        if len(spelled) >= 2 and len(spelled) == (group.count or len(spelled)) and not group.singular and fitting:
             return spelled  # "I saw both boys alone, Noah in his room and Leo in the garden"
         if group.twins:
             pool = [i for i in self._twins() if i in pool]
@@ -70,6 +71,9 @@ class GroupMembers:
             if any(self.children[i].age is None for i in pool):
                 return pool if len(pool) == (group.count or 0) else []
             pool = sorted(pool, key=lambda i: self.children[i].age, reverse=group.order == "old")
+            if group.order == "middle":  # "the middle one": of three children of different ages
+                ages = [self.children[i].age for i in pool]
+                return [pool[1]] if len(pool) == 3 and len(set(ages)) == 3 and group.count in (None, 1) else []
             size = group.count or (len(pool) - 1 if len(pool) >= 2 else len(pool))  # "the little ones"
             return sorted(pool[:size])
         return pool if group.count is None or len(pool) == group.count else []
@@ -77,7 +81,8 @@ class GroupMembers:
     def _spelled_out(self, group: GroupPhrase) -> list[int]:
         """The children a group phrase's own sentence names straight after it, after a comma
         or colon and at most three words ("both boys alone, Noah ... and Leo ..."): the group
-        is them, not the children the sentence leaves out."""
+        is them, not the children the sentence leaves out (when they are several, and of the
+        group's gender: "The girls yes, Ollie no" names the next answer's child)."""
         sent = sentence_of(self.doc[group.start])
         for i in range(group.end, min(group.end + 4, sent.end)):
             if self.doc[i].text in (",", ":", "-", "\u2013"):

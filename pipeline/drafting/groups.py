@@ -28,7 +28,7 @@ class GroupPhrase:
     start: int
     end: int
     gender: str | None = None  # f, m: "the girls"
-    order: str | None = None  # old, young: "the older two", "the little ones"
+    order: str | None = None  # old, young, middle: "the older two", "the little ones", "the middle one"
     count: int | None = None  # "the two girls", "all three", "both"
     singular: bool = False  # "the eldest", "the younger boy"
     twins: bool = False
@@ -52,8 +52,8 @@ def group_words() -> GroupWords:
     for key in ("plural_nouns", "singular_nouns", "order_words"):
         if not isinstance(data.get(key), dict) or not all(isinstance(k, str) for k in data[key]):
             raise ValueError(f"{_DATA.name}: {key} must map words to a value")
-    if any(v not in ("old", "young") for v in data["order_words"].values()):
-        raise ValueError(f"{_DATA.name}: order_words are old or young")
+    if any(v not in ("old", "young", "middle") for v in data["order_words"].values()):
+        raise ValueError(f"{_DATA.name}: order_words are old, young or middle")
     for key in ("determiners", "everyone_words", "household_words"):
         if not all(isinstance(w, str) for w in data[key]):
             raise ValueError(f"{_DATA.name}: {key} holds a non-word (quote yes/no in YAML)")
@@ -157,6 +157,8 @@ def _one_of_theirs(lower: list[str], i: int, words: GroupWords) -> GroupPhrase |
     noun = lower[j] if j < len(lower) else None
     gender = words.singular.get(noun) if noun in words.singular and noun not in ("one", "child") else None
     if gender is None:
+        if order is not None and noun == "one":
+            return GroupPhrase(start=i, end=j + 1, order=order, count=1, singular=True)  # "her middle one"
         if order is not None and lower[j - 1] in ("eldest", "oldest", "youngest") and (noun is None or noun in _CLAUSE_ENDS):
             return GroupPhrase(start=i, end=j, order=order, count=1, singular=True)  # "after his eldest, Jessica"
         return None
