@@ -142,3 +142,9 @@ def test_a_fragment_of_the_childrens_safety_is_not_how_a_person_looked(draft_tex
     sentence = "Children safe for now, Dean staying at his brother's."
     note = draft_text(INTRO + "The flat was warm and tidy. " + sentence + CLOSE)
     assert section_of(note, sentence) != "observations"
+
+
+def test_an_occupational_therapist_called_the_ot_is_another_professional(draft_text):
+    sentence = "The OT told me on Monday that Oliwia needs a wider buggy and a bath seat."
+    note = draft_text(INTRO + "The flat was warm and tidy. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "other_information"
