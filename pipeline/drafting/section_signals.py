@@ -9,8 +9,10 @@ and the template's cue phrases: read from spaCy's parse with the word classes of
   "I think" around any of these: who was present and seen;
 - a room described (a clause on the room with what it is or has): an observation;
 - a record or a result as the subject of what it says: information from others;
-- the worker's own judgement ("I think ...", "the worry is ...") and a plan said without
-  "will" ("SW to discuss ..."): analysis and actions;
+- who is whose in the family ("Hannah is mum to Leo", "Josh isn't the twins' dad"): who
+  was present;
+- the worker's own judgement ("the worry is ...", and the hedges of ``section_hedges.py``)
+  and a plan said without "will" ("SW to discuss ..."): analysis and actions;
 - a statutory question dictated as a fragment ("Alone?", "Concerns?"): the section it asks
   about, for it and its answer."""
 
@@ -27,8 +29,8 @@ from spacy.tokens import Span, Token
 from pipeline.drafting.people import People, PersonRef
 
 _SPEECH = Path(__file__).parent / "data" / "speech.yaml"
-_SUBJECTS = ("nsubj", "nsubjpass")
-_BEING = frozenset({"is", "are", "was", "were", "'s", "remains", "remain"})
+SUBJECTS = ("nsubj", "nsubjpass")
+BEING = frozenset({"is", "are", "was", "were", "'s", "remains", "remain"})
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?|\d{1,2}(?:am|pm)", re.I)  # "22:30", "5.40pm", "6pm"
 
 
@@ -53,6 +55,9 @@ class SignalWords:
     document_verbs: frozenset[str]
     result_states: frozenset[str]
     judging_verbs: frozenset[str]
+    unsure_words: frozenset[str]
+    seeming_verbs: frozenset[str]
+    relation_preps: frozenset[str]
     judgement_nouns: frozenset[str]
     contact_verbs: frozenset[str]
 
@@ -75,10 +80,10 @@ def signal_words() -> SignalWords:
     return SignalWords(**words)
 
 
-def _subject(verb: Token) -> Token | None:
-    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+def subject_of(verb: Token) -> Token | None:
+    subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
     if subject is None and verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
-        return _subject(verb.head)
+        return subject_of(verb.head)
     if subject is None and verb.i > verb.sent.start and verb.doc[verb.i - 1].head.i == verb.i and \
             verb.doc[verb.i - 1].tag_ in ("RB", "NNP", "NN"):
         return verb.doc[verb.i - 1]  # "Olly handed me ...": a name the parser took for an adverb
@@ -98,7 +103,7 @@ def _main_clause(verb: Token, span: Span, *, first_ccomp: bool = False) -> bool:
     return True
 
 
-def _ref(token: Token | None, people: People) -> PersonRef | None:
+def person_ref(token: Token | None, people: People) -> PersonRef | None:
     return people.ref(token) if token is not None else None
 
 
@@ -118,7 +123,7 @@ def expressed_by(span: Span, people: People) -> PersonRef | None:
             aided = any(t.lower_ in words.communication_aids for o in near for t in o.subtree)
         if not aided and (low not in words.expressing_verbs or any(o.lower_ in words.not_messages for o in objects)):
             continue
-        ref = _ref(_subject(verb), people)
+        ref = person_ref(subject_of(verb), people)
         if ref is not None and ref.likely_child:
             return ref
     return None
@@ -138,7 +143,7 @@ def arrives_during_visit(span: Span, people: People) -> bool:
         if not any(c.lower_ in words.arriving_particles and c.dep_ in ("advmod", "prt") for c in verb.children) and \
                 not any(t.lower_ in words.visit_time_words or _CLOCK.fullmatch(t.text) for t in span):
             continue  # "came over to show me", "arrived in the UK in 2019": not coming in during the visit
-        ref = _ref(_subject(verb), people)
+        ref = person_ref(subject_of(verb), people)
         if ref is not None and ref.kind not in ("worker", "professional"):
             return True
     return False
@@ -155,9 +160,9 @@ def worker_arrives_to_someone(span: Span, people: People) -> bool:
             continue
         if verb.lower_ == "got" and not any(c.lower_ in ("there", "to") for c in verb.children):
             continue  # "I got a call": not arriving
-        if (_ref(_subject(verb), people) or PersonRef(role="", kind="")).kind != "worker":
+        if (person_ref(subject_of(verb), people) or PersonRef(role="", kind="")).kind != "worker":
             continue
-        return any((_ref(t, people) or PersonRef(role="", kind="worker")).kind != "worker" for t in span)
+        return any((person_ref(t, people) or PersonRef(role="", kind="worker")).kind != "worker" for t in span)
     return False
 
 
@@ -166,16 +171,51 @@ def says_where_someone_was(span: Span, people: People, presence_states: frozense
     'Lily-Rose was asleep in her Moses basket ...', 'The baby was in her cot upstairs ...'
     (not what they were doing: 'was playing with his cars')."""
     root = span.root
-    if root.lower_ not in _BEING:
+    if root.lower_ not in BEING:
         return False
-    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
-    ref = _ref(subject, people)
+    subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
+    ref = person_ref(subject, people)
     if ref is None or ref.kind == "worker":
         return False
     rooms = signal_words().room_words
     return any(c.dep_ in ("acomp", "advmod") and c.lower_ in presence_states or
                c.dep_ == "prep" and c.lower_ in ("in", "at") and any(g.lower_ in rooms for g in c.subtree)
                for c in root.children)
+
+
+def says_family_ties(span: Span, people: People) -> bool:
+    """A main clause of being that says who is whose in the family: 'Hannah is mum to Leo and
+    stepmum to Sophie', "Josh isn't the twins' dad", 'their dad is Aaron', 'Kyle is Mia's
+    father' (a parent's or relative's word owned by someone, and a person on the other side;
+    not what they are like, 'she is a good mum', nor their job, 'his mum is a nurse')."""
+    for verb in span:
+        if verb.lower_ not in BEING or not _main_clause(verb, span, first_ccomp=True):
+            continue
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+        attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+        if subject is not None and attr is not None and \
+                any(_relation_of_someone(a, people) and _family_person(b, people)
+                    for a, b in ((subject, attr), (attr, subject))):
+            return True
+    return False
+
+
+def _relation_of_someone(token: Token, people: People) -> bool:
+    """'the twins' dad', 'their nan', 'mum to Leo': a family word with whose it is."""
+    ref = person_ref(token, people)
+    if ref is None or token.tag_ not in ("NN", "NNS") or ref.kind not in ("parent_carer", "household_member") or \
+            any(c.dep_ == "amod" for c in token.children):
+        return False  # "a good mum to them": what she is like
+    prepositions = signal_words().relation_preps
+    return any(c.dep_ == "poss" for c in token.children) or any(
+        c.dep_ == "prep" and c.lower_ in prepositions and
+        any(g.dep_ == "pobj" and person_ref(g, people) is not None for g in c.children) for c in token.children)
+
+
+def _family_person(token: Token, people: People) -> bool:
+    ref = person_ref(token, people)
+    return ref is not None and ref.kind not in ("worker", "professional") and (ref.name is not None or
+                                                                                token.lower_ in people.lex.pronouns)
 
 
 def worker_alone_with_child(span: Span, people: People) -> bool:
@@ -186,10 +226,10 @@ def worker_alone_with_child(span: Span, people: People) -> bool:
     for verb in span:
         if verb.lower_ not in words.being_with_verbs or not verb.tag_.startswith("VB"):
             continue
-        if (_ref(_subject(verb), people) or PersonRef(role="", kind="")).kind != "worker":
+        if (person_ref(subject_of(verb), people) or PersonRef(role="", kind="")).kind != "worker":
             continue
         withs = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.subtree]
-        if not any((_ref(g, people) or PersonRef(role="", kind="")).likely_child for g in withs):
+        if not any((person_ref(g, people) or PersonRef(role="", kind="")).likely_child for g in withs):
             continue
         clause = [t for c in verb.children if c.dep_ not in ("conj", "advcl", "ccomp") for t in c.subtree]
         if any(t.lower_ in words.alone_words or t.lower_ in words.own_words and t.head.lower_ == "on"
@@ -230,12 +270,12 @@ def describes_room(span: Span, people: People) -> bool:
     for verb in span:
         if verb.i <= first or verb.lower_ not in words.describing_verbs or verb.dep_ in ("aux", "auxpass"):
             continue
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
         shared = subject is None and verb.dep_ == "conj"  # "... was also viewed and was clean"
         if shared:
-            subject = next((c for c in verb.head.children if c.dep_ in _SUBJECTS), None)
-        if subject is None or _ref(subject, people) is not None or subject.tag_ == "NNP" or \
-                subject.lower_ in ("which", "that") and _ref(verb.head, people) is not None:
+            subject = next((c for c in verb.head.children if c.dep_ in SUBJECTS), None)
+        if subject is None or person_ref(subject, people) is not None or subject.tag_ == "NNP" or \
+                subject.lower_ in ("which", "that") and person_ref(verb.head, people) is not None:
             continue  # what a person is or has ("Jade, who is 7, ..."): not the room
         if subject.lower_ not in ("it", "which", "that") and subject.lower_ not in words.room_words and \
                 verb.dep_ != "relcl" and not shared:
@@ -251,48 +291,13 @@ def document_speaks(span: Span) -> bool:
     received last week were negative', 'the discharge letter states ...'."""
     words = signal_words()
     root = span.root
-    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
     if subject is None or subject.lower_ not in words.documents:
         return False
     if root.lower_ in words.document_verbs:
         return True
     return root.lower_ in ("was", "were", "is", "are") and any(
         c.dep_ == "acomp" and c.lower_ in words.result_states for c in root.children)
-
-
-def worker_judges(span: Span, people: People) -> bool:
-    """The worker's own judgement as the main clause: 'I think Tyler's anxiety is real',
-    'SW believes the children are safe' (present tense: 'I thought he was out' is not one)."""
-    words = signal_words()
-    root = span.root
-    if root.lower_ not in words.judging_verbs or not any(c.dep_ == "ccomp" for c in root.children):
-        return False
-    if hedged_presence(span, people) is not None:
-        return False  # "I think Jake was on his own with me ...": a fact of the visit, hedged
-    return (_ref(_subject(root), people) or PersonRef(role="", kind="")).kind == "worker"
-
-
-def hedged_presence(span: Span, people: People) -> bool | None:
-    """The worker's 'I think' around where a person was or whether they were alone: 'I think
-    Jake was on his own with me for a few minutes' (True: alone), 'I think Finley was upstairs'
-    (False: only where); None for anything else. Who was present says it, hedged; the
-    fields leave it unsaid (``child_fields.py``)."""
-    words = signal_words()
-    root = span.root
-    if root.lower_ not in words.judging_verbs or \
-            (_ref(_subject(root), people) or PersonRef(role="", kind="")).kind != "worker":
-        return None
-    for clause in (c for c in root.children if c.dep_ == "ccomp" and c.lower_ in _BEING):
-        ref = _ref(next((c for c in clause.children if c.dep_ in _SUBJECTS), None), people)
-        if ref is None or ref.kind == "worker":
-            continue
-        said = [t for c in clause.children if c.dep_ not in ("advcl", "ccomp", "conj", "relcl") for t in c.subtree]
-        if any(t.lower_ in words.alone_words or t.lower_ in words.own_words and t.head.lower_ == "on" for t in said):
-            return True
-        if any(c.dep_ in ("acomp", "advmod") and c.lower_ in words.presence_words | {"upstairs", "downstairs", "in"}
-               for c in clause.children):
-            return False
-    return None
 
 
 def worker_names_concern(span: Span, people: People) -> bool:
@@ -304,8 +309,8 @@ def worker_names_concern(span: Span, people: People) -> bool:
         if noun.dep_ not in ("nsubj", "attr") or noun.lower_ not in words.judgement_nouns:
             continue
         verb = noun.head
-        follows = noun.i + 1 < span.end and noun.doc[noun.i + 1].lower_ in _BEING  # "My worries are Jayden going ..."
-        if not (verb.lower_ in _BEING or follows) or not _main_clause(verb, span, first_ccomp=True):
+        follows = noun.i + 1 < span.end and noun.doc[noun.i + 1].lower_ in BEING  # "My worries are Jayden going ..."
+        if not (verb.lower_ in BEING or follows) or not _main_clause(verb, span, first_ccomp=True):
             continue
         if any(c.dep_ == "poss" and c.lower_ not in ("my", "our") for c in noun.children) or \
                 any(c.dep_ in ("acl", "relcl") or c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
@@ -350,7 +355,7 @@ def plan_without_will(span: Span) -> bool:
     own subject and no finite verb above it)."""
     root = span.root
     to = next((c for c in root.children if c.dep_ == "aux" and c.tag_ == "TO"), None)
-    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
     return root.tag_ == "VB" and to is not None and subject is not None and to.i == subject.right_edge.i + 1
 
 
@@ -361,11 +366,11 @@ def told_by_contact(span: Span, people: People) -> bool:
     for verb in span:
         if verb.lower_ not in words.contact_verbs or not _main_clause(verb, span):
             continue
-        subject = _subject(verb)
+        subject = subject_of(verb)
         if subject is None or subject.lower_ in ("i", "we"):
             continue
         heard = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
-        if not any((_ref(h, people) or PersonRef(role="", kind="")).kind == "worker" for h in heard):
+        if not any((person_ref(h, people) or PersonRef(role="", kind="")).kind == "worker" for h in heard):
             continue
         if any(c.dep_ in ("xcomp", "advcl") and c.lower_ in ("say", "tell", "let", "report", "ask", "explain")
                for c in verb.children):

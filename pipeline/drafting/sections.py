@@ -5,11 +5,12 @@ until the next heading. Without headings a sentence is scored for each section b
 the template's cue phrases, by who is speaking or being reported ("Kayden told me"
 -> child's voice, "mum said" -> parents' views, "the school said" -> information
 from others), by what its structure says (``section_signals.py``: a child signing or
-pressing a picture on a tablet, a person arriving during the visit, a room described, a
-record's findings, "I think ...", "the worry is ...", "SW to ...") and by its neighbours (a
+pressing a picture on a tablet, a person arriving during the visit, who is whose in the
+family, a room described, a record's findings, "the worry is ...", "SW to ...";
+``section_hedges.py``: "I think ...", "I'm not sure whether ...") and by its neighbours (a
 sentence with no cue stays with the one before, unless that one said who was present and
 this one says nothing of who was there; the answer to a form's question, "Bedrooms? Jack's
-yes, ...", goes with the question)."""
+yes, ...", goes with the question; "Says she's ..." with no subject goes on with who spoke)."""
 
 from __future__ import annotations
 
@@ -27,12 +28,14 @@ from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
 from pipeline.drafting.doc_views import search_text
+from pipeline.drafting.section_hedges import hedged_presence, worker_judges
 from pipeline.drafting.section_signals import (arrives_during_visit, describes_room, document_speaks, expressed_by,
-                                               form_question_section, hedged_presence, plan_without_will, says_presence,
-                                               says_where_someone_was, told_by_contact, worker_alone_with_child,
-                                               worker_arrives_to_someone, worker_judges, worker_names_concern)
+                                               form_question_section, plan_without_will, says_family_ties,
+                                               says_presence, says_where_someone_was, told_by_contact,
+                                               worker_alone_with_child, worker_arrives_to_someone,
+                                               worker_names_concern)
 from pipeline.drafting.sentences import NoteSentence
-from pipeline.drafting.speakers import described_first, speaker_of
+from pipeline.drafting.speakers import described_first, described_fragment, says_without_subject, speaker_of
 from pipeline.drafting.template import Template
 
 if TYPE_CHECKING:
@@ -46,6 +49,7 @@ WORKER_PLAN = "worker_plan"  # a plan said without "will" ("SW to discuss ...")
 _A_CHILD = PersonRef(role="child", kind="child")  # who tells the worker without speech
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # a record, or words heard by phone
 _SEEING = {"saw", "seen", "see", "watched", "observed", "noticed"}
+_VOICES = frozenset({"child", "another_child", "parent_carer", "household_member", "professional"})  # whose words
 ONLY_SEEN_WEIGHT = 1.0  # only a child or room seen: the same words often describe it (an observation)
 CONTINUITY_WEIGHT = 0.6  # dictation keeps related sentences together
 POSITION_WEIGHT = {"first": 2.0, "last": 1.0}
@@ -239,9 +243,11 @@ def _structure(span, people: People, speaker: PersonRef | None,
         return None, {WORKER_PLAN}, seen_at_visit  # "Family support worker to attend ...": a plan, not their words
     if told_by_contact(span, people):
         return _SOMEONE_ELSE, signals, seen_at_visit  # "rang me to say ...": heard from elsewhere
-    if speaker is not None and not speaker.likely_child and seen_at_visit is True and _worker_opens(span, people):
+    if speaker is not None and not speaker.likely_child and seen_at_visit is True and \
+            (_worker_opens(span, people) or _worker_sees_so(span, people)):
         # "I didn't see where she sleeps, Chloe said her cot's in their room": the worker's own
-        # statement with an adult's aside (a child's words after the worker's clause stay hers)
+        # statement with an adult's aside (a child's words after the worker's clause stay hers); "She said Noah
+        # had gone to his dad's, so I didn't see him": the worker's own conclusion of who was seen
         speaker = None
     if speaker is None and expressed_by(span, people) is not None:
         speaker = _A_CHILD  # "she signed sad", "he pushed his picture card towards me"
@@ -263,6 +269,8 @@ def _structure(span, people: People, speaker: PersonRef | None,
         # "The baby was asleep in her cot and I saw her there": where a child was, and seen; "Theo was asleep
         # in his basket" (and nothing else): where someone was counts as "only seen"
         seen_at_visit = seen_at_visit is False
+    if speaker is None and seen_at_visit is not True and says_family_ties(span, people):
+        seen_at_visit = True  # "Hannah is mum to Leo and stepmum to Sophie": who is who of those there
     if speaker is None and seen_at_visit is not True and describes_room(span, people):
         signals.add(SEEN_BY_WORKER)  # the room seen, described: an observation
         seen_at_visit = None
@@ -275,14 +283,25 @@ def _worker_opens(span, people: People) -> bool:
     return subject is not None and (people.ref(subject) or _A_CHILD).kind == "worker"
 
 
+def _worker_sees_so(span, people: People) -> bool:
+    """The worker's clause of seeing someone, or not, after 'so' ('..., so I didn't see him')."""
+    return any(verb.lower_ in _SEEING | {"meet", "met"} and verb.tag_.startswith("VB") and
+               any(c.lower_ == "so" for c in verb.children) and
+               any(c.dep_ == "nsubj" and (people.ref(c) or _A_CHILD).kind == "worker" for c in verb.children)
+               for verb in span)
+
+
 def _best_section(sentence: NoteSentence, sections, cue_score: dict[str, float], people: People, parsed: bool,
                   index: int, last: int, previous: str | None, default: str, kind_of: _SpeakerKinds,
                   seen_at_visit: bool | None = None) -> str:
+    if parsed and previous is not None and says_without_subject(sentence.span) and \
+            any(s.key == previous and _VOICES & s.speakers for s in sections):
+        return previous  # "Tia says she stayed at his flat. Says she's not his girlfriend": Tia goes on
     speaker = speaker_of(sentence.span, people, parsed=parsed)
     signals: set[str] = set()
     if parsed:
         speaker, signals, seen_at_visit = _structure(sentence.span, people, speaker, seen_at_visit)
-    seen = parsed and described_first(sentence.span, people) is not None
+    seen = parsed and (described_first(sentence.span, people) is not None or described_fragment(sentence.span, people))
     scores: dict[str, float] = {}
     for section in sections:
         score = cue_score[section.key]

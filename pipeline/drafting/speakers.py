@@ -79,6 +79,15 @@ def speaker_of(span: Span, people: People, *, parsed: bool) -> PersonRef | None:
     return ref if ref is not None and ref.kind == "professional" else None
 
 
+def says_without_subject(span: Span) -> bool:
+    """A sentence dictated as 'Says she's not his girlfriend, ...' or 'Told me he sleeps in
+    the car': it opens with a verb of saying that has no subject, so whoever spoke in the
+    sentence before goes on speaking."""
+    first = next((t for t in span if not t.is_punct), None)
+    return first is not None and first.lower_ in SAYING_VERBS and first.tag_ in ("VBZ", "VBD") and \
+        not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in first.children)
+
+
 def _agreed_to_be_seen(verb: Token, people: People) -> bool:
     """'agreed to talk to the worker alone', 'wanted to be seen with her sister': the view is
     about seeing the worker."""
@@ -202,6 +211,26 @@ def described_first(span: Span, people: People) -> Token | None:
     shared = any(c.dep_ == "conj" and c.lower_ in SAYING_VERBS and not any(g.dep_ == "nsubj" for g in c.children)
                  for c in root.children)
     return None if shared else root  # "was very drunk", not "were shocked and upset and said they .."
+
+
+def described_fragment(span: Span, people: People) -> bool:
+    """A fragment dictated as how a person was: 'Tia tired, phone constantly buzzing', 'Lee
+    drowsy, pinned pupils' (a person, then a word of how they were, no verb of theirs between;
+    not where they were, 'Kai asleep upstairs', nor words reported in it)."""
+    words = [t for t in span if not t.is_punct]
+    if len(words) < 2 or any(t.lower_ in SAYING_VERBS and t.tag_.startswith("VB") for t in span):
+        return False
+    person, state = words[0], words[1]
+    ref = people.ref(person) or people.role_at(person)  # "Mum jittery": a role word the parser hung on the next
+    if ref is None or ref.kind in ("worker", "professional") or ref.gender == "plural" or \
+            person.tag_ not in ("NNP", "NN"):
+        return False  # "Her foster carer ...", "Children safe tonight ..." (the worker's judgement)
+    after = span.doc[state.i + 1] if state.i + 1 < span.end else None
+    # the tagger often takes the word for a noun the name is a compound of ("Kacper pale, ...")
+    said_as_noun = state.tag_ == "NN" and person.dep_ == "compound" and person.head.i == state.i and \
+        (after is None or after.is_punct or after.lower_ == "and")
+    return state.i == person.i + 1 and person.dep_ not in ("nsubj", "nsubjpass") and \
+        (state.tag_ == "JJ" or said_as_noun) and state.lower_ not in people.lex.presence_states
 
 
 def _subject(verb: Token) -> Token | None:

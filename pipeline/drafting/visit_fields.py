@@ -15,6 +15,8 @@ from spacy.tokens import Span, Token
 from models.draft import CHILD_FIELDS, ChildVisit, Person, VisitFields, shared_value
 from pipeline.drafting.child_fields import decide_child_fields
 from pipeline.drafting.people import People, PersonRef
+from pipeline.drafting.section_hedges import hedged_presence
+from pipeline.drafting.section_signals import says_family_ties
 from pipeline.drafting.speakers import SAYING_VERBS, speaker_of
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.visit_phrases import visit_rules
@@ -34,6 +36,9 @@ _SHARING = {"share", "shares", "shared", "sharing", "sleep", "sleeps", "slept", 
 _HAVING = {"has", "have", "had"}
 _THINGS = {"room", "rooms", "bedroom", "bedrooms", "cot", "bed"}
 _ASLEEP = re.compile(r"\b(was|were|is|are) (still |also )?asleep\b", re.I)  # a child asleep at home is there
+# "..., Ethan, who's 15, wasn't in": a name, its aside, then that they were not there
+_NOT_THERE_AFTER_ASIDE = re.compile(r"^\s*(?:,\s*who(?:'s| is| was)[^,]{1,30})?,\s*(?:was|were|is|are)(?: not|n't)\s+"
+                                    r"(?:at home|home|there|in|present)\b", re.I)
 _ARRANGED = re.compile(r"\b(arranged|agreed|booked|arrangement)\b", re.I)
 _PARENT_ROLES = {"mother", "father", "stepfather", "stepmother", "parent", "parents", "carer"}
 _OPEN_PARENT_ROLES = {"parent", "unknown", "carer"}  # a named adult who may be the "mum" or "dad" said
@@ -151,6 +156,10 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
         # professional the sentence says came to it ("The OT was there too") is
         told = key == "other_information"
         earlier = False  # a part of this sentence already said who was there
+        # "Hannah is mum to Leo", "I think Finley was upstairs": filed with who was present, yet not
+        # saying who was there (only its own words of presence do)
+        lists_people = key == "present" and not (people.parsed and (
+            says_family_ties(sentence.span, people) or hedged_presence(sentence.span, people) is not None))
         before, away_before = "", False
         for chunk, soft in _chunks(sentence.span):
             chunk_text = chunk.text
@@ -160,6 +169,8 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
             absent = bool(rules["absence"].search(chunk_text)) or \
                 not (rules["presence"].search(chunk_text) or soft and earlier and not away_before) and \
                 _listed_away(chunk, sentence.span, rules["absence"])
+            away_after_aside = _NOT_THERE_AFTER_ASIDE.match(sentence.span.doc[chunk.end:sentence.span.end].text)
+            absent = absent or away_after_aside is not None
             if absent and _ARRANGED.search(sentence.text):
                 absent = False  # "arranged with Kelly by phone": how the visit was arranged, not who was away
             # "Joint visit with a police officer": who the visit was made with was there
@@ -169,7 +180,7 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
             said_seen = rules["seen_alone"]["too_young"].sub("", chunk_text) if "too " in chunk_text \
                 else chunk_text  # "too young to be seen alone": not seen
             # a part that only says "too young to be seen alone" does not say the child was there
-            listed_here = key == "present" and said_seen == chunk_text
+            listed_here = lists_people and said_seen == chunk_text
             present = listed_here or bool(rules["presence"].search(said_seen)) or \
                 _listed(chunk, sentence.span) or (soft and earlier) or with_visit
             earlier = earlier or present
@@ -193,7 +204,8 @@ def people_present(sentences: list[NoteSentence], section_keys: list[str], peopl
                     continue  # "Reece, who is not the father of any of the children": what someone is, not a person
                 reporting = token.dep_ == "nsubj" and token.head.lower_ in SAYING_VERBS
                 ref = _unnamed_child(token, ref, children)
-                asleep = absent and ref.likely_child and not rules["absence"].search(_ASLEEP.sub("", chunk_text))
+                asleep = absent and ref.likely_child and away_after_aside is None and \
+                    not rules["absence"].search(_ASLEEP.sub("", chunk_text))
                 for person in _expand(ref, people):
                     if absent and not reporting and not asleep:  # "DC Harris said Lee has been bailed": away
                         gone.add(person.key)
