@@ -1,0 +1,124 @@
+"""Round 8: mentions of a factor that are not evidence of one, and factors of someone outside
+the family, each in phrasings that are in no devset note (data/context.yaml,
+data/factor_hedges.yaml + factor_hedges.py, factor_people.py, data/factors/06)."""
+
+from __future__ import annotations
+
+import pytest
+
+HOME = "Visited Tanisha who is 10 and her brother Reuben who is 6 at home with their mum Dionne. "
+
+
+def codes(note) -> dict[str, list[str]]:
+    return {s.code: s.children for s in note.factor_suggestions}
+
+
+def families(note) -> set[str]:
+    return {"".join(ch for ch in s.code if ch.isdigit()) for s in note.factor_suggestions}
+
+
+# -- hearsay, a question, a clean test: no suggestion ------------------------------------------
+@pytest.mark.parametrize("sentence,family", [
+    ("There are rumours going round the school gate that Dionne is taking cocaine.", "2"),
+    ("According to gossip on the street Dionne has been drinking heavily again.", "1"),
+    ("There has been talk on the estate of Dionne smoking weed with the children in the flat.", "2"),
+    ("At the strategy meeting there was talk that Dionne is drinking through the day.", "1"),
+    ("I asked Dionne about drug use in the flat.", "2"),
+    ("We asked Dionne about her drinking.", "1"),
+    ("Dionne's hair strand test for cocaine came back negative in October.", "2"),
+    ("Dionne agreed to a drug screen and the results were clear.", "2"),
+    ("The police told me there is nothing to say Dionne is using drugs.", "2"),
+    ("The health visitor has no reason to believe Dionne is drinking.", "1"),
+])
+def test_hearsay_questions_and_clear_tests_are_not_evidence(draft_text, sentence, family):
+    assert family not in families(draft_text(HOME + sentence))
+
+
+@pytest.mark.parametrize("sentence,code", [
+    ("Dionne told me she has been taking cocaine at weekends while the children are at her sister's.", "2B"),
+    ("Dionne said she drinks most nights once the children are in bed.", "1B"),
+    ("Dionne's hair strand test came back positive for cocaine and she admitted she has been using.", "2B"),
+])
+def test_a_factor_said_plainly_beside_them_stays(draft_text, sentence, code):
+    assert code in codes(draft_text(HOME + sentence))
+
+
+# -- idioms of the senses are no disability -----------------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "Dionne swore blind that she had not left the children on their own.",
+    "Dionne says she has been swearing blind to the school that Tanisha was ill.",
+    "Reuben's teacher said his requests for help fall on deaf ears at home.",
+])
+def test_idioms_of_blind_and_deaf_are_not_a_disability(draft_text, sentence):
+    assert "6" not in families(draft_text(HOME + sentence))
+
+
+def test_a_real_sight_loss_is_still_a_disability(draft_text):
+    assert "6B" in codes(draft_text(HOME + "Dionne is registered blind and uses a cane around the flat."))
+
+
+# -- the worker's may/might on the factor's own verb is a guess ---------------------------------
+@pytest.mark.parametrize("sentence,family", [
+    ("Dionne may be drinking again.", "1"),
+    ("Dionne might have a problem with cannabis.", "2"),
+    ("Dionne might be depressed.", "4"),
+    ("Tanisha may have been self-harming, there were marks on her arm.", "15"),
+    ("Reuben might be a young carer.", "7"),
+])
+def test_may_or_might_on_the_factor_is_a_guess(draft_text, sentence, family):
+    assert family not in families(draft_text(HOME + sentence))
+
+
+@pytest.mark.parametrize("sentence,code", [
+    ("Dionne needs help with her drinking and may need a detox.", "1B"),
+    ("Dionne may need help with her drinking, she has a bottle of vodka a day.", "1B"),
+    ("Dionne is depressed and may be referred to the crisis team.", "4B"),
+    ("I am worried Dionne may be drinking again, the bins are full of cans.", "1B"),
+])
+def test_may_elsewhere_or_a_worry_leaves_the_factor(draft_text, sentence, code):
+    assert code in codes(draft_text(HOME + sentence))
+
+
+# -- someone outside the family ----------------------------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "Tanisha's friend Kayla self-harms and Tanisha is upset about it.",
+    "Tanisha said her best mate from dance cuts herself.",
+    "Tanisha told me a girl in her class self harms.",
+])
+def test_a_friends_self_harm_is_not_the_childs(draft_text, sentence):
+    assert "15A" not in codes(draft_text(HOME + sentence))
+
+
+def test_the_childs_own_self_harm_beside_a_friend_stays(draft_text):
+    note = draft_text(HOME + "Tanisha told me she cuts herself when she falls out with her friends.")
+    assert codes(note).get("15A") == ["Tanisha"]
+
+
+@pytest.mark.parametrize("sentence,family", [
+    ("Tanisha's nan Beverley, who lives round the corner, has dementia.", "6"),
+    ("Dionne's cousin lives next door and is a heavy drinker.", "1"),
+    ("Their uncle Curtis lives nearby and is on methadone.", "2"),
+])
+def test_a_relative_living_nearby_is_not_of_the_household(draft_text, sentence, family):
+    assert family not in families(draft_text(HOME + sentence))
+
+
+def test_a_relative_living_in_is_of_the_household(draft_text):
+    note = draft_text(HOME + "Their uncle Curtis lives with them and is on methadone.")
+    assert "2C" in codes(note)
+
+
+# -- put in the past after the factor word ------------------------------------------------------
+@pytest.mark.parametrize("sentence,family", [
+    ("Dionne's first husband beat her, but that was before Tanisha was born.", "3"),
+    ("Dionne used heroin in her twenties, and that's all years ago now.", "2"),
+    ("Dionne was assaulted by a boyfriend years back.", "3"),
+    ("Dionne drank heavily after her mum died, but that is long behind her.", "1"),
+])
+def test_a_sentence_that_puts_it_in_the_past_is_not_current(draft_text, sentence, family):
+    assert family not in families(draft_text(HOME + sentence))
+
+
+def test_a_past_followed_by_now_is_current(draft_text):
+    note = draft_text(HOME + "Dionne used heroin years ago and she has started using again this month.")
+    assert "2B" in codes(note)
