@@ -180,7 +180,8 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool, refuted: bool =
     historical = historical or parsed and _stopped_after(root, rules) or \
         rules.past_after.search(doc_text(span.doc)[span.end_char:sentence_of(span).end_char]) is not None
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
-    discussion = rules.discussion.search(before) is not None
+    # a question is not an answer: "Did mum drink today? She said no."
+    discussion = rules.discussion.search(before) is not None or sentence_of(span).text.rstrip().endswith("?")
     sentence = sentence_of(span)
     unfounded = refuted and rules.allegation.search(doc_text(span.doc)[sentence.start_char:span.start_char]) \
         is not None and rules.refuted.search(sentence.text) is None  # not the sentence that refutes it

@@ -122,3 +122,23 @@ def test_a_sentence_that_puts_it_in_the_past_is_not_current(draft_text, sentence
 def test_a_past_followed_by_now_is_current(draft_text):
     note = draft_text(HOME + "Dionne used heroin years ago and she has started using again this month.")
     assert "2B" in codes(note)
+
+
+# -- a concern raised and then not found, a question, a closed case, "historic" -----------------
+@pytest.mark.parametrize("sentence,family", [
+    ("The nursery raised neglect last term, but the concerns were not borne out when we visited.", "16"),
+    ("A neighbour claimed Dionne smacks Reuben, but there is nothing to back this up.", "18"),
+    ("Her sister reported that Dionne drinks all day, which was not substantiated.", "1"),
+    ("Dionne was asked whether she had ever self-harmed.", "15"),
+    ("Tanisha asked me what self-harm is after an assembly about it.", "15"),
+    ("Is Dionne still drinking during the day?", "1"),
+    ("Dionne was drunk at a visit in 2021, and the case was then closed.", "1"),
+    ("The worries about Dionne's drinking are historic and she has worked well with us.", "1"),
+])
+def test_concerns_not_found_questions_and_closed_cases_are_not_evidence(draft_text, sentence, family):
+    assert family not in families(draft_text(HOME + sentence))
+
+
+def test_an_answer_after_a_question_is_evidence(draft_text):
+    note = draft_text(HOME + "Is Dionne drinking? She told me she drinks a bottle of wine every night.")
+    assert "1B" in codes(note)
