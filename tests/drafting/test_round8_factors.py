@@ -142,3 +142,31 @@ def test_concerns_not_found_questions_and_closed_cases_are_not_evidence(draft_te
 def test_an_answer_after_a_question_is_evidence(draft_text):
     note = draft_text(HOME + "Is Dionne drinking? She told me she drinks a bottle of wine every night.")
     assert "1B" in codes(note)
+
+
+# -- the same evidence in plainer words ----------------------------------------------------------
+@pytest.mark.parametrize("sentence,code", [
+    ("Dionne admitted she's been hitting the bottle since her dad died.", "1B"),
+    ("Dionne told me she is back on the booze.", "1B"),
+    ("Dionne was absolutely hammered when I called round at teatime.", "1B"),
+    ("Dionne said she's back on the gear and owes her dealer money.", "2B"),
+    ("Dionne told me she has been doing coke on Friday nights.", "2B"),
+    ("Dionne said her boyfriend Marcus knocks her about when he's jealous.", "3B"),
+    ("Dionne told me Marcus gave her a black eye last weekend.", "3B"),
+    ("Tanisha said she hurts herself with a pencil sharpener blade when she's sad.", "15A"),
+])
+def test_plainer_words_for_the_same_evidence(draft_text, sentence, code):
+    assert code in codes(draft_text(HOME + sentence))
+
+
+@pytest.mark.parametrize("sentence,family", [
+    ("Dionne has been hitting the bottle, she said, and I have smelt it on her.", "3"),
+    ("Dionne was pissed off with the housing officer about the repairs.", "1"),
+    ("Reuben had a glass of coke with his tea.", "2"),
+    ("Dionne is taking pills for her blood pressure.", "2"),
+    ("Dionne hit the roof when she read the school's letter.", "3"),
+    ("Tanisha and her new teacher have really hit it off.", "18"),
+    ("Reuben put on his football gear and went to training.", "2"),
+])
+def test_words_that_look_like_evidence_but_are_not(draft_text, sentence, family):
+    assert family not in families(draft_text(HOME + sentence))
