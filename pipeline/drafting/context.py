@@ -61,6 +61,7 @@ class _Rules:
     denial_verbs: frozenset[str]
     stopping_verbs: frozenset[str]
     historical: re.Pattern  # each list of the YAML file as one alternation: one search, not one per line
+    past_after: re.Pattern
     current: re.Pattern
     hypothetical_marks: frozenset[str]
     hypothetical_modals: frozenset[str]
@@ -94,7 +95,8 @@ def _rules() -> _Rules:
         negating_subjects=frozenset(data["negating_subjects"]),
         denial_verbs=frozenset(data["denial_verbs"]),
         stopping_verbs=frozenset(data["stopping_verbs"]),
-        historical=compiled(data["historical"]), current=compiled(data["current"]),
+        historical=compiled(data["historical"]), past_after=compiled(data["past_after"]),
+        current=compiled(data["current"]),
         hypothetical_marks=frozenset(data["hypothetical_marks"]),
         hypothetical_modals=frozenset(data["hypothetical_modals"]),
         concern_words=frozenset(data["concern_words"]), discussion=compiled(data["discussion"]),
@@ -176,9 +178,11 @@ def context_of(span: Span, *, parsed: bool, negex_negated: bool, refuted: bool =
     if parsed and _said_as_cause(span):
         clause = span.text  # "After her diagnosis of MS, Sarah can no longer drive": the MS is current
     historical = rules.historical.search(clause) is not None and rules.current.search(clause) is None
-    historical = historical or parsed and _stopped_after(root, rules)
+    historical = historical or parsed and _stopped_after(root, rules) or \
+        rules.past_after.search(doc_text(span.doc)[span.end_char:sentence_of(span).end_char]) is not None
     before = doc_text(span.doc)[max(sentence_of(span).start_char, span.start_char - 60):span.start_char]
-    discussion = rules.discussion.search(before) is not None
+    # a question is not an answer: "Did mum drink today? She said no."
+    discussion = rules.discussion.search(before) is not None or sentence_of(span).text.rstrip().endswith("?")
     sentence = sentence_of(span)
     unfounded = refuted and rules.allegation.search(doc_text(span.doc)[sentence.start_char:span.start_char]) \
         is not None and rules.refuted.search(sentence.text) is None  # not the sentence that refutes it

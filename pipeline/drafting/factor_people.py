@@ -8,6 +8,7 @@ from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.subjects import doer_of, doer_token, person_of, teller_of
 
 PARTNER_FROM_AGE = 13  # the youngest age at which a child's own partner's abuse (3A) is read
+_OUTSIDERS = {"another_child", "adult"}  # a friend, a mate, a neighbour, a stranger: not of the household
 
 
 def only_child_named(sentence: Span, people: People) -> PersonRef | None:
@@ -71,3 +72,23 @@ def doer(span: Span, people: People, codes: dict[str, str], *, parsed: bool) -> 
             any(r is not None and r.key == teller.key for r in people.alternatives(token)):
         return teller  # "Alfie told me that he gets up to give Noah his bottle, and that he gets Poppy dressed"
     return owner
+
+
+def outsider_subject(span: Span, people: People) -> bool:
+    """The factor's verb has for subject someone outside the family, said by a role word
+    ("Kacey's friend Ellie self-harms", "her best mate cuts herself", "the neighbour is
+    depressed"): whatever the possessor, it is not the child's own nor a carer's. The small
+    parse often hangs such a verb off the noun ("friend ... harms" as apposition), so the
+    nouns the words hang from count as its subject too."""
+    verb = span.root
+    while verb.dep_ in ("dobj", "attr", "acomp", "compound") and verb.head.i != verb.i:
+        verb = verb.head
+    words = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    above = verb
+    for _ in range(3):
+        if above.dep_ not in ("appos", "pobj", "prep") or above.head.i == above.i:
+            break
+        above = above.head
+        words.append(above)
+    words += [c for w in list(words) for c in w.children if c.dep_ in ("compound", "appos")]
+    return any(ref is not None and ref.kind in _OUTSIDERS for ref in map(people.role_at, words))

@@ -1,7 +1,7 @@
 """Suggest CiN census factors from a note, each with the sentences that support it.
 
 1. Every term of every factor family (``pipeline/drafting/data/factors/*.yaml``) is looked for
-   sentence by sentence.
+   sentence by sentence (``factor_terms.py``).
 2. A match that is negated, denied, absent, historical, hypothetical, only talked
    about, or an allegation the note says was not substantiated is dropped (``context.py``);
    so is a parent's in a sentence about contact (a parent who lives apart), and hurting
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -36,10 +35,12 @@ from pipeline.drafting.context import (allegations_refuted, context_of, hurts_ou
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
 from pipeline.drafting.factor_hedges import worker_guess
-from pipeline.drafting.factor_people import doer, fragment_topic, named_inside, only_child_named, victim_fits
-from pipeline.drafting.factor_rules import CompiledFamily, CompiledTerm, code_order, load_factor_rules
+from pipeline.drafting.factor_people import (doer, fragment_topic, named_inside, only_child_named, outsider_subject,
+                                             victim_fits)
+from pipeline.drafting.factor_rules import CompiledFamily, code_order, load_factor_rules
+from pipeline.drafting.factor_terms import TermMatch, find_terms
 from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
-from pipeline.drafting.doc_views import doc_text, search_text, sentence_of
+from pipeline.drafting.doc_views import doc_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.subjects import adult_meant, owner_of, person_of_phrase, victim_and_perpetrator
 
@@ -53,14 +54,6 @@ _REFLEXIVE = {"himself", "herself", "themselves", "myself", "itself"}
 _SUBJECT_OF_KIND = {"child": Subject.child, "parent_carer": Subject.parent_carer,
                     "household_member": Subject.household_member, "another_child": Subject.another_child,
                     "adult": Subject.adult}
-
-
-@dataclass
-class _Match:
-    family: CompiledFamily
-    term: CompiledTerm
-    sentence: int
-    span: Span
 
 
 @dataclass
@@ -122,39 +115,7 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
     return sorted(suggestions, key=lambda s: (-s.confidence, code_order(s.code)))
 
 
-def find_terms(doc: Doc, sentences: list[NoteSentence], families: tuple[CompiledFamily, ...], *,
-               parsed: bool) -> list[_Match]:
-    """Every term match that lies inside one sentence (each term searched once over the note)."""
-    searched = search_text(doc)
-    starts = [s.model.start_char for s in sentences]
-    matches: list[_Match] = []
-    seen: dict[str, list] = {}  # the same lexicon used by several families is searched once
-    for family in families:
-        skip = {bisect_right(starts, a) - 1 for p in family.exclude_sentence for a, _ in p.finditer(searched)}
-        excluded = [span for pattern in family.exclude for span in pattern.finditer(searched)]
-        for term in family.terms:
-            key = term.pattern.source
-            if key not in seen:
-                seen[key] = list(term.pattern.finditer(searched))
-            for start, end in seen[key]:
-                index = bisect_right(starts, start) - 1
-                if index < 0 or end > sentences[index].model.end_char or index in skip:
-                    continue
-                if excluded and any(a < end and start < b for a, b in excluded):
-                    continue
-                if term.unless is not None and term.unless.search(sentences[index].text):
-                    continue  # a sign that means something else in a sentence like this
-                span = doc.char_span(start, end, alignment_mode="expand")
-                if span is None or len(span) == 0:
-                    continue
-                if term.verb and parsed and not any(t.tag_.startswith("VB") for t in span):
-                    continue
-                matches.append(_Match(family, term, index, span))
-    matches.sort(key=lambda m: (m.sentence, m.span.start))
-    return matches
-
-
-def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: str) -> _Mention | None:
+def _mention(match: TermMatch, people: People, parsed: bool, text: str, sentence: str) -> _Mention | None:
     rules = match.family.rules
     weight = match.term.weight
     if _HEDGES.search(sentence):
@@ -175,6 +136,8 @@ def _mention(match: _Match, people: People, parsed: bool, text: str, sentence: s
     if rules.letter_by == "subtype":
         return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
     if rules.letter_by == "owner":
+        if parsed and set(rules.codes) != {"child"} and outsider_subject(match.span, people):
+            return None  # "Kacey's friend Ellie self-harms": the friend's, not a record's here
         inside = named_inside(match.span, people, parsed=parsed) if match.term.owner_inside else []
         owner = next((r for r in inside if r is not None and r.kind not in ("worker", "professional")), None)
         if owner is None and rules.owner_is_doer:
@@ -351,7 +314,7 @@ def _combine(mentions: list[_Mention]) -> dict[str, list[_Mention]]:
     return dict(by_code)
 
 
-def _general_statements_only(by_code: dict[str, list[_Mention]], matches: list[_Match]) -> dict[str, list[_Mention]]:
+def _general_statements_only(by_code: dict[str, list[_Mention]], matches: list[TermMatch]) -> dict[str, list[_Mention]]:
     """21 needs a general 'no concerns' statement, not one in the same part of a sentence as
     a named factor ('no concerns about alcohol'); another part may hold one ("Kai's missing
     episodes are the worry; there are no concerns for Kobe or Reece"). Which children it
