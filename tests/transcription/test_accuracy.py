@@ -69,8 +69,11 @@ def test_ljspeech(ljspeech):
 
 # How much worse clip-by-clip scoring may be than the whole: words timed more than 0.4 s
 # into a neighbouring clip. tiny.en: none. base times a clip's first short word ("in",
-# "has") early, into the pause before it: measured +0.012 (VNNI / AVX2 / SSE4.1: see README).
-DRIFT_ALLOWED = {"tiny.en": 0.005, "base": 0.02}
+# "has") early, into the pause before it: measured +0.012 here (VNNI / AVX2 / SSE4.1: see
+# README) but +0.021 on the CI machine of stop 23 (about 5 more of ~570 words across a
+# boundary), which failed the 0.02 this had. 0.03 keeps every CPU seen so far with headroom
+# and still fails a real timing regression (one word in every clip misplaced is +0.1).
+DRIFT_ALLOWED = {"tiny.en": 0.005, "base": 0.03}
 
 
 @pytest.fixture(scope="module")
