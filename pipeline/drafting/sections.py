@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from pipeline.drafting.fastregex import FastPattern
+from pipeline.drafting.dictation_words import dictation_label_end, spoken_words
+from pipeline.drafting.fastregex import FastPattern, SearchText
 from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
@@ -104,7 +105,7 @@ def _normal(text: str) -> str:
 def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, bool] | None:
     """(section key, whether the heading is all the sentence says) when the sentence starts
     with a spoken heading."""
-    normal = _normal(text)
+    normal = _normal(text[dictation_label_end(text):])  # "Point 3, analysis, ..."
     fillers = _fillers().match(normal)  # "Right, analysis, ...", "OK so actions, ..."
     normal = normal[fillers.end():] if fillers else normal
     prefix = _HEADING_PREFIX.match(normal)
@@ -216,16 +217,23 @@ def _who_clause(verb) -> bool:
 
 
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
-    """Per sentence, the summed weight of each section's cues (each pattern runs once over the note)."""
+    """Per sentence, the summed weight of each section's cues (each pattern runs once over the note),
+    read in the sentence's words without a point label or fillers ("Point two, present were ...",
+    "I'm, erm, worried": ``dictation_words.py``)."""
     scores: list[dict[str, float]] = [dict.fromkeys((s.key for s in sections), 0.0) for _ in sentences]
     if not sentences:
         return scores
-    searched = search_text(sentences[0].span.doc)
-    starts = [s.model.start_char for s in sentences]
+    texts = [spoken_words(s.text) for s in sentences]
+    if texts == [s.text for s in sentences]:
+        searched = search_text(sentences[0].span.doc)
+        starts = [s.model.start_char for s in sentences]
+    else:
+        starts = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
+        searched = SearchText(" ".join(texts))
     for section in sections:
         for pattern, weight in section.cues:
             if isinstance(pattern, re.Pattern):
-                hit = {i for i, s in enumerate(sentences) if pattern.search(s.text)}
+                hit = {i for i, text in enumerate(texts) if pattern.search(text)}
             else:
                 hit = {bisect_right(starts, a) - 1 for a, b in pattern.finditer(searched)}
                 hit = {i for i in hit if i >= 0}

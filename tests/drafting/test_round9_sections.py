@@ -1,12 +1,18 @@
 """Round 9 of the section and visit-time rules, in phrasings that are in no devset note: the
 worker correcting the date or time as they dictate it ("Wednesday, sorry, Thursday"; the
-corrected value wins), a month said short ("the 9th of Nov"), "the day before yesterday"."""
+corrected value wins), a month said short ("the 9th of Nov"), "the day before yesterday";
+a point label leading a sentence ("Item 3 -", "Lastly,") and fillers ("erm", ", you know,")
+that the section cues look past; rooms all seen as a form's answer, a child with an adult
+all visit, "he's got a bruise", the worker's judgement of a child's care."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+
+from pipeline.drafting.dictation_words import spoken_words
+from tests.drafting.visit_views import section_of
 
 _PARTS = ("weekday", "day", "month", "year", "days_before", "time")
 
@@ -45,3 +51,68 @@ def test_the_visits_date_corrected_or_said_short(draft_text, text, parts):
 ])
 def test_what_is_not_the_visits_date_stays_out(draft_text, text, parts):
     assert when_of(draft_text(text)) == parts
+
+
+# -- a point label and fillers, looked past by the section cues ------------------------------------
+INTRO = "Child in need visit to Mikey, who is 9, and his sister Roxy, 6, at home with their dad Lee. "
+CLOSE = " I will visit again in a fortnight."
+
+
+@pytest.mark.parametrize("said,meant", [
+    ("Item 3 - present were Lee and both kids.", "present were Lee and both kids."),
+    ("Point number five: I will ring the school.", "I will ring the school."),
+    ("No. 2, Roxy was at school.", "Roxy was at school."),
+    ("Secondly, Lee said he is coping.", "Lee said he is coping."),
+    ("I'm, um, really concerned, you know, about Roxy.", "I'm really concerned about Roxy."),
+    ("Section 47, visit to Mikey.", "Section 47, visit to Mikey."),  # a legal section, not a point
+    ("Number 14 is a two-bed flat.", "Number 14 is a two-bed flat."),  # an address, no mark after it
+    ("Roxy would like to go to her nan's.", "Roxy would like to go to her nan's."),  # "like" said as a verb
+    ("Mum is doing well, and Roxy too.", "Mum is doing well, and Roxy too."),  # "well" said as a word
+])
+def test_what_is_said_only_to_dictate_is_left_out(said, meant):
+    assert spoken_words(said) == meant
+
+
+@pytest.mark.parametrize("sentence,section", [
+    ("Point three, present were Lee, Mikey and Roxy, and Lee's partner Gemma.", "present"),
+    ("Item 2 - present, Lee, Gemma and both children.", "present"),
+    ("Number three: present were Lee and the two kids.", "present"),
+    ("Point 6, I'll be referring Lee to the parenting course.", "actions"),
+    ("I'm, um, really, you know, concerned, Mikey's story has stayed the same each time.", "analysis"),
+    ("Erm, I am, like, worried about how tired Roxy is.", "analysis"),
+])
+def test_a_point_label_or_fillers_do_not_hide_the_section(draft_text, sentence, section):
+    note = draft_text(INTRO + "The flat was warm and tidy. " + sentence + CLOSE)
+    assert section_of(note, sentence) == section
+
+
+# -- who was present, said in new ways -------------------------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "Bedrooms both seen, Mikey has the front one and Roxy has the box room.",
+    "All the rooms checked, the kids share the big bedroom.",
+    "Roxy sat with her dad throughout, on the settee.",
+    "Mikey and Roxy stayed in with Lee the entire visit.",
+])
+def test_rooms_seen_as_a_form_and_a_child_with_an_adult_all_visit_are_who_was_present(draft_text, sentence):
+    note = draft_text(INTRO + "The flat was warm and tidy. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "present"
+
+
+@pytest.mark.parametrize("sentence", [
+    "She's got an old yellowing bruise on her shin and a plaster on her knee.",
+    "He's got two scratches on his neck that look a few days old.",
+])
+def test_a_mark_the_worker_saw_is_an_observation(draft_text, sentence):
+    note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "observations"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Roxy's really well cared for, she's thriving at nursery.",
+    "Mikey's care is generally good and Lee's routines are consistent.",
+    "Lee's drinking is really worrying and Gemma can't always step in.",
+    "Lee is a patient, caring dad to them both.",
+])
+def test_the_workers_judgement_of_a_childs_care_is_analysis(draft_text, sentence):
+    note = draft_text(INTRO + "Mikey and Roxy were both home. The flat was warm and tidy. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "analysis"
