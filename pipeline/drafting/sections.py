@@ -286,7 +286,12 @@ def _structure(span, people: People, speaker: PersonRef | None,
 
 
 def _worker_opens(span, people: People) -> bool:
-    """The sentence's first subject is the worker ('I didn't see ..., Chloe said ...')."""
+    """The sentence's first subject is the worker ('I didn't see ..., Chloe said ...'), or it
+    opens with a verb of seeing said without one ("Didn't see Cerys's room, Rhian said ...")."""
+    opening = next((t for t in span if t.dep_ not in ("aux", "neg", "punct", "intj")), None)
+    if opening is not None and opening.lower_ in _SEEING | {"get", "got", "go", "went"} and \
+            opening.tag_.startswith("VB") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in opening.children):
+        return True
     subject = next((t for t in span if t.dep_ in ("nsubj", "nsubjpass")), None)
     return subject is not None and (people.ref(subject) or _A_CHILD).kind == "worker"
 

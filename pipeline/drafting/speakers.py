@@ -259,6 +259,8 @@ def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING
             continue
         if token.dep_ == "relcl" and people.ref(token.head) is None:
             continue  # "new trainers that mum said she had not bought": about the trainers
+        if any(c.dep_ == "dobj" and c.tag_ in ("WP", "WDT") and c.i < token.i for c in token.children):
+            continue  # "what she said at school is a worry", "the marks fit what he said": a thing said
         if people.parsed and (_in_front_of_worker(token, people) or token.dep_ == "advcl"):
             continue  # "..., as Carla said it was a mess": a reason given inside the worker's own sentence
         for j in range(i - 1, max(-1, i - 4), -1):

@@ -116,3 +116,34 @@ def test_a_mark_the_worker_saw_is_an_observation(draft_text, sentence):
 def test_the_workers_judgement_of_a_childs_care_is_analysis(draft_text, sentence):
     note = draft_text(INTRO + "Mikey and Roxy were both home. The flat was warm and tidy. " + sentence + CLOSE)
     assert section_of(note, sentence) == "analysis"
+
+
+# -- what the worker found out, judged, or did not see ---------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "I checked with the school later and Mikey's attendance is 96 per cent.",
+    "We confirmed with the GP that Lee's prescription is up to date.",
+])
+def test_what_the_worker_checked_with_an_agency_is_information_from_others(draft_text, sentence):
+    note = draft_text(INTRO + "Lee said he has been managing. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "other_information"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Roxy's nightmares and what she told her teacher are a real worry to me.",
+    "I'm, um, worried, Mikey's bruise matches what he told me.",
+])
+def test_what_a_child_said_as_a_thing_judged_is_analysis(draft_text, sentence):
+    note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "analysis"
+
+
+def test_what_a_child_said_to_the_worker_stays_their_voice(draft_text):
+    sentence = "Roxy told me what she did at school and said she likes her teacher."
+    note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "child_voice"
+
+
+def test_a_room_not_seen_said_without_i_and_a_parents_reason_is_who_was_present(draft_text):
+    sentence = "Didn't get to see Mikey's room, Lee said it was too messy to show me."
+    note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "present"
