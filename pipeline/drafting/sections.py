@@ -277,6 +277,8 @@ def _structure(span, people: People, speaker: PersonRef | None,
         # "The baby was asleep in her cot and I saw her there": where a child was, and seen; "Theo was asleep
         # in his basket" (and nothing else): where someone was counts as "only seen"
         seen_at_visit = seen_at_visit is False
+    if speaker is None and seen_at_visit is not True and _worker_sees_people(span, people):
+        seen_at_visit = True  # "At home we saw mum Natalie, Esme, who is 7, and Noah": who was seen
     if speaker is None and seen_at_visit is not True and says_family_ties(span, people):
         seen_at_visit = True  # "Hannah is mum to Leo and stepmum to Sophie": who is who of those there
     if speaker is None and seen_at_visit is not True and describes_room(span, people):
@@ -294,6 +296,23 @@ def _worker_opens(span, people: People) -> bool:
         return True
     subject = next((t for t in span if t.dep_ in ("nsubj", "nsubjpass")), None)
     return subject is not None and (people.ref(subject) or _A_CHILD).kind == "worker"
+
+
+def _worker_sees_people(span, people: People) -> bool:
+    """The sentence says only that the worker saw or met people: 'At home we saw mum Natalie,
+    Esme, who is 7, and Noah', 'I met Kai and his nan in the kitchen' (not what they were doing
+    or how they were: 'I saw Kai playing', nor a second clause: 'I saw Kai and he was upset')."""
+    root = span.root
+    if root.lower_ not in _SEEING | {"met", "meet"} or not root.tag_.startswith("VB") or \
+            not any(c.dep_ == "nsubj" and (c.lower_ == "we" or (people.ref(c) or _A_CHILD).kind == "worker")
+                    for c in root.children):
+        return False
+    if any(c.dep_ in ("ccomp", "xcomp", "advcl", "conj", "acomp", "oprd", "parataxis") for c in root.children):
+        return False
+    objects = [c for c in root.children if c.dep_ == "dobj"]
+    return bool(objects) and all(people.ref(o) is not None for o in objects) and not any(
+        t.tag_.startswith("VB") and not (t.dep_ == "relcl" and t.lower_ in ("is", "'s", "was", "are", "were"))
+        for o in objects for t in o.subtree)
 
 
 def _worker_sees_so(span, people: People) -> bool:

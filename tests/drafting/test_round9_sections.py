@@ -147,3 +147,18 @@ def test_a_room_not_seen_said_without_i_and_a_parents_reason_is_who_was_present(
     sentence = "Didn't get to see Mikey's room, Lee said it was too messy to show me."
     note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
     assert section_of(note, sentence) == "present"
+
+
+@pytest.mark.parametrize("sentence", [
+    "In the flat I met Lee, Roxy, who is 6, and Mikey, who is 9.",
+    "We saw Lee and his partner Gemma with both children.",
+])
+def test_the_worker_seeing_people_and_nothing_else_is_who_was_present(draft_text, sentence):
+    note = draft_text(INTRO + "The flat was warm and tidy. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "present"
+
+
+def test_the_worker_seeing_what_a_child_did_is_an_observation(draft_text):
+    sentence = "I saw Mikey kicking a ball against the fence, laughing with his sister."
+    note = draft_text(INTRO + "The flat was warm and tidy. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "observations"
