@@ -162,3 +162,18 @@ def test_the_worker_seeing_what_a_child_did_is_an_observation(draft_text):
     sentence = "I saw Mikey kicking a ball against the fence, laughing with his sister."
     note = draft_text(INTRO + "The flat was warm and tidy. " + sentence + CLOSE)
     assert section_of(note, sentence) == "observations"
+
+
+def test_chatting_away_says_nothing_of_who_was_there(draft_text):
+    sentence = "Roxy climbed on her dad's knee, singing away to herself about unicorns."
+    note = draft_text(INTRO + "Mikey and Roxy were both home with Lee. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "observations"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lee's temper is the real issue, and he knows it.",
+    "Mikey's school attendance is the biggest problem at the moment.",
+])
+def test_what_the_worker_names_as_the_main_issue_is_analysis(draft_text, sentence):
+    note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "analysis"
