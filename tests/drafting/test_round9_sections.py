@@ -177,3 +177,19 @@ def test_chatting_away_says_nothing_of_who_was_there(draft_text):
 def test_what_the_worker_names_as_the_main_issue_is_analysis(draft_text, sentence):
     note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
     assert section_of(note, sentence) == "analysis"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lee was really patient with Roxy, even when she threw her cup.",
+    "Gemma was a bit sharp with Mikey when he interrupted.",
+])
+def test_how_a_parent_was_with_a_child_is_what_the_worker_saw(draft_text, sentence):
+    note = draft_text(INTRO + "Mikey and Roxy were both home. The school said Mikey's attendance has dipped. "
+                      + sentence + CLOSE)
+    assert section_of(note, sentence) == "observations"
+
+
+def test_a_parent_open_with_the_worker_is_not_only_an_observation(draft_text):
+    sentence = "On the plus side, Lee was honest with me and the kids clearly adore him."
+    note = draft_text(INTRO + "Mikey and Roxy were both home. " + sentence + CLOSE)
+    assert section_of(note, sentence) == "analysis"
