@@ -247,6 +247,8 @@ def says_presence(span: Span) -> bool:
         return True  # a list or a fragment goes on with the sentence before ("Kayden, 15, Mason, 13")
     for token in span:
         low = token.lower_
+        if low == "away" and token.head.tag_ == "VBG":
+            continue  # "chatting away", "typing away": how someone was doing something, not where they were
         if low in words.presence_words or low in ("in", "out") and token.dep_ in ("prt", "advmod", "acomp"):
             return True
         if low in words.away_places and token.i > span.start and \

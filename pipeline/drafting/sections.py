@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from pipeline.drafting.fastregex import FastPattern
+from pipeline.drafting.dictation_words import dictation_label_end, spoken_words
+from pipeline.drafting.fastregex import FastPattern, SearchText
 from pipeline.drafting.lead_labels import lead_label_speaker
 from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.person_words import lexicon
@@ -104,7 +105,7 @@ def _normal(text: str) -> str:
 def heading_of(text: str, sections: tuple[_CompiledSection, ...]) -> tuple[str, bool] | None:
     """(section key, whether the heading is all the sentence says) when the sentence starts
     with a spoken heading."""
-    normal = _normal(text)
+    normal = _normal(text[dictation_label_end(text):])  # "Point 3, analysis, ..."
     fillers = _fillers().match(normal)  # "Right, analysis, ...", "OK so actions, ..."
     normal = normal[fillers.end():] if fillers else normal
     prefix = _HEADING_PREFIX.match(normal)
@@ -216,16 +217,23 @@ def _who_clause(verb) -> bool:
 
 
 def _cue_scores(sentences: list[NoteSentence], sections) -> list[dict[str, float]]:
-    """Per sentence, the summed weight of each section's cues (each pattern runs once over the note)."""
+    """Per sentence, the summed weight of each section's cues (each pattern runs once over the note),
+    read in the sentence's words without a point label or fillers ("Point two, present were ...",
+    "I'm, erm, worried": ``dictation_words.py``)."""
     scores: list[dict[str, float]] = [dict.fromkeys((s.key for s in sections), 0.0) for _ in sentences]
     if not sentences:
         return scores
-    searched = search_text(sentences[0].span.doc)
-    starts = [s.model.start_char for s in sentences]
+    texts = [spoken_words(s.text) for s in sentences]
+    if texts == [s.text for s in sentences]:
+        searched = search_text(sentences[0].span.doc)
+        starts = [s.model.start_char for s in sentences]
+    else:
+        starts = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
+        searched = SearchText(" ".join(texts))
     for section in sections:
         for pattern, weight in section.cues:
             if isinstance(pattern, re.Pattern):
-                hit = {i for i, s in enumerate(sentences) if pattern.search(s.text)}
+                hit = {i for i, text in enumerate(texts) if pattern.search(text)}
             else:
                 hit = {bisect_right(starts, a) - 1 for a, b in pattern.finditer(searched)}
                 hit = {i for i in hit if i >= 0}
@@ -269,6 +277,8 @@ def _structure(span, people: People, speaker: PersonRef | None,
         # "The baby was asleep in her cot and I saw her there": where a child was, and seen; "Theo was asleep
         # in his basket" (and nothing else): where someone was counts as "only seen"
         seen_at_visit = seen_at_visit is False
+    if speaker is None and seen_at_visit is not True and _worker_sees_people(span, people):
+        seen_at_visit = True  # "At home we saw mum Natalie, Esme, who is 7, and Noah": who was seen
     if speaker is None and seen_at_visit is not True and says_family_ties(span, people):
         seen_at_visit = True  # "Hannah is mum to Leo and stepmum to Sophie": who is who of those there
     if speaker is None and seen_at_visit is not True and describes_room(span, people):
@@ -278,9 +288,31 @@ def _structure(span, people: People, speaker: PersonRef | None,
 
 
 def _worker_opens(span, people: People) -> bool:
-    """The sentence's first subject is the worker ('I didn't see ..., Chloe said ...')."""
+    """The sentence's first subject is the worker ('I didn't see ..., Chloe said ...'), or it
+    opens with a verb of seeing said without one ("Didn't see Cerys's room, Rhian said ...")."""
+    opening = next((t for t in span if t.dep_ not in ("aux", "neg", "punct", "intj")), None)
+    if opening is not None and opening.lower_ in _SEEING | {"get", "got", "go", "went"} and \
+            opening.tag_.startswith("VB") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in opening.children):
+        return True
     subject = next((t for t in span if t.dep_ in ("nsubj", "nsubjpass")), None)
     return subject is not None and (people.ref(subject) or _A_CHILD).kind == "worker"
+
+
+def _worker_sees_people(span, people: People) -> bool:
+    """The sentence says only that the worker saw or met people: 'At home we saw mum Natalie,
+    Esme, who is 7, and Noah', 'I met Kai and his nan in the kitchen' (not what they were doing
+    or how they were: 'I saw Kai playing', nor a second clause: 'I saw Kai and he was upset')."""
+    root = span.root
+    if root.lower_ not in _SEEING | {"met", "meet"} or not root.tag_.startswith("VB") or \
+            not any(c.dep_ == "nsubj" and (c.lower_ == "we" or (people.ref(c) or _A_CHILD).kind == "worker")
+                    for c in root.children):
+        return False
+    if any(c.dep_ in ("ccomp", "xcomp", "advcl", "conj", "acomp", "oprd", "parataxis") for c in root.children):
+        return False
+    objects = [c for c in root.children if c.dep_ == "dobj"]
+    return bool(objects) and all(people.ref(o) is not None for o in objects) and not any(
+        t.tag_.startswith("VB") and not (t.dep_ == "relcl" and t.lower_ in ("is", "'s", "was", "are", "were"))
+        for o in objects for t in o.subtree)
 
 
 def _worker_sees_so(span, people: People) -> bool:

@@ -26,6 +26,7 @@ VIEW_VERBS = {
 REPORTING_VERBS = SAYING_VERBS | VIEW_VERBS
 CLAUSE_VERBS = VIEW_VERBS | {"answered", "replied"}  # report words only with a clause after them
 _CHILDREN = PersonRef(role="child", kind="child", gender="plural")
+_WORKER = PersonRef(role="worker", kind="worker")
 _PHONE = {"phone", "telephone", "call", "text", "email"}
 _SOMEONE_ELSE = PersonRef(role="other source", kind="professional")  # what reached the worker from elsewhere
 _REFUSALS = {"refused", "declined"}
@@ -206,11 +207,18 @@ def described_first(span: Span, people: People) -> Token | None:
         return root  # "Mum was pacing, talking very fast", not "was doing homework in the lounge"
     states = [c for c in root.children if c.dep_ == "acomp"]
     if not states or any(c.lower_ in people.lex.presence_states or
-                         any(g.dep_ in ("ccomp", "xcomp", "prep") for g in c.children) for c in states):
+                         any(g.dep_ in ("ccomp", "xcomp") or g.dep_ == "prep" and not _towards_someone(g, people)
+                             for g in c.children) for c in states):
         return None  # "was asleep upstairs" says who was there; "was worried that" is a view
     shared = any(c.dep_ == "conj" and c.lower_ in SAYING_VERBS and not any(g.dep_ == "nsubj" for g in c.children)
                  for c in root.children)
     return None if shared else root  # "was very drunk", not "were shocked and upset and said they .."
+
+
+def _towards_someone(prep: Token, people: People) -> bool:
+    """'gentle with the twins', 'patient with Kai': how a person was with someone, as the worker saw it."""
+    return prep.lower_ == "with" and any(g.dep_ == "pobj" and (people.ref(g) or _WORKER).kind != "worker"
+                                         for g in prep.children)  # not "open with me": how they engaged
 
 
 def described_fragment(span: Span, people: People) -> bool:
@@ -259,6 +267,8 @@ def _speaker_by_words(span: Span, people: People, *, verbs: set[str] = REPORTING
             continue
         if token.dep_ == "relcl" and people.ref(token.head) is None:
             continue  # "new trainers that mum said she had not bought": about the trainers
+        if any(c.dep_ == "dobj" and c.tag_ in ("WP", "WDT") and c.i < token.i for c in token.children):
+            continue  # "what she said at school is a worry", "the marks fit what he said": a thing said
         if people.parsed and (_in_front_of_worker(token, people) or token.dep_ == "advcl"):
             continue  # "..., as Carla said it was a mess": a reason given inside the worker's own sentence
         for j in range(i - 1, max(-1, i - 4), -1):

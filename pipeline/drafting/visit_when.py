@@ -11,7 +11,11 @@ sentences, up to the first word that starts talking about something else ("...af
 domestic incident on Saturday night": Saturday is not the visit). "Monday the 3rd" and
 "on the 17th" are a day of the month without the month.
 A time said without am/pm is a daytime visit: 8 to 11 is morning, 12 to 7 afternoon or
-evening; "morning"/"afternoon"/"evening"/"night" next to it decide instead."""
+evening; "morning"/"afternoon"/"evening"/"night" next to it decide instead.
+A worker who corrects themselves ("Tuesday, no wait, that was Monday", "the 12th, no, 13th",
+"half 4, no, twenty to 5 actually"; the correcting words of ``corrections`` in
+``data/visit.yaml``) means what they say after the correction: each part said again after it
+replaces the one before."""
 
 from __future__ import annotations
 
@@ -34,13 +38,15 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 _MINUTES = {"five": 5, "ten": 10, "twenty": 20, "twenty five": 25}  # "ten past four", "twenty to five"
 _HOUR = r"(\d{1,2}|" + "|".join(_NUMBERS) + ")"
 _MONTH = "(" + "|".join(_MONTHS) + ")"
+# "the 3rd of Feb", "14 Sept": a month shortened, only after its day (before a day "Jan" may be a name)
+_SHORT_MONTH = r"(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 _ORDINAL_WORDS = {word: n for n, word in enumerate(
     ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
      "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
      "twenty-fourth twenty-fifth twenty-sixth twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first").split(),
     start=1)}
 _DAY = r"(\d{1,2}|" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + r")(?:st|nd|rd|th)?"
-_DATE = re.compile(rf"\b(?:the )?{_DAY} (?:of )?{_MONTH}(?:,? (\d{{4}}))?\b|\b{_MONTH} {_DAY}(?:,? (\d{{4}}))?\b",
+_DATE = re.compile(rf"\b(?:the )?{_DAY} (?:of )?{_SHORT_MONTH}(?:,? (\d{{4}}))?(?![a-z])|\b{_MONTH} {_DAY}(?:,? (\d{{4}}))?\b",
                    re.I)
 # "Monday the 3rd", "on the 17th at about 7": a day of the month said without the month
 _ORDINAL_DAY = re.compile(r"\b(?:the|" + "|".join(WEEKDAYS) + r") (\d{1,2})(?:st|nd|rd|th)\b(?=\s*(?:[,.;]|$|at\b|in\b|on\b|from\b|when\b|"
@@ -51,7 +57,11 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
 _WHEN_FILLER = re.compile(r"\b(on|at|about|around|roughly|approximately|the|of|in|morning|afternoon|evening|night|"
                           r"lunchtime|early|late|visit|date|time|and|it|is|it's|today|today's)\b|[\s,.:;-]+", re.I)
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
-_YESTERDAY = re.compile(r"\byesterday\b", re.I)
+_DAYS_BEFORE = re.compile(r"\b(?:the )?day before yesterday\b|\byesterday\b", re.I)
+# "yesterday, so Tuesday", "Tuesday, yesterday,": the weekday of the day said as days before
+_SAME_DAY = re.compile(r"^[\s,(]*(?:(?:so|that's|that is|which was|i\.e\.)\b[\s,]*)?$", re.I)
+_CORRECTION_PARTS = re.compile(r"[^,;]+")
+_CORRECTION_WORDS = re.compile(r"[a-z]+|'[a-z]+")
 _NOT_A_COUNT = r"(?! (years?|months?|weeks?|days?|times|percent|pounds|of|minutes|hours|children|kids|people)\b)"
 _TIMES = [  # (pattern, how to read it); the first that matches a stretch wins
     (re.compile(rf"\b{_HOUR}(?:[.:](\d{{2}}))? ?(am|pm|a\.m\.|p\.m\.)", re.I), "clock"),
@@ -88,7 +98,7 @@ def visit_when(sentences: list[NoteSentence], section_keys: list[str]) -> VisitW
             break  # a form's next line ("Date of visit, 22nd April." "Time, 5.30pm.") may add to it
         cut = rules["about_something_else"].search(text)
         clause = text[:cut.start()] if cut else text
-        read = _read(clause)
+        read = _read_corrected(clause)
         if read is None or not (about_visit or arrival) and not _only_when(clause, read):
             continue  # "Monday evening, about 7pm." opening a note is when; another sentence is not
         parts, start, end = read
@@ -113,7 +123,40 @@ def _text_between(sentences: list[NoteSentence], start: int, end: int) -> str:
     return doc_text[start:end]
 
 
-def _read(clause: str) -> tuple[dict, int, int] | None:
+def _read_corrected(clause: str) -> tuple[dict, int, int] | None:
+    """What the clause says of when, each part said again after a correction replacing the one
+    before it ("Thursday the 12th, no, 13th, sorry, the 13th": the 13th)."""
+    parts: dict = {}
+    start = end = None
+    for first, last in _corrected_pieces(clause):
+        read = _read(clause[first:last], whole=clause)
+        if read is None:
+            continue
+        said, piece_start, piece_end = read
+        parts |= said
+        start = first + piece_start if start is None else start
+        end = first + piece_end
+    return None if start is None else (parts, start, end)
+
+
+def _corrected_pieces(clause: str) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of the clause between the worker's corrections: a part
+    between commas made only of correcting words, with one that says so ("no wait", "sorry",
+    "no, actually"; "no" alone also does)."""
+    words = visit_rules()["corrections"]
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for part in _CORRECTION_PARTS.finditer(clause):
+        said = _CORRECTION_WORDS.findall(part.group().lower())
+        if said and all(w in words["any"] for w in said) and (any(w in words["signal"] for w in said) or
+                                                               said == ["no"]):
+            pieces.append((start, part.start()))
+            start = part.end()
+    return pieces + [(start, len(clause))]
+
+
+def _read(clause: str, *, whole: str) -> tuple[dict, int, int] | None:
+    """What a stretch of a clause says of when (``whole``: the clause, for the part of the day)."""
     said: list[tuple[dict, tuple[int, int]]] = []  # what each stretch of the clause says
     date = _DATE.search(clause)
     numeric = _NUMERIC_DATE.search(clause) if date is None else None
@@ -126,7 +169,7 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
             (date.group(5), date.group(4), date.group(6))
         day = int(day) if day.isdigit() else _ORDINAL_WORDS[day.lower()]  # "the twelfth of March"
         if 1 <= day <= 31:
-            said.append(({"day": day, "month": _MONTHS.index(month.lower()) + 1} | ({"year": int(year)} if year else {}),
+            said.append(({"day": day, "month": _month_number(month)} | ({"year": int(year)} if year else {}),
                          date.span()))
     ordinal = _ORDINAL_DAY.search(clause) if date is None and numeric is None else None
     if ordinal is not None and 1 <= int(ordinal.group(1)) <= 31:
@@ -137,11 +180,12 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
         weekday = next((w for w in weekdays if 0 <= date.start() - w.end() <= 5), weekday)
     if weekday is not None:
         said.append(({"weekday": weekday.group(1).lower()}, weekday.span()))
-    yesterday = _YESTERDAY.search(clause)
-    if yesterday is not None and not said:
-        said.append(({"days_before": 1}, yesterday.span()))
+    days_before = _DAYS_BEFORE.search(clause)
+    only_weekday = weekday is not None and len(said) == 1 and set(said[0][0]) == {"weekday"}
+    if days_before is not None and (not said or only_weekday and _same_day(clause, days_before, weekday)):
+        said.append(({"days_before": 2 if "before" in days_before.group().lower() else 1}, days_before.span()))
     taken = [d.span() for d in (date, ordinal, numeric) if d is not None]
-    times = _said_times(clause, taken=taken)
+    times = _said_times(clause, taken=taken, whole=whole)
     time = _arrival_time(clause, times) or (times[0] if times else None)
     if time is not None and time[0] is not None:  # a vague time says none
         said.append(({"time": time[0]}, time[1]))
@@ -150,6 +194,17 @@ def _read(clause: str) -> tuple[dict, int, int] | None:
         return None
     return ({name: value for parts, _ in said for name, value in parts.items()},
             min(start for _, (start, _) in said), max(end for _, (_, end) in said))
+
+
+def _month_number(said: str) -> int:
+    """'March', 'Mar', 'Sept.' -> 3, 3, 9."""
+    return next(n for n, month in enumerate(_MONTHS, start=1) if month.startswith(said.lower().rstrip(".")[:3]))
+
+
+def _same_day(clause: str, days_before: re.Match, weekday: re.Match) -> bool:
+    """'yesterday, so Tuesday', 'on Tuesday, yesterday,': the weekday said of the same day."""
+    first, second = sorted((days_before, weekday), key=lambda m: m.start())
+    return bool(_SAME_DAY.match(clause[first.end():second.start()]))
 
 
 def _arrival_time(clause: str, times: list[tuple[dt.time | None, tuple[int, int]]]
@@ -195,15 +250,17 @@ def _only_when(clause: str, found: tuple[dict, int, int]) -> bool:
     return _WHEN_FILLER.sub("", rest) == ""
 
 
-def _said_times(clause: str, *, taken: list[tuple[int, int]]) -> list[tuple[dt.time | None, tuple[int, int]]]:
+def _said_times(clause: str, *, taken: list[tuple[int, int]],
+                whole: str) -> list[tuple[dt.time | None, tuple[int, int]]]:
     """Every time said in the clause, the earlier pattern winning a stretch two patterns match, in
-    the patterns' order; None for a time said only vaguely ("just after 4", "four-ish")."""
+    the patterns' order; None for a time said only vaguely ("just after 4", "four-ish").
+    ``whole``: the text whose "morning" or "evening" tells am from pm."""
     said: list[tuple[dt.time | None, tuple[int, int]]] = []
     for pattern, kind in _TIMES:
         for m in pattern.finditer(clause):
             if any(m.start() < b and a < m.end() for a, b in taken + [span for _, span in said]):
                 continue  # "the 12th of February" is not 12 o'clock
-            time = _clock(m, kind, clause)
+            time = _clock(m, kind, whole)
             if time is not None:
                 rules = visit_rules()["when"]
                 vague = rules["vague_before"].search(clause[:m.start()]) or rules["vague_after"].search(clause[m.end():])
