@@ -69,7 +69,25 @@ def owners_of(who: PhraseAbout, room: Token) -> list[int]:
         owners += who.children_of([c for c in room.head.children if c.dep_ == "nsubj"])
     if not owners and any(c.dep_ == "det" and c.lower_ in ("that", "this") for c in room.children):
         owners += _sleeper_before(who, room)  # "Yusuf sleeps in with mum and that room was not seen"
+    if owners:
+        owners += _shared_with_after(who, room, owners)
     return list(dict.fromkeys(owners))
+
+
+def _shared_with_after(who: PhraseAbout, room: Token, owners: list[int]) -> list[int]:
+    """'Mia's room, she shares it with Ella', 'his bedroom, new bunk beds he shares with Osian':
+    the child the owner is then said to share with (named, never by a pronoun)."""
+    doc = room.doc
+    for t in doc[room.i + 1:min(room.sent.end, room.i + 14)]:
+        if t.lower_ in (";", "but", "although", "whereas"):
+            return []
+        subjects = [c for c in t.children if c.dep_ == "nsubj"]
+        if t.lower_ in ("share", "shares", "shared") and subjects and all(
+                s.lower_ in ("he", "she", "they") or set(who.children_of([s])) <= set(owners) for s in subjects):
+            named = [g for p in t.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children
+                     if g.dep_ == "pobj" and g.i in who.people.name_of]
+            return [i for i in who.children_of(named) if i not in owners]
+    return []
 
 
 def _cot_in(who: PhraseAbout, room: Token) -> list[int]:

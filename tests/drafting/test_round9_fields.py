@@ -66,6 +66,10 @@ def test_a_self_correction_moves_the_answer_to_the_child_meant(draft_text, text,
     (GIRLS + "Poppy was in her room, which she showed me proudly.", {"Poppy": T, "Ellie": N}),
     (GIRLS + "Kian sleeps in with his dad and that room wasn't seen.", {"Kian": F, "Poppy": N}),
     (BOYS + "I chatted with Ellie in the garden, just me and her, and then she showed me her room.", {"Ellie": T}),
+    # a room seen, then who its owner shares it with: theirs too (named only)
+    (GIRLS + "I saw Poppy's room, she shares it with Ellie.", {"Poppy": T, "Ellie": T, "Kian": N}),
+    (BOYS + "Jake showed me his bedroom, which has bunk beds he shares with Ollie.", {"Jake": T, "Ollie": T, "Ellie": N}),
+    (BOYS + "I saw Jake's room, he shares it with his cousin sometimes, but not Ollie's.", {"Jake": T, "Ollie": F}),
     (BOYS + "Jake was seen on his own at the park, and we didn't see his or Ellie's room.",
      {"Jake": F, "Ellie": F}),
 ])
