@@ -48,6 +48,7 @@ from pipeline.drafting.self_corrections import corrections
 from pipeline.drafting.people import People
 from pipeline.drafting.phrase_about import ROOMS, PhraseAbout
 from pipeline.drafting.sentences import NoteSentence
+from pipeline.drafting.spoken_words import spoken_words
 from pipeline.drafting.visit_phrases import PhraseFinder, visit_rules
 
 SAID, FOLLOWS, AWAY, WHERE = 3, 2, 1.5, 1  # where the child was, said of them, beats a list of who was there
@@ -181,20 +182,21 @@ class _Sentence:
         seen_not = self._each("child_seen", "not", False, skip=said)
         seen = self._each("child_seen", "seen", True, skip=seen_not + said)
         self.phrase_end = -1
+        with_adult: list[int] = []
         if alone or seen:  # "I saw Chloe on her own in her bedroom and Ellie with mum"
-            for child in self.who.children_of(named_with_adult(self.span, self.people, self.children)) + \
-                    listed_then_seen_with_adult(self.span, self.people, self.children):
-                self._add(child, "child_seen_alone", False, FOLLOWS)
-                self._add(child, "child_seen", True, FOLLOWS)
-        elif not any(t.lower_ in _OTHER_TIMES for t in self.span):
+            with_adult = self.who.children_of(named_with_adult(self.span, self.people, self.children)) + \
+                listed_then_seen_with_adult(self.span, self.people, self.children)
+        if not any(t.lower_ in _OTHER_TIMES for t in self.span):
             # "Jenson stayed with his mum", "Kai stayed downstairs with his mum the whole time":
             # during the visit, so seen, and not alone (not "stayed with his dad last weekend")
-            stayed = named_with_adult(self.span, self.people, self.children, stayed_only=True) + \
-                with_adult_all_visit(self.span, self.people, self.children, self.rules["whole_visit"],
-                                     self.rules["child_away"])
-            for child in self.who.children_of(stayed):
-                self._add(child, "child_seen_alone", False, FOLLOWS)
-                self._add(child, "child_seen", True, FOLLOWS)
+            stayed = with_adult_all_visit(self.span, self.people, self.children, self.rules["whole_visit"],
+                                          self.rules["child_away"])
+            if not (alone or seen):
+                stayed += named_with_adult(self.span, self.people, self.children, stayed_only=True)
+            with_adult += self.who.children_of(stayed)
+        for child in dict.fromkeys(with_adult):
+            self._add(child, "child_seen_alone", False, FOLLOWS)
+            self._add(child, "child_seen", True, FOLLOWS)
         self._elided()
         self.phrase_end = -1
         for match in self._matches(self.rules["child_away"]):
@@ -210,21 +212,36 @@ class _Sentence:
         note says it again); 'I did not see Tyler's room, sorry, I did see it': said again
         the other way."""
         found = self.found
-        for withdrawn_from, withdrawn_to, restated in corrections(self.span, self.rules["corrections"]):
-            withdrawn = [s for s in found if withdrawn_from < s.at <= withdrawn_to]
+        for correction in corrections(self.span, self.rules["corrections"]):
+            withdrawn = [s for s in found if correction.start < s.at <= correction.end]
             found = [s for s in found if s not in withdrawn]
-            if restated is not None:
-                found += [replace(s, value=restated, at=-1) for s in withdrawn if s.strength == SAID]
+            if correction.restated is not None:
+                found += [replace(s, value=correction.restated, at=-1) for s in withdrawn if s.strength == SAID]
+            elif correction.instead is not None:
+                found += self._said_of_another(withdrawn, correction.instead)
         return found
+
+    def _said_of_another(self, withdrawn: list[_Said], instead: Span) -> list[_Said]:
+        """'I saw Leah on her own, sorry, I mean Tia', 'sorry, I mean Tyler not Kai': what was
+        said of one child is of the one child named instead (never of several, nor guessed)."""
+        meant = [(at, kids) for at, kids in self.children.mentions(instead, named_only=True)]
+        nots = [t.i for t in instead if t.lower_ == "not"]
+        meant = [kids for at, kids in meant if not nots or at < nots[0]]
+        about = {s.child for s in withdrawn}
+        if len(meant) != 1 or len(meant[0]) != 1 or len(about) != 1 or meant[0][0] in about:
+            return []
+        return [replace(s, child=meant[0][0], at=-1) for s in withdrawn]
 
     # -- phrases ---------------------------------------------------------------------------
     def _matches(self, pattern: re.Pattern) -> list[Span]:
         if not self.finder.may_occur(pattern, self.index):
             return []
         offset, doc = self.span.start_char, self.span.doc
+        words = spoken_words(self.sentence.text)  # "I didn't, erm, get in there": read past the filler
         spans = []
-        for m in pattern.finditer(self.sentence.text):
-            span = doc.char_span(offset + m.start(), offset + m.end(), alignment_mode="expand")
+        for m in pattern.finditer(words.text):
+            start, end = words.said_span(m.start(), m.end())
+            span = doc.char_span(offset + start, offset + end, alignment_mode="expand")
             if span is not None and len(span):
                 spans.append(span)
         return spans
@@ -250,6 +267,8 @@ class _Sentence:
             if rooms and self.people.parsed and self.who.some_other_room(match, self.rules["other_rooms"]):
                 continue
             about = self.who.room_owners(match) if rooms else self.who.about(match)
+            if not about and group == "seen_alone":  # not "Ava saw the fight": what she saw
+                about = self._named_subject(match)
             if not rooms and self.people.parsed and match[0].lower_ in ("was", "were") and \
                     any(t.lower_ == "together" for t in match[1:4]):
                 # "Mia and Kai were together ..., and I spoke with them": them is who was together
@@ -273,6 +292,20 @@ class _Sentence:
                     self._add(child, "child_seen_alone", False, FOLLOWS)  # "Tyler was seen with his dad"
             used.append(match)
         return used
+
+    def _named_subject(self, match: Span) -> list[int]:
+        """'Ellie was watching telly and didn't want to come anywhere with me': the named subject."""
+        if not self.people.parsed:
+            return []
+        current = next((t for t in match if t.tag_.startswith("VB")), None)
+        for _ in range(4):
+            if current is None:
+                return []
+            subjects = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects or current.dep_ not in ("xcomp", "conj", "aux", "neg") or current.head.i == current.i:
+                return self.who.children_of([s for s in subjects if s.i in self.people.name_of])  # never a pronoun
+            current = current.head
+        return []
 
     def _upstairs(self) -> None:
         """'I didn't go upstairs', 'I had a look round upstairs': every child's bedroom not
@@ -305,14 +338,17 @@ class _Sentence:
         return self.who.children_of(tellers)
 
     def _elided_rooms(self, rooms: list[Span]) -> list[Span]:
-        """'Worker did not see Kayla's bedroom, and did not see Jayden's or Summer's either':
-        the owners named after a room was spoken of."""
+        """'Worker did not see Kayla's bedroom, and did not see Jayden's or Summer's either',
+        "Grace's bedroom seen, Ellis wouldn't let me in his": the owners named after a room was
+        spoken of."""
         if not rooms and not any(t.lower_ in ROOMS for t in self.span):
             return []
         used = []
         for match in self._matches(self.rules["bedroom"]["elided_not"]):
             self.phrase_end = match.end
             owners = [t.nbor(-1) for t in match if t.lower_ in ("'s", "’s") and t.i > 0]
+            if not owners and self.people.parsed:  # "Ellis wouldn't let me in his": the one who would not
+                owners = [c for t in match if t.lower_ in ("let", "allow") for c in t.children if c.dep_ == "nsubj"]
             for child in self.who.children_of(owners):
                 self._add(child, "bedroom_seen", False, SAID)
             used.append(match)

@@ -23,6 +23,7 @@ from pipeline.drafting.visit_phrases import visit_rules
 
 _NO = ("no", "not")  # "no", "not seen", "none seen", "not"
 _EVERY = ("all", "both")
+_WORKER = ("i", "we")  # the worker as the subject of a clause
 
 
 @lru_cache
@@ -66,7 +67,7 @@ def form_answers(span: Span, text: str, children: Children, *,
     labels = list(label.finditer(text))
     labels = [m for k, m in enumerate(labels)  # "Bedrooms, seen, all three": the second is an answer
               if not (k and m.lastgroup == "child_seen" and m.start() == labels[k - 1].end())]
-    if not labels:
+    if not labels or _worker_says_after(span, offset + labels[0].end()):
         return None
     found: list[tuple[int, str, bool]] = []
     before = _span(doc, offset, offset + labels[0].start())
@@ -106,6 +107,14 @@ def _answers(doc, offset: int, text: str, start: int, end: int, field: str, answ
         if value is not None:
             found += [(child, field, value) for child in kids]
     return found
+
+
+def _worker_says_after(span: Span, start_char: int) -> bool:
+    """'Bedrooms, erm, I saw the girls' room, but not Logan's': after the label the worker
+    tells what they did in a clause of their own, which the seen / bedroom phrases read; its
+    'not' answers for nobody."""
+    return any(t.idx >= start_char and t.dep_ == "nsubj" and t.lower_ in _WORKER and t.head.tag_.startswith("VB")
+               for t in span)
 
 
 def _span(doc, start: int, end: int) -> Span | None:

@@ -13,6 +13,7 @@ from pipeline.drafting.children import GROUP_WORDS, Children
 from pipeline.drafting.groups import group_words
 from pipeline.drafting.mention_words import named_after_of, possessor, relative_antecedent, several_rooms
 from pipeline.drafting.people import People
+from pipeline.drafting.room_owners import SLEEP, owners_of
 
 _VERBS = {"see", "seen", "saw", "speak", "spoke", "spoken", "talk", "talked", "met", "meet", "spent", "spend",
           "chat", "had", "observed", "look", "looked", "shown", "showed", "went", "been",
@@ -29,11 +30,8 @@ _ALONE_WORDS = {"alone", "own", "individually", "separately", "himself", "hersel
 _HOUSEHOLD_VERBS = {"have", "has", "had", "share", "shares", "shared", "sleep", "sleeps", "slept", "live", "lives",
                     "lived", "stay", "stays", "stayed", "use", "uses", "used"}  # no lemmatizer in the pipeline
 _EXCEPT = {"except", "apart", "other", "bar", "besides", "excluding"}  # "all the bedrooms except Liam's"
-_HAVING = {"has", "have", "had", "got"}  # "Alfie has the box room"
 SLEEPING_ROOM_WORDS = {"bed", "box", "nursery", "sleeping", "baby", "babies", "kids", "children", "guest", "spare",
                        "attic", "loft", "bunk"}
-_SLEEP = {"sleep", "sleeps", "slept", "sleeping", "share", "shares", "shared", "sharing", "stay", "stays", "stayed",
-          "staying"}
 
 
 class PhraseAbout:
@@ -183,7 +181,7 @@ class PhraseAbout:
             if excepted:  # "I saw all the bedrooms except Liam's": everyone else's
                 return [i for i in self.children.everyone if i not in excepted]
             for room in rooms:
-                owners += self._owners_of(room)
+                owners += owners_of(self, room)
             for t in self.span.doc[rooms[-1].i + 1:self.span.end]:
                 if t.lower_ in ("'s", "’s") and t.i > 0:
                     owners += self.children.meant_by(t.nbor(-1))  # "Lacey's room or Mason's"
@@ -244,7 +242,7 @@ class PhraseAbout:
                 c.dep_ in ("compound", "amod") and c.lower_ in other_rooms or self._named_for_a_use(c)
                 for c in r.children) for r in rooms):
             return True
-        return bool(rooms) and all(r.lower_ in ("room", "rooms") and r.dep_ == "pobj" and not self._owners_of(r) and
+        return bool(rooms) and all(r.lower_ in ("room", "rooms") and r.dep_ == "pobj" and not owners_of(self, r) and
                                    any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in r.children)
                                    for r in rooms)  # not "the children share a room, which I saw"
 
@@ -266,7 +264,8 @@ class PhraseAbout:
             arguments += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
             if verb.dep_ in ("acl", "relcl"):
                 arguments.append(verb.head)  # "either bedroom seen", "bedroom, which the worker was shown"
-            found = [a for a in arguments if a.lower_ in ROOMS]
+            # a room the subject of 'saw' is a label said first ("Rooms, um, we saw the boys' room")
+            found = sorted((a for a in arguments if a.lower_ in ROOMS), key=lambda a: a.dep_ == "nsubj")
             chosen = found[:1] or chosen
             if chosen and chosen[0].lower_ in SLEEPING_PLACES:  # "Leo's cot, in Ava's room, was seen"
                 chosen += [a for a in found[1:] if a.head.lower_ == "in" and a.lower_ not in SLEEPING_PLACES]
@@ -307,54 +306,6 @@ class PhraseAbout:
                    for p in subject.children if p.dep_ == "prep"):
                 return True  # "the four of them", "all five of them": the adults with the children
         return False
-
-    def _owners_of(self, room: Token) -> list[int]:
-        owners: list[int] = []
-        for child in room.children:
-            if child.dep_ == "poss":
-                owners += self.children_of([child])
-            elif child.dep_ == "relcl" or child.dep_ == "acl" and child.lower_ in _SLEEP:
-                # "the room Kyle shares with Bradley", "the bedroom shared by Aaliyah and Kenzo"
-                sharers = [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
-                sharers += [g for p in child.children if p.dep_ in ("prep", "agent") and p.lower_ in ("with", "by")
-                            for g in p.children if g.dep_ == "pobj"]
-                owners += self.children_of(sharers)
-        owners += self._listed_possessors(room)
-        if not owners and room.dep_ == "pobj" and room.head.lower_ in ("in", "on"):
-            verb = room.head
-            for _ in range(4):  # "The children sleep on a mattress in nan's bedroom"
-                verb = verb.head
-                if verb.tag_.startswith("VB") or verb.head.i == verb.i:
-                    break
-            if verb.lower_ in _SLEEP:
-                owners += self.children_of([c for c in verb.children if c.dep_ == "nsubj"])
-        if not owners and room.dep_ == "dobj" and room.head.lower_ in _SLEEP | _HAVING:
-            # "The children share a room", "Alfie has the box room"
-            owners += self.children_of([c for c in room.head.children if c.dep_ == "nsubj"])
-        doc = room.doc
-        if not owners and room.i + 1 < len(doc) and doc[room.i + 1].i in self.people.name_of:
-            owners += self.children.meant_by(doc[room.i + 1])  # "the room Kyle shares"
-            verb = next((t for t in doc[room.i + 2:min(len(doc), room.i + 7)] if t.lower_ in _SLEEP), None)
-            if verb is not None:  # "the room Maya and Ollie share", "the bedroom River shares with Summer"
-                sharers = doc[room.i + 1:verb.i + 3 if verb.i + 2 < len(doc) and verb.nbor(1).lower_ == "with"
-                              else verb.i]
-                owners += [i for _, kids in self.children.mentions(sharers, named_only=True) for i in kids]
-        return list(dict.fromkeys(owners))
-
-    def _listed_possessors(self, room: Token) -> list[int]:
-        """'Phoebe's and Harley's bedrooms': every owner listed before the room, however the
-        parse joins them (it may make the first the subject)."""
-        doc, owners, j = room.doc, [], room.i - 1
-        while j > self.span.start and doc[j].tag_ in ("JJ", "VBN") and doc[j].lower_ not in ("'s", "’s", "'"):
-            j -= 1  # "the girls' shared bedroom"
-        while j - 1 >= self.span.start and doc[j].lower_ in ("'s", "’s", "'"):
-            owners += [i for i in self.children.meant_by(doc[j - 1]) if i not in owners]
-            j -= 2
-            if j - 1 >= self.span.start and doc[j].lower_ in ("and", "or", ","):
-                j -= 1
-            else:
-                break
-        return owners
 
     def in_chunk(self, match: Span, *, owners: bool = False) -> list[int]:
         """The children named in the part of the sentence the phrase is in; the only child of

@@ -75,14 +75,15 @@ def listed_then_seen_with_adult(span: Span, people: People, children: Children) 
 def with_adult_all_visit(span: Span, people: People, children: Children, whole_visit: re.Pattern,
                          away: re.Pattern) -> list[Token]:
     """'Daisy was in the living room with Stacey the whole time', 'the twins were with their
-    dad throughout': a child the subject of 'was' with a parent or carer all through the
+    dad throughout', 'Kai stayed in the lounge with his mum the whole time': a child the
+    subject of 'was' or 'stayed' with a parent or carer all through the
     visit (``whole_visit``; without it, 'was with dad' may be any time). Not a child away
     ("was out with his dad the whole time": ``away``)."""
     if not people.parsed or not whole_visit.search(span.text) or away.search(span.text):
         return []
     found = []
     for verb in span:
-        if verb.lower_ not in ("was", "were") or verb.dep_ == "aux":
+        if verb.lower_ not in ("was", "were") and verb.lower_ not in _STAYED_DURING or verb.dep_ == "aux":
             continue
         subjects = [c for c in verb.children if c.dep_ == "nsubj" and (
             c.i in people.name_of or children.in_group(c) or c.i in people.roles)]
