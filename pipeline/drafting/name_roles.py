@@ -32,6 +32,7 @@ class NameInfo:
     age: int | None = None
     role_token: int | None = None  # the role word that named them ("her partner Craig")
     title: str | None = None
+    adult_nickname: bool = False  # "Big Dave", "Old Tom": an adult, never a child of the visit
     votes: dict[str, int] = field(default_factory=dict)
 
 

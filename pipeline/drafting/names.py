@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from pipeline.drafting.ages import age_after
+from pipeline.drafting.ages import age_after, age_before
 from pipeline.drafting.name_roles import NameInfo, NameRoles, RoleSpans
 from pipeline.drafting.person_words import REPORTING_HEADS, Lexicon
 from pipeline.drafting.doc_views import parser_sentences, token_table
@@ -39,6 +39,7 @@ class Names(NameRoles):
         self._short_forms()
         self._nicknames()
         self._name_roles_and_ages()
+        self._adults_by_nickname()
         self._known_people_everywhere()
         self._vote_genders()
 
@@ -50,10 +51,15 @@ class Names(NameRoles):
             return False
         if low in self.lex.not_names or low in self.lex.titles or i in self.roles or i in self.role_words:
             return False
+        if low in self.lex.calendar_words and self._beside_a_number(i):
+            return False  # "the 3rd of Jan", "Sat 14th": a date, not a person
+        if i >= 2 and self.t.text[i - 1] == "-" and not self.t.tokens[i - 2].whitespace_ and \
+                not self.t.tokens[i - 1].whitespace_ and self.t.text[i - 2].isalpha():
+            return False  # "Mae" of "Lacey-Mae": the end of one hyphenated name, not a second person
         if i > 0 and self.t.lower[i - 1] in _ARTICLES:
             return False  # "who is the Iron" (Whisper's mishearing of "nine"): an article makes it a thing
-        if i > 0 and self.t.lower[i - 1] in _POSSESSIVES:
-            return False  # "his PlayStation", "her Snapchat": a thing someone has, not a person
+        if i > 0 and self.t.lower[i - 1] in _POSSESSIVES and age_after(self.t, self._hyphenated_end(i)) is None:
+            return False  # "his PlayStation", "her Snapchat": a thing someone has (not "our Lacey-Mae, 7")
         if tuple(self.t.lower[i + 1:i + 3]) in _NAMED_CONDITIONS:
             return False  # "Crohn's disease", "Down's syndrome": a condition named after someone
         if self._in_organisation_name(i):
@@ -67,6 +73,15 @@ class Names(NameRoles):
         elif i in self.sentence_starts:
             return False
         return self._listed_person(i) or not self._is_place(self.t.tokens[i])
+
+    def _beside_a_number(self, i: int) -> bool:
+        """'3rd of Jan', 'the 12th Dec', 'Jan 3rd', 'Sat the 14th': a number or an ordinal
+        just before (over 'of') or just after (over 'the') the word."""
+        tokens, lower = self.t.tokens, self.t.lower
+        before = i - 1 - (i >= 2 and lower[i - 1] == "of")
+        after = i + 1 + (i + 2 < len(lower) and lower[i + 1] == "the")
+        numeric = [k for k in (before, after) if 0 <= k < len(tokens)]
+        return any(tokens[k].like_num or self.t.lower[k][:1].isdigit() for k in numeric)
 
     def _in_organisation_name(self, i: int) -> bool:
         """A run of capitalised words ending in an organisation word ('Freedom Programme')."""
@@ -134,6 +149,15 @@ class Names(NameRoles):
                 for j in range(i, end):
                     self.name_of[j] = key
                 self.names.setdefault(key, NameInfo(text=key, title=lower[i].rstrip(".")))
+                i = end
+                continue
+            if lower[i] in self.lex.adult_nicknames and i + 1 < count and age_before(self.t, i + 1) is None and \
+                    self._is_name_candidate(i + 1, known):  # not "9-year-old Amber"
+                end = self._hyphenated_end(i + 1)  # "Big Dave", "old Tom": an adult's nickname
+                key = f"{text[i].capitalize()} {''.join(text[i + 1:end])}"
+                for j in range(i, end):
+                    self.name_of[j] = key
+                self.names.setdefault(key, NameInfo(text=key, adult_nickname=True))
                 i = end
                 continue
             if self._is_name_candidate(i, known):
@@ -234,6 +258,13 @@ class Names(NameRoles):
                         self.name_of[k] = key
                 del self.names[nickname]
                 break
+
+    def _adults_by_nickname(self) -> None:
+        """'Big Dave, the baby's dad': an adult's nickname is never a child's name, whatever
+        else the note says of them (a role word said with it stands)."""
+        for name in self.names.values():
+            if name.adult_nickname and name.kind in (None, "child", "unknown"):
+                name.role, name.kind, name.age = "other", "adult", None
 
     def _known_people_everywhere(self) -> None:
         """A name known to be a child or an adult of the family is that person wherever it is

@@ -56,6 +56,8 @@ class Lexicon:
     mid_sentence_titles: set[str]
     professional_titles: set[str]
     not_names: set[str]
+    adult_nicknames: set[str]  # "Big Dave": the word before a name that makes it an adult's nickname
+    calendar_words: set[str]  # a short month or weekday that is also a name ("Jan"): not one beside a number
     place_prepositions: set[str]
     organisation_words: set[str]
     agency_words: set[str]
@@ -81,6 +83,7 @@ def lexicon() -> Lexicon:
                    titles=set(data["titles"]),
                    mid_sentence_titles=set(data["mid_sentence_titles"]),
                    professional_titles=set(data["professional_titles"]), not_names=set(data["not_names"]) | set(data["places"]),
+                   calendar_words=set(data["calendar_words"]), adult_nicknames=set(data["adult_nicknames"]),
                    place_prepositions=set(data["place_prepositions"]),
                    organisation_words=set(data["organisation_words"]), agency_words=set(data["agency_words"]),
                    institution_words=set(data["institution_words"]),
