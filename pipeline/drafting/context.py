@@ -372,9 +372,14 @@ def speaks_of_contact(sentence: Span) -> bool:
 def lives_elsewhere(sentence: Span, person_key: str, ref_of) -> bool:
     """Does the sentence say this person lives apart from the child ("dad lives in Cardiff",
     "has not seen them for a year")? ``ref_of`` maps a token to its person (People.ref)."""
-    pattern = _rules().not_household
+    return any(ref is not None and ref.key == person_key for ref in map(ref_of, living_apart(sentence)))
+
+
+def living_apart(sentence: Span) -> list[Token]:
+    """The subjects the sentence says live apart ("Tyler lives with his dad in Rotherham")."""
+    subjects = []
     text, offset = sentence.text, sentence.start_char
-    for found in pattern.finditer(text):
+    for found in _rules().not_household.finditer(text):
         words = sentence.doc.char_span(offset + found.start(), offset + found.end(), alignment_mode="expand")
         if words is None:
             continue
@@ -384,7 +389,6 @@ def lives_elsewhere(sentence: Span, person_key: str, ref_of) -> bool:
             if subject is not None or verb.dep_ not in ("conj", "xcomp", "aux") or verb.head.i == verb.i:
                 break
             verb = verb.head
-        ref = ref_of(subject) if subject is not None else None
-        if ref is not None and ref.key == person_key:
-            return True
-    return False
+        if subject is not None:
+            subjects.append(subject)
+    return subjects

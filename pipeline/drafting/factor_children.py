@@ -2,7 +2,7 @@
 
 - A parent's or another household member's concern (1-6 B/C, 3B/3C) and a concern about
   the family's circumstances (20) belong to every child of the visit: each child lives
-  with it.
+  with it; not a child the note says lives elsewhere ("Tyler lives with his dad in Leeds").
 - A child's own factor (the A codes, 18B/C and 19B/C) belongs to the child it is about:
   whose problem it is ("Mia looks after Tyler when mum stays in bed": 7A for Mia), or who
   was hurt ("Craig smacked Tyler": 18C for Tyler). When a mention does not say which
@@ -22,7 +22,7 @@ from spacy.tokens import Span
 from models.cin_codes import census_rule_problems, family_of
 from models.draft import FactorSuggestion
 from pipeline.drafting.children import Children
-from pipeline.drafting.context import has_subject, clause_head
+from pipeline.drafting.context import clause_head, has_subject, living_apart
 from pipeline.drafting.doc_views import sentence_of
 from pipeline.drafting.factor_rules import CompiledFamily
 from pipeline.drafting.people import PersonRef
@@ -51,13 +51,28 @@ def children_of_factor(code: str, mentions: list[Mention], children: Children,
     family = family_of(code)
     letter = code[len(family):]
     if family in _EVERY_CHILD_FAMILIES or letter in ("B", "C") and family not in _CHILD_LETTER_FAMILIES:
-        return children.names(everyone)
+        apart = _living_apart(children, sentences)
+        return children.names([i for i in everyone if i not in apart] or everyone)
     chosen: list[int] = []
     for mention in mentions:
         for index in _children_of_mention(mention, children, sentences):
             if index not in chosen:
                 chosen.append(index)
     return children.names(chosen or everyone)
+
+
+def _living_apart(children: Children, sentences: list[NoteSentence]) -> set[int]:
+    """The children the note says live elsewhere: the household's concerns are not theirs."""
+    if not sentences or not sentences[0].span.doc.has_annotation("DEP"):
+        return set()
+    apart: set[int] = set()
+    for sentence in sentences:
+        for subject in living_apart(sentence.span):
+            # said of the child by name, as what is so ("Tyler lives with his dad"), not a pronoun
+            # a parse may bind wrongly, nor a liking ("he likes living with his mum")
+            if subject.i in children.people.name_of and subject.head.dep_ not in ("xcomp", "ccomp"):
+                apart.update(children.meant_by(subject))
+    return apart
 
 
 def _children_of_mention(mention: Mention, children: Children, sentences: list[NoteSentence]) -> list[int]:

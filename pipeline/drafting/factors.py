@@ -21,10 +21,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from models.cin_codes import NO_FACTORS, census_rule_problems, cin_factors
 from models.draft import Evidence, FactorSuggestion, Subject
@@ -35,11 +34,14 @@ from pipeline.drafting.context import (allegations_refuted, context_of, hurts_ou
 from pipeline.drafting.factor_children import (census_problems_per_child, children_of_factor, children_with_no_factors,
                                                 statement_part)
 from pipeline.drafting.factor_hedges import worker_guess
+from pipeline.drafting.factor_mentions import (SUBJECT_OF_KIND, UNRESOLVED_FACTOR, Mention, adults_of_unsaid_role,
+                                                companion, each_household_adult, resolve_support,
+                                                without_yielded)
 from pipeline.drafting.factor_people import (doer, fragment_topic, named_inside, only_child_named, outsider_subject,
                                              victim_fits)
 from pipeline.drafting.factor_rules import CompiledFamily, code_order, load_factor_rules
 from pipeline.drafting.factor_terms import TermMatch, find_terms
-from pipeline.drafting.people import HOUSEHOLD_ADULTS, People, PersonRef
+from pipeline.drafting.people import People, PersonRef
 from pipeline.drafting.doc_views import doc_text, sentence_of
 from pipeline.drafting.sentences import NoteSentence
 from pipeline.drafting.subjects import adult_meant, owner_of, person_of_phrase, victim_and_perpetrator
@@ -47,26 +49,9 @@ from pipeline.drafting.subjects import adult_meant, owner_of, person_of_phrase, 
 logger = logging.getLogger(__name__)
 
 ABUSE_BY_WHOM = {"18", "19"}
-UNRESOLVED_FACTOR = 0.75  # the note does not say whose concern it is: the letter is a guess
 HEDGE_FACTOR = 0.9
 _HEDGES = re.compile(r"\b(may|might|possibly|possible|query|alleged(ly)?|unclear|reportedly|unconfirmed)\b", re.I)
 _REFLEXIVE = {"himself", "herself", "themselves", "myself", "itself"}
-_SUBJECT_OF_KIND = {"child": Subject.child, "parent_carer": Subject.parent_carer,
-                    "household_member": Subject.household_member, "another_child": Subject.another_child,
-                    "adult": Subject.adult}
-
-
-@dataclass
-class _Mention:
-    family: CompiledFamily
-    code: str | None  # None: the letter is not known yet
-    weight: float
-    sentence: int
-    term: int
-    subject: Subject
-    span: Span | None = None
-    about: PersonRef | None = None  # whose record it concerns: the owner, or the one hurt
-    support: bool = False  # a supporting term not yet given its family's mention (resolve_support)
 
 
 def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, children: Children,
@@ -75,7 +60,7 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
     text = doc_text(doc)
     matches = find_terms(doc, sentences, families, parsed=parsed)
     negated = negex_marks(nlp, doc, [m.span for m in matches], parsed=parsed)
-    mentions: list[_Mention] = []
+    mentions: list[Mention] = []
     refuted = allegations_refuted(text)
     no_concern: set[tuple[str, str]] = set()  # (family, person) the note says is no concern
     for match in matches:
@@ -92,10 +77,10 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
             continue  # "I think she may have been drinking": a guess is not said
         mention = _mention(match, people, parsed, text, sentences[match.sentence].text)
         if mention is not None:
-            mentions += _each_household_adult(mention, people)
-            mentions += _companion(mention, people) if parsed else []
+            mentions += each_household_adult(mention, people)
+            mentions += companion(mention, people) if parsed else []
     mentions = [m for m in mentions if m.about is None or (m.family.rules.family, m.about.key) not in no_concern]
-    mentions = _adults_of_unsaid_role(_without_yielded(resolve_support(mentions)), children)
+    mentions = adults_of_unsaid_role(without_yielded(resolve_support(mentions)), children)
     by_code = {code: ms for code, ms in _combine(mentions).items()
                if _confidence(ms) >= settings.factor_min_confidence}
     by_code = _general_statements_only(by_code, matches)
@@ -115,26 +100,26 @@ def suggest_factors(doc: Doc, sentences: list[NoteSentence], people: People, chi
     return sorted(suggestions, key=lambda s: (-s.confidence, code_order(s.code)))
 
 
-def _mention(match: TermMatch, people: People, parsed: bool, text: str, sentence: str) -> _Mention | None:
+def _mention(match: TermMatch, people: People, parsed: bool, text: str, sentence: str) -> Mention | None:
     rules = match.family.rules
     weight = match.term.weight
     if _HEDGES.search(sentence):
         weight *= HEDGE_FACTOR
     base = dict(family=match.family, sentence=match.sentence, term=match.term.index, span=match.span)
     if match.term.support:
-        return _Mention(code=None, weight=weight, subject=Subject.none, support=True, **base)
+        return Mention(code=None, weight=weight, subject=Subject.none, support=True, **base)
     if rules.letter_by == "none":
         code = rules.codes["any"]
         if code in ("20", NO_FACTORS):
-            return _Mention(code=code, weight=weight, subject=Subject.none, **base)
+            return Mention(code=code, weight=weight, subject=Subject.none, **base)
         # the letter is always A; whose record it goes on: the child hurt, else the one it is about
         victim = victim_and_perpetrator(match.span, people, parsed=parsed)[0]
         if (victim is None or not victim.likely_child) and parsed:
             victim = person_of_phrase(match.span, people)  # "the neglect of all four children"
         about = victim if victim is not None and victim.likely_child else owner_of(match.span, people, parsed=parsed)
-        return _Mention(code=code, weight=weight, subject=Subject.child, **base | {"about": about})
+        return Mention(code=code, weight=weight, subject=Subject.child, **base | {"about": about})
     if rules.letter_by == "subtype":
-        return _Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
+        return Mention(code=_subtype(match.family, text), weight=weight, subject=Subject.child, **base)
     if rules.letter_by == "owner":
         if parsed and set(rules.codes) != {"child"} and outsider_subject(match.span, people):
             return None  # "Kacey's friend Ellie self-harms": the friend's, not a record's here
@@ -176,85 +161,11 @@ def _mention(match: TermMatch, people: People, parsed: bool, text: str, sentence
         return None
     if rules.letter_by == "victim":
         if match.term.victim == "child_by_partner":
-            return _Mention(code=rules.codes["child"], weight=weight, subject=Subject.child, **base)
+            return Mention(code=rules.codes["child"], weight=weight, subject=Subject.child, **base)
         return _by_person(victim, rules.codes, weight, base)
     # perpetrator: the child is hurt; the letter says by whom
     return _by_person(perpetrator, rules.codes, weight, base, perpetrator=True)
 
-
-def _companion(mention: _Mention, people: People) -> list[_Mention]:
-    """'He smokes weed with Reece most evenings': the adult someone does it with does it too
-    (an adult's letter only: 'Dad smokes with the kids' is not the children's own use)."""
-    if mention.family.rules.letter_by != "owner" or mention.span is None or mention.about is None:
-        return []
-    verb = mention.span.root
-    verb = verb.head if verb.dep_ == "dobj" else verb  # "smokes weed with Reece"
-    if not verb.tag_.startswith("VB"):
-        return []
-    preps = [c for t in {verb, mention.span.root} for c in t.children if c.dep_ == "prep" and c.lower_ == "with"]
-    for prep in preps:
-        objects = [c for c in prep.children if c.dep_ == "pobj"]
-        # "with Reece most evenings" parsed as one noun phrase: Reece hangs off 'evenings'
-        for obj in objects + [g for o in objects for g in o.children if g.dep_ in ("nmod", "compound")]:
-            ref = people.ref(obj)
-            if ref is None or ref.likely_child or ref.key == mention.about.key:
-                continue
-            code = mention.family.rules.codes.get(ref.kind)
-            if code is not None:
-                return [replace(mention, code=code, about=ref, subject=_SUBJECT_OF_KIND.get(ref.kind, Subject.none))]
-    return []
-
-
-def _without_yielded(mentions: list[_Mention]) -> list[_Mention]:
-    """A word that names no kind ("his disability") is not another factor of a person the
-    note gives a factor of a kind it may mean (a learning disability): that one is meant."""
-    owners = {(m.family.rules.family, m.about.key) for m in mentions if m.about is not None}
-    return [m for m in mentions if m.about is None or
-            not any((family, m.about.key) in owners for family in m.family.terms[m.term].yields_to)]
-
-
-def _adults_of_unsaid_role(mentions: list[_Mention], children: Children) -> list[_Mention]:
-    """A named person the note gives no role and does not speak of as a child of the visit
-    ("Gemma said she has been having panic attacks"): in a home visit most often the parent
-    the visit is to, so the parent's letter, weighted as a guess."""
-    for mention in mentions:
-        about = mention.about
-        if mention.code is not None or about is None or about.kind != "unknown" or not about.name:
-            continue
-        code = mention.family.rules.codes.get("parent_carer")
-        if code is not None and not children.of_ref(about):
-            mention.code, mention.subject = code, Subject.parent_carer
-            mention.weight *= UNRESOLVED_FACTOR
-    return mentions
-
-
-def resolve_support(mentions: list[_Mention]) -> list[_Mention]:
-    """A supporting term ('because her mum cannot') counts as the mention of its family in
-    the same sentence, for the same person; alone it is not evidence."""
-    found = []
-    for mention in mentions:
-        if not mention.support:
-            found.append(mention)
-            continue
-        main = next((m for m in mentions if not m.support and m.sentence == mention.sentence and
-                     m.family is mention.family and m.code is not None), None)
-        if main is not None:
-            found.append(replace(mention, code=main.code, subject=main.subject, about=main.about, support=False))
-    return found
-
-
-def _each_household_adult(mention: _Mention, people: People) -> list[_Mention]:
-    """'cannabis use by both adults': one mention for each kind of household adult the note
-    names (the parents and carers: B; a parent's partner, grandparent...: C)."""
-    about = mention.about
-    if about is None or about.role != HOUSEHOLD_ADULTS or mention.family.rules.letter_by != "owner":
-        return [mention]
-    codes = mention.family.rules.codes
-    found = []
-    for kind in people.household_adult_kinds() or ["parent_carer"]:
-        if kind in codes:
-            found.append(replace(mention, code=codes[kind], subject=_SUBJECT_OF_KIND[kind]))
-    return found
 
 
 def _letter_kind(ref: PersonRef, *, perpetrator: bool = False) -> str:
@@ -264,14 +175,14 @@ def _letter_kind(ref: PersonRef, *, perpetrator: bool = False) -> str:
 
 
 def _by_person(ref: PersonRef | None, codes: dict[str, str], weight: float, base: dict, *,
-               perpetrator: bool = False) -> _Mention | None:
+               perpetrator: bool = False) -> Mention | None:
     if ref is None or ref.kind == "unknown":
-        return _Mention(code=None, weight=weight, subject=Subject.none, **base)
+        return Mention(code=None, weight=weight, subject=Subject.none, **base)
     kind = _letter_kind(ref, perpetrator=perpetrator)
     code = codes.get(kind)
     if code is None:
         return None  # e.g. an adult "going missing" or a friend's drinking: not this child's factor
-    return _Mention(code=code, weight=weight, subject=_SUBJECT_OF_KIND.get(kind, Subject.none), **base)
+    return Mention(code=code, weight=weight, subject=SUBJECT_OF_KIND.get(kind, Subject.none), **base)
 
 
 def _subtype(family: CompiledFamily, text: str) -> str:
@@ -282,11 +193,11 @@ def _subtype(family: CompiledFamily, text: str) -> str:
     return family.rules.subtypes[-1].code
 
 
-def _combine(mentions: list[_Mention]) -> dict[str, list[_Mention]]:
+def _combine(mentions: list[Mention]) -> dict[str, list[Mention]]:
     """Group by code; a mention whose letter is unknown joins its family's best-supported
     code, or the family's default letter when the note gives no other."""
-    by_code: dict[str, list[_Mention]] = defaultdict(list)
-    pending: dict[str, list[_Mention]] = defaultdict(list)
+    by_code: dict[str, list[Mention]] = defaultdict(list)
+    pending: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         if mention.code is None:
             pending[mention.family.rules.family].append(mention)
@@ -308,13 +219,13 @@ def _combine(mentions: list[_Mention]) -> dict[str, list[_Mention]]:
             if mention.about is None and resolved is not None:
                 mention.about = resolved.about  # "Noah hit him ... and he showed me a bruise": Leo's bruise
             mention.code, mention.weight = target, mention.weight * UNRESOLVED_FACTOR
-            mention.subject = _SUBJECT_OF_KIND.get(family.rules.unresolved or "", mention.subject) \
+            mention.subject = SUBJECT_OF_KIND.get(family.rules.unresolved or "", mention.subject) \
                 if not own else mention.subject
             by_code[target].append(mention)
     return dict(by_code)
 
 
-def _general_statements_only(by_code: dict[str, list[_Mention]], matches: list[TermMatch]) -> dict[str, list[_Mention]]:
+def _general_statements_only(by_code: dict[str, list[Mention]], matches: list[TermMatch]) -> dict[str, list[Mention]]:
     """21 needs a general 'no concerns' statement, not one in the same part of a sentence as
     a named factor ('no concerns about alcohol'); another part may hold one ("Kai's missing
     episodes are the worry; there are no concerns for Kobe or Reece"). Which children it
@@ -331,7 +242,7 @@ def _general_statements_only(by_code: dict[str, list[_Mention]], matches: list[T
     return result
 
 
-def _confidence(mentions: list[_Mention]) -> float:
+def _confidence(mentions: list[Mention]) -> float:
     best: dict[tuple[int, int], float] = {}
     for m in mentions:  # the same term twice in one sentence is one piece of evidence
         key = (m.sentence, m.term)
@@ -342,7 +253,7 @@ def _confidence(mentions: list[_Mention]) -> float:
     return round(min(0.99, 1.0 - remaining), 2)
 
 
-def _suggestion(code: str, mentions: list[_Mention], confidence: float,
+def _suggestion(code: str, mentions: list[Mention], confidence: float,
                 sentences: list[NoteSentence]) -> FactorSuggestion:
     subjects = [m.subject for m in mentions if m.subject is not Subject.none] or [m.subject for m in mentions]
     subject = max(set(subjects), key=subjects.count)
