@@ -8,7 +8,8 @@ round 3's first run (as family-heldout3/) and is tuned on in round 4; family-see
 notes) was held out until round 4's first run (as family-heldout4/) and is tuned on in round 5;
 family-seen5/ (a fifth author's notes) was held out until round 5's first run (as family-heldout5/) and is
 tuned on in round 6, as family-seen6/ (a sixth author's, held out as family-heldout6/ until round 6's
-first run) is in round 7. A ratio of nothing counts as 1.0, so the tests also check
+first run) is in rounds 7 and 8, and family-seen7/ (a seventh author's, held out as family-heldout7/ until
+round 8's first run) in round 9. A ratio of nothing counts as 1.0, so the tests also check
 that there was something to compare."""
 
 from __future__ import annotations
@@ -64,6 +65,16 @@ from tests.drafting.conftest import DEVSET
 #   fields 0.984, family-seen4 sections 0.939):
 #   family-seen6 code P 0.955 R 0.955 F1 0.955, family F1 0.988, sections 0.914, visit fields 0.951,
 #       per-child fields 0.883, per-child code P 0.897 R 0.946 F1 0.921, date/time 0.708
+# measured (issue 14 round 8, tuned on family-seen6; the others unchanged or higher: family-seen4 sections 0.945):
+#   family-seen6 code P 0.977 R 0.955 F1 0.966, family F1 1.000, sections 0.956, visit fields 0.951,
+#       per-child fields 0.925, per-child code P 0.926 R 0.946 F1 0.936, date/time 1.000
+# measured (issue 14 round 9, tuned on family-seen7; the others unchanged or higher: family-seen4 code F1 0.936,
+#   per-child fields 0.965, per-child code F1 0.908; family-seen5 code F1 0.935, per-child code F1 0.926,
+#   date/time 1.000):
+#   family-seen7 (a seventh author, held out as family-heldout7 until its first run after round 8: code P 0.810
+#       R 0.694 F1 0.748, sections 0.922, visit fields 0.847, per-child fields 0.802, per-child code P 0.633
+#       R 0.713 F1 0.671, date/time 0.833) code P 0.844 R 0.776 F1 0.809, family F1 0.927, sections 0.981,
+#       visit fields 0.917, per-child fields 0.932, per-child code P 0.714 R 0.805 F1 0.757, date/time 1.000
 THRESHOLDS = {
     "dev": {"code_f1": 0.95, "code_precision": 0.93, "code_recall": 0.95, "family_f1": 0.95,
             "section_accuracy": 0.96, "visit_accuracy": 0.95,
@@ -100,13 +111,16 @@ THRESHOLDS = {
     "family-seen5": {"code_f1": 0.92, "code_precision": 0.92, "code_recall": 0.91, "family_f1": 0.96,
                      "section_accuracy": 0.98, "visit_accuracy": 0.92,
                      "children.field_accuracy": 0.95, "children.code_f1": 0.91, "children.when_accuracy": 0.95},
-    "family-seen6": {"code_f1": 0.95, "code_precision": 0.95, "code_recall": 0.95, "family_f1": 0.98,
-                     "section_accuracy": 0.91, "visit_accuracy": 0.94,
-                     "children.field_accuracy": 0.88, "children.code_f1": 0.91, "children.when_accuracy": 0.70},
+    "family-seen6": {"code_f1": 0.96, "code_precision": 0.97, "code_recall": 0.95, "family_f1": 0.98,
+                     "section_accuracy": 0.95, "visit_accuracy": 0.94,
+                     "children.field_accuracy": 0.92, "children.code_f1": 0.93, "children.when_accuracy": 0.98},
+    "family-seen7": {"code_f1": 0.80, "code_precision": 0.83, "code_recall": 0.76, "family_f1": 0.92,
+                     "section_accuracy": 0.97, "visit_accuracy": 0.91,
+                     "children.field_accuracy": 0.92, "children.code_f1": 0.74, "children.when_accuracy": 0.98},
 }
 MINIMUM_NOTES = {"family-seen6": 24, "dev": 30, "heldout": 10, "family": 20, "family-seen": 12, "phenomena": 22,
                  "phenomena-heldout": 12, "family-seen2": 24, "phenomena3": 10,
-                 "family-seen3": 24, "family-seen4": 24, "family-seen5": 24}
+                 "family-seen3": 24, "family-seen4": 24, "family-seen5": 24, "family-seen7": 24}
 
 
 def _figure(report, metric: str) -> float:
@@ -144,7 +158,7 @@ def test_family_sets_have_several_children_per_note():
     from pipeline.drafting.evaluation import load_gold
 
     for folder in ("family", "family-seen", "phenomena", "phenomena-heldout", "family-seen2", "phenomena3",
-                   "family-seen3", "family-seen4", "family-seen5", "family-seen6"):
+                   "family-seen3", "family-seen4", "family-seen5", "family-seen6", "family-seen7"):
         notes = load_gold(DEVSET / folder)
         several = [n for n in notes if len(n.children) >= 2]
         assert len(several) * 4 >= len(notes) * 3, folder  # most notes are about 2-4 children
