@@ -41,7 +41,9 @@ def test_not_seen_and_seen_alone_leaves_both_for_the_worker(draft_text, text):
 
 def test_no_devset_child_is_drafted_unseen_but_seen_alone(draft_text):
     checked = 0
-    for folder in sorted(p for p in Path(DEVSET).iterdir() if p.is_dir()):
+    # A set marked UNSCORED is held out for the next round's first run: drafting it here would
+    # show its output before that run.
+    for folder in sorted(p for p in Path(DEVSET).iterdir() if p.is_dir() and not (p / "UNSCORED").exists()):
         for gold in load_gold(folder):
             if not gold.children:
                 continue
